@@ -1,0 +1,72 @@
+#!/usr/bin/env node
+// Runs every suite (static checks, unit/integration, end-to-end), keeps going past a failing one so
+// a single run shows everything, and ends with one summary line: "N passed, N failed, N skipped".
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
+
+const results = [];
+const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
+
+function step(name, cmd, args, { counts } = {}) {
+  process.stdout.write(`\n=== ${name}: ${cmd} ${args.join(' ')}\n`);
+  const t0 = Date.now();
+  const r = spawnSync(cmd, args, { stdio: 'inherit', env: process.env });
+  const ok = r.status === 0;
+  const seconds = ((Date.now() - t0) / 1000).toFixed(1);
+  let c = { passed: ok ? 1 : 0, failed: ok ? 0 : 1, skipped: 0 };
+  if (counts) {
+    const parsed = counts();
+    // A runner that crashed before writing its report still counts as a failure.
+    if (parsed) c = { ...parsed, failed: parsed.failed + (ok || parsed.failed > 0 ? 0 : 1) };
+  }
+  results.push({ name, ok, seconds, ...c });
+  process.stdout.write(`=== ${name}: ${ok ? 'ok' : `FAILED (exit ${r.status ?? r.signal})`} in ${seconds} s\n`);
+}
+
+function readJson(file) {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+rmSync('test-results', { recursive: true, force: true });
+mkdirSync('test-results', { recursive: true });
+
+const only = process.argv.slice(2);
+const want = (s) => only.length === 0 || only.includes(s);
+
+if (want('static')) {
+  step('typecheck', npx, ['tsc', '--noEmit', '-p', 'tsconfig.json']);
+  if (existsSync('main/tsconfig.json')) step('typecheck main', npx, ['tsc', '--noEmit', '-p', 'main/tsconfig.json']);
+  if (existsSync('renderer/tsconfig.json')) step('svelte-check', npx, ['svelte-check', '--tsconfig', 'renderer/tsconfig.json', '--fail-on-warnings']);
+  step('eslint', npx, ['eslint', '.']);
+  step('prettier', npx, ['prettier', '--check', '.']);
+}
+if (want('build')) step('build', 'npm', ['run', 'build']);
+if (want('unit')) {
+  step('vitest', npx, ['vitest', 'run'], {
+    counts: () => {
+      const j = readJson('test-results/vitest.json');
+      return j ? { passed: j.numPassedTests, failed: j.numFailedTests, skipped: j.numPendingTests + (j.numTodoTests ?? 0) } : null;
+    },
+  });
+}
+if (want('e2e') && existsSync('playwright.config.ts')) {
+  step('playwright', npx, ['playwright', 'test'], {
+    counts: () => {
+      const j = readJson('test-results/playwright.json');
+      return j?.stats ? { passed: j.stats.expected + (j.stats.flaky ?? 0), failed: j.stats.unexpected, skipped: j.stats.skipped } : null;
+    },
+  });
+}
+
+const sum = (k) => results.reduce((a, r) => a + r[k], 0);
+process.stdout.write('\n=== summary\n');
+for (const r of results) {
+  process.stdout.write(`  ${r.ok ? 'ok  ' : 'FAIL'} ${r.name.padEnd(16)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed ${String(r.skipped).padStart(3)} skipped  ${r.seconds} s\n`);
+}
+const failed = sum('failed');
+process.stdout.write(`${sum('passed')} passed, ${failed} failed, ${sum('skipped')} skipped\n`);
+process.exit(failed > 0 || results.some((r) => !r.ok) ? 1 : 0);

@@ -1,0 +1,37 @@
+import { resolve } from 'node:path';
+import { createCoreServices } from '../../services/core-services.js';
+import type { CommandContext } from '../command.js';
+
+export const initCommand = {
+  name: 'init',
+  summary: 'Create a project folder (project.json, features/, models/)',
+  usage: 'framewise init <folder> [--name "My project"] [--json]',
+  options: { name: { type: 'string' } },
+  async run({ positionals, values, out }: CommandContext): Promise<number> {
+    const dir = positionals[0];
+    if (!dir) return out.usage();
+    const core = createCoreServices({ transport: 'serve', emit: () => undefined });
+    const snap = await core.api['project.create']({ dir: resolve(dir), name: String(values['name'] ?? 'Untitled project') });
+    out.line(`Created project "${snap.project.name}" in ${snap.root}`);
+    if (out.json) out.print(snap);
+    return 0;
+  },
+};
+
+export const addCommand = {
+  name: 'add',
+  summary: 'Add videos (files or folders) to a project',
+  usage: 'framewise add <project> <video|folder>... [--json]',
+  options: {},
+  async run({ positionals, out }: CommandContext): Promise<number> {
+    const [dir, ...paths] = positionals;
+    if (!dir || paths.length === 0) return out.usage();
+    const core = createCoreServices({ transport: 'serve', emit: () => undefined });
+    await core.api['project.open']({ dir });
+    const { snapshot, rejected } = await core.api['project.addVideos']({ paths });
+    for (const r of rejected) out.error(new Error(`${r.path}: ${r.message}`));
+    out.line(`${snapshot.project.videos.length} video(s) in the project; ${rejected.length} rejected.`);
+    if (out.json) out.print({ videos: snapshot.project.videos, rejected });
+    return rejected.length > 0 ? 1 : 0;
+  },
+};

@@ -1,0 +1,158 @@
+/**
+ * Video → per-frame feature vectors, cached on disk.
+ *
+ * ffmpeg decodes in its own process while the CNN runs on onnxruntime's thread pool, and this loop
+ * keeps both busy: it starts inference on batch k, then collects batch k+1 from the decoder while
+ * batch k runs, then writes batch k. Memory holds at most two batches of frames, whatever the length.
+ */
+import { mkdir, rename, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { FramewiseError } from '../errors.js';
+import { probe } from '../video/probe.js';
+import { decodeFrames } from '../video/decode.js';
+import type { FitMode, VideoInfo } from '../video/types.js';
+import type { FeatureEngine } from './types.js';
+import { contentHash } from './content-hash.js';
+import { FeatureWriter, readFeatureHeader, type FeatureDtype, type FeatureFileHeader } from './feature-file.js';
+
+export interface ExtractProgress {
+  phase: 'hashing' | 'extracting' | 'done';
+  framesDone: number;
+  /** Expected frame count (from duration × fps); exact once done. */
+  framesTotal: number;
+  /** Frames per second over the whole extraction so far. */
+  fps: number;
+  etaSec: number | null;
+}
+
+export interface ExtractOptions {
+  engine: FeatureEngine;
+  /** Sampling rate in frames per second. */
+  fps: number;
+  cacheDir: string;
+  fit?: FitMode;
+  dtype?: FeatureDtype;
+  batchSize?: number;
+  /** Seconds; extract only [start, end). Partial extractions are cached under their own key. */
+  start?: number;
+  end?: number;
+  signal?: AbortSignal;
+  onProgress?: (p: ExtractProgress) => void;
+  /** Probe result if the caller has it already (skips a second ffprobe). */
+  info?: VideoInfo;
+  /** Content hash if known (skips hashing). */
+  hash?: string;
+}
+
+export interface ExtractResult {
+  file: string;
+  cached: boolean;
+  header: FeatureFileHeader;
+  backend: string;
+  seconds: number;
+  /** Frames per second of this run (0 for a cache hit). */
+  fps: number;
+}
+
+export function cacheFileName(hash: string, engine: Pick<FeatureEngine, 'backboneId' | 'inputWidth' | 'inputHeight'>, o: { fps: number; fit: FitMode; dtype: FeatureDtype; start?: number; end?: number }): string {
+  const range = o.start !== undefined || o.end !== undefined ? `_t${o.start ?? 0}-${o.end ?? 'end'}` : '';
+  return `${hash.slice(0, 24)}_${engine.backboneId}_${o.fps}fps_${engine.inputWidth}x${engine.inputHeight}_${o.fit}_${o.dtype}${range}.fwf`;
+}
+
+export async function extractFeatures(videoPath: string, opts: ExtractOptions): Promise<ExtractResult> {
+  const t0 = performance.now();
+  const { engine, fps, cacheDir } = opts;
+  if (!(fps > 0 && fps <= 240)) throw new FramewiseError('BAD_ARGUMENT', `fps must be between 0 and 240 (got ${fps}).`);
+  const fit = opts.fit ?? 'stretch';
+  const dtype = opts.dtype ?? 'float16';
+  const batchSize = opts.batchSize ?? 16;
+  const report = opts.onProgress ?? (() => undefined);
+
+  const info = opts.info ?? (await probe(videoPath, { signal: opts.signal }));
+  report({ phase: 'hashing', framesDone: 0, framesTotal: 0, fps: 0, etaSec: null });
+  const hash = opts.hash ?? (await contentHash(videoPath));
+  await mkdir(cacheDir, { recursive: true });
+  const file = join(cacheDir, cacheFileName(hash, engine, { fps, fit, dtype, start: opts.start, end: opts.end }));
+
+  const existing = await readFeatureHeader(file).catch(() => null);
+  if (existing && existing.header.featureDim === engine.featureDim && existing.header.videoHash === hash) {
+    report({ phase: 'done', framesDone: existing.header.count, framesTotal: existing.header.count, fps: 0, etaSec: 0 });
+    return { file, cached: true, header: existing.header, backend: engine.backend, seconds: (performance.now() - t0) / 1000, fps: 0 };
+  }
+
+  const span = Math.max(0, Math.min(opts.end ?? info.durationSec, info.durationSec) - (opts.start ?? 0));
+  const framesTotal = Math.max(1, Math.round(span * fps));
+  const partial = `${file}.${process.pid}.partial`;
+  const writer = await FeatureWriter.create(partial, {
+    backboneId: engine.backboneId,
+    featureDim: engine.featureDim,
+    dtype,
+    fps,
+    inputWidth: engine.inputWidth,
+    inputHeight: engine.inputHeight,
+    videoHash: hash,
+    videoPath,
+    createdAt: new Date().toISOString(),
+  });
+
+  const frameBytes = engine.inputWidth * engine.inputHeight * 3;
+  const tStart = performance.now();
+  let done = 0;
+  let lastReport = 0;
+  const progress = (): void => {
+    const now = performance.now();
+    if (now - lastReport < 100 && done < framesTotal) return;
+    lastReport = now;
+    const rate = done / Math.max(1e-3, (now - tStart) / 1000);
+    const total = Math.max(framesTotal, done);
+    report({ phase: 'extracting', framesDone: done, framesTotal: total, fps: rate, etaSec: rate > 0 ? (total - done) / rate : null });
+  };
+
+  type Batch = { pixels: Uint8Array; times: number[]; n: number };
+  const newBatch = (): Batch => ({ pixels: new Uint8Array(frameBytes * batchSize), times: [], n: 0 });
+  const flush = async (b: Batch, features: Promise<Float32Array>): Promise<void> => {
+    await writer.append(b.times, await features, b.n);
+    done += b.n;
+    progress();
+  };
+
+  let inFlight: { batch: Batch; features: Promise<Float32Array> } | null = null;
+  try {
+    let batch = newBatch();
+    const frames = decodeFrames(videoPath, {
+      fps,
+      size: { width: engine.inputWidth, height: engine.inputHeight },
+      fit,
+      start: opts.start,
+      end: opts.end,
+      signal: opts.signal,
+    });
+    for await (const frame of frames) {
+      batch.pixels.set(frame.data, batch.n * frameBytes);
+      batch.times.push(frame.timeSec);
+      batch.n++;
+      if (batch.n === batchSize) {
+        if (inFlight) await flush(inFlight.batch, inFlight.features);
+        inFlight = { batch, features: engine.embed(batch.pixels, batch.n) };
+        batch = newBatch();
+      }
+    }
+    if (inFlight) await flush(inFlight.batch, inFlight.features);
+    inFlight = null;
+    if (batch.n > 0) await flush(batch, engine.embed(batch.pixels.subarray(0, batch.n * frameBytes), batch.n));
+    if (done === 0) throw new FramewiseError('DECODE_FAILED', `No frames could be decoded from ${videoPath}.`);
+    await writer.finish();
+    await rename(partial, file);
+  } catch (e) {
+    // Let an in-flight inference settle before closing, so its rejection is not left unhandled.
+    if (inFlight) await inFlight.features.catch(() => undefined);
+    await writer.abort();
+    await unlink(partial).catch(() => undefined);
+    throw e;
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  const runFps = done / Math.max(1e-3, (performance.now() - tStart) / 1000);
+  report({ phase: 'done', framesDone: done, framesTotal: done, fps: runFps, etaSec: 0 });
+  const { header } = await readFeatureHeader(file);
+  return { file, cached: false, header, backend: engine.backend, seconds, fps: runFps };
+}

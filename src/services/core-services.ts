@@ -1,0 +1,240 @@
+/**
+ * The core services behind the contract. Transport-agnostic: Electron IPC (main/) and serve mode
+ * (src/serve) both wrap the `api` object returned here and forward `emit`ted events.
+ */
+import { resolve } from 'node:path';
+import { FramewiseError, toFramewiseError } from '../errors.js';
+import { VERSION } from '../version.js';
+import { probe } from '../video/probe.js';
+import { thumbnail } from '../video/thumbnails.js';
+import { locateFfmpeg, ffmpegVersion } from '../video/ffmpeg-path.js';
+import { createFeatureEngine } from '../features/engines/select.js';
+import type { FeatureEngine } from '../features/types.js';
+import { extractFeatures, cacheFileName } from '../features/extract.js';
+import { readFeatureHeader } from '../features/feature-file.js';
+import { contentHash } from '../features/content-hash.js';
+import { ProjectStore, newId, resolveVideoPath } from '../store/project-store.js';
+import type { ProjectVideo } from '../store/schema.js';
+import { expandVideoPaths } from '../util/scan.js';
+import { JobRunner } from './jobs.js';
+import type { Api, ApiEvent, ProjectSnapshot, SystemInfo } from './contract.js';
+import { join } from 'node:path';
+
+export interface CoreServices {
+  api: Api;
+  /** Absolute path of a video of the open project, or null: the media routes serve nothing else. */
+  resolveMedia(videoId: string): string | null;
+  /** Waits for a job to settle (tests, CLI). */
+  waitForJob(jobId: string): ReturnType<JobRunner['wait']>;
+  dispose(): Promise<void>;
+}
+
+export interface CoreServicesOptions {
+  transport: 'electron' | 'serve';
+  emit: (e: ApiEvent) => void;
+  /** Lets tests inject a fake or preloaded engine. */
+  engineFactory?: (backboneId: string) => Promise<FeatureEngine>;
+}
+
+export function createCoreServices(opts: CoreServicesOptions): CoreServices {
+  const { emit } = opts;
+  let store: ProjectStore | null = null;
+  const engines = new Map<string, Promise<FeatureEngine>>();
+  let featureBackend: string | null = null;
+  const jobs = new JobRunner((job) => emit({ type: 'job', job }));
+
+  const engineFor = (backboneId: string): Promise<FeatureEngine> => {
+    const existing = engines.get(backboneId);
+    if (existing) return existing;
+    const loading = (opts.engineFactory ?? createFeatureEngine)(backboneId).then((engine) => {
+      featureBackend = engine.backend;
+      emit({ type: 'backend', featureBackend: engine.backend });
+      return engine;
+    });
+    // A failed load is not cached: the next call tries again (e.g. after the user fixes the cause).
+    loading.catch(() => engines.delete(backboneId));
+    engines.set(backboneId, loading);
+    return loading;
+  };
+
+  const requireStore = (): ProjectStore => {
+    if (!store) throw new FramewiseError('BAD_ARGUMENT', 'No project is open. Create or open a project first.');
+    return store;
+  };
+
+  const featureFileFor = (s: ProjectStore, v: ProjectVideo, engine: Pick<FeatureEngine, 'backboneId' | 'inputWidth' | 'inputHeight'>): string | null =>
+    v.contentHash
+      ? join(s.paths.features, cacheFileName(v.contentHash, engine, { fps: s.project.settings.fps, fit: 'stretch', dtype: 'float16' }))
+      : null;
+
+  const snapshot = async (): Promise<ProjectSnapshot> => {
+    const s = requireStore();
+    const features: ProjectSnapshot['features'] = {};
+    // Only report cache state for an engine already loaded: loading one just to list videos would be slow.
+    const loaded = engines.get(s.project.settings.backboneId);
+    const engine = loaded ? await loaded.catch(() => null) : null;
+    for (const v of s.project.videos) {
+      const file = engine ? featureFileFor(s, v, engine) : null;
+      const header = file ? await readFeatureHeader(file).catch(() => null) : null;
+      features[v.id] = header ? { cached: true, frames: header.header.count } : { cached: false };
+    }
+    return { root: s.paths.root, project: s.project, features };
+  };
+
+  const publishProject = async (): Promise<ProjectSnapshot> => {
+    const snap = await snapshot();
+    emit({ type: 'project', snapshot: snap });
+    return snap;
+  };
+
+  const api: Api = {
+    'system.info': async () => {
+      let ffmpeg: SystemInfo['ffmpeg'];
+      try {
+        const loc = await locateFfmpeg();
+        ffmpeg = { path: loc.ffmpeg, source: loc.source, version: await ffmpegVersion(loc.ffmpeg) };
+      } catch (e) {
+        ffmpeg = { error: toFramewiseError(e).message };
+      }
+      return { version: VERSION, featureBackend, ffmpeg, platform: `${process.platform}-${process.arch}`, transport: opts.transport };
+    },
+
+    'project.create': async ({ dir, name }) => {
+      if (!dir) throw new FramewiseError('BAD_ARGUMENT', 'Choose a folder for the new project.');
+      store = await ProjectStore.create(resolve(dir), name || 'Untitled project');
+      return publishProject();
+    },
+
+    'project.open': async ({ dir }) => {
+      if (!dir) throw new FramewiseError('BAD_ARGUMENT', 'Choose a project folder to open.');
+      store = await ProjectStore.open(resolve(dir));
+      return publishProject();
+    },
+
+    'project.current': async () => (store ? snapshot() : null),
+
+    'project.save': async ({ project }) => {
+      await requireStore().replace(project);
+      return publishProject();
+    },
+
+    'project.addVideos': async ({ paths }) => {
+      const s = requireStore();
+      if (!Array.isArray(paths) || paths.length === 0) throw new FramewiseError('BAD_ARGUMENT', 'Give at least one video file or folder.');
+      const files = await expandVideoPaths(paths.map((p) => resolve(p)));
+      const rejected: { path: string; code: FramewiseError['code']; message: string }[] = [];
+      const added: ProjectVideo[] = [];
+      const known = new Set(s.project.videos.map((v) => resolveVideoPath(s.paths, v.path)));
+      for (const file of files) {
+        if (known.has(file)) continue;
+        try {
+          const info = await probe(file);
+          const hash = await contentHash(file);
+          added.push({
+            id: newId('vid'),
+            path: file,
+            contentHash: hash,
+            durationSec: info.durationSec,
+            fps: info.fps,
+            width: info.displayWidth,
+            height: info.displayHeight,
+            codec: info.codec,
+            addedAt: new Date().toISOString(),
+          });
+          known.add(file);
+        } catch (e) {
+          const err = toFramewiseError(e);
+          rejected.push({ path: file, code: err.code, message: err.message });
+        }
+      }
+      if (added.length > 0) await s.update((p) => void p.videos.push(...added));
+      return { snapshot: await publishProject(), rejected };
+    },
+
+    'project.removeVideo': async ({ videoId }) => {
+      const s = requireStore();
+      if (!s.project.videos.some((v) => v.id === videoId)) throw new FramewiseError('NOT_FOUND', `No video ${videoId} in this project.`);
+      await s.update((p) => {
+        p.videos = p.videos.filter((v) => v.id !== videoId);
+        p.segments = p.segments.filter((seg) => seg.videoId !== videoId);
+      });
+      return publishProject();
+    },
+
+    'video.probe': async ({ path }) => probe(resolve(path)),
+
+    'video.thumbnail': async ({ videoId, timeSec, width }) => {
+      const file = resolveMediaOrThrow(videoId);
+      const buf = await thumbnail(file, Math.max(0, timeSec), { width: Math.min(Math.max(16, Math.round(width)), 1920), format: 'jpeg' });
+      return { mime: 'image/jpeg', base64: buf.toString('base64') };
+    },
+
+    'features.extract': async ({ videoIds }) => {
+      const s = requireStore();
+      const wanted = videoIds && videoIds.length > 0 ? s.project.videos.filter((v) => videoIds.includes(v.id)) : s.project.videos;
+      if (wanted.length === 0) throw new FramewiseError('BAD_ARGUMENT', 'There are no videos to extract features from. Add videos first.');
+      const { backboneId, fps } = s.project.settings;
+      const label = wanted.length === 1 ? `Features: ${wanted[0]!.path.split(/[\\/]/).pop()}` : `Features: ${wanted.length} videos`;
+      const jobId = jobs.start('extract', label, async (ctx) => {
+        const engine = await engineFor(backboneId);
+        const failures: string[] = [];
+        let frames = 0;
+        for (const [i, v] of wanted.entries()) {
+          if (ctx.signal.aborted) throw new FramewiseError('ABORTED', 'Cancelled.');
+          try {
+            const res = await extractFeatures(resolveVideoPath(s.paths, v.path), {
+              engine,
+              fps,
+              cacheDir: s.paths.features,
+              hash: v.contentHash,
+              signal: ctx.signal,
+              onProgress: (p) =>
+                ctx.progress({
+                  done: p.framesDone,
+                  total: p.framesTotal,
+                  rate: p.fps,
+                  etaSec: p.etaSec,
+                  message: `Video ${i + 1} of ${wanted.length}`,
+                }),
+            });
+            frames += res.header.count;
+          } catch (e) {
+            const err = toFramewiseError(e);
+            if (err.code === 'ABORTED') throw err;
+            // One bad video must not stop the others.
+            failures.push(`${v.path}: ${err.message}`);
+          }
+        }
+        await publishProject();
+        if (failures.length === wanted.length) throw new FramewiseError('DECODE_FAILED', failures.join('\n'));
+        return failures.length > 0 ? `${frames} frames; ${failures.length} failed:\n${failures.join('\n')}` : `${frames} frames`;
+      });
+      return { jobId };
+    },
+
+    'jobs.cancel': async ({ jobId }) => ({ cancelled: jobs.cancel(jobId) }),
+    'jobs.list': async () => jobs.list(),
+  };
+
+  const resolveMedia = (videoId: string): string | null => {
+    if (!store) return null;
+    const v = store.project.videos.find((x) => x.id === videoId);
+    return v ? resolveVideoPath(store.paths, v.path) : null;
+  };
+  const resolveMediaOrThrow = (videoId: string): string => {
+    const file = resolveMedia(videoId);
+    if (!file) throw new FramewiseError('NOT_FOUND', `No video ${videoId} in the open project.`);
+    return file;
+  };
+
+  return {
+    api,
+    resolveMedia,
+    waitForJob: (jobId) => jobs.wait(jobId),
+    dispose: async () => {
+      await jobs.cancelAll();
+      for (const p of engines.values()) await (await p.catch(() => null))?.dispose();
+      engines.clear();
+    },
+  };
+}

@@ -1,0 +1,127 @@
+import { mkdir, readFile, stat } from 'node:fs/promises';
+import { join, resolve, isAbsolute } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { FramewiseError } from '../errors.js';
+import { atomicWriteFile } from './atomic-write.js';
+import { newProject, validateProject, type Project } from './schema.js';
+
+export const PROJECT_FILE = 'project.json';
+
+/** The folders of a project: project.json, cached features and trained models live side by side. */
+export interface ProjectPaths {
+  root: string;
+  file: string;
+  features: string;
+  models: string;
+}
+
+export function projectPaths(root: string): ProjectPaths {
+  const abs = resolve(root);
+  return { root: abs, file: join(abs, PROJECT_FILE), features: join(abs, 'features'), models: join(abs, 'models') };
+}
+
+export function newId(prefix: string): string {
+  return `${prefix}_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
+}
+
+/** Resolves a video path stored in the project (relative paths are relative to the project folder). */
+export function resolveVideoPath(paths: ProjectPaths, p: string): string {
+  return isAbsolute(p) ? p : resolve(paths.root, p);
+}
+
+export async function createProject(root: string, name: string): Promise<{ paths: ProjectPaths; project: Project }> {
+  const paths = projectPaths(root);
+  await mkdir(paths.root, { recursive: true });
+  const exists = await stat(paths.file).then(
+    () => true,
+    () => false,
+  );
+  if (exists) throw new FramewiseError('BAD_ARGUMENT', `A project already exists in ${paths.root}; open it instead.`);
+  await mkdir(paths.features, { recursive: true });
+  await mkdir(paths.models, { recursive: true });
+  const project = newProject(name);
+  await atomicWriteFile(paths.file, serialize(project));
+  return { paths, project };
+}
+
+export async function loadProject(root: string): Promise<{ paths: ProjectPaths; project: Project }> {
+  const paths = projectPaths(root);
+  let text: string;
+  try {
+    text = await readFile(paths.file, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new FramewiseError('FILE_NOT_FOUND', `No Framewise project in ${paths.root} (${PROJECT_FILE} is missing).`);
+    throw new FramewiseError('FILE_UNREADABLE', `Cannot read ${paths.file}: ${(e as Error).message}`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    const backup = await stat(`${paths.file}.bak`).then(
+      () => ` A backup of the previous version is at ${paths.file}.bak.`,
+      () => '',
+    );
+    throw new FramewiseError('BAD_PROJECT', `Cannot open ${paths.file}: it is not valid JSON (${(e as Error).message}).${backup}`, {
+      details: { backup: backup !== '' ? `${paths.file}.bak` : undefined },
+    });
+  }
+  const project = validateProject(data, paths.file);
+  await mkdir(paths.features, { recursive: true });
+  await mkdir(paths.models, { recursive: true });
+  return { paths, project };
+}
+
+function serialize(p: Project): string {
+  return JSON.stringify(p, null, 2) + '\n';
+}
+
+/**
+ * An open project. Saves are serialized through one queue, so two saves issued at once (two windows,
+ * a UI edit during a job) never interleave, and each save is atomic with the previous file kept as .bak.
+ */
+export class ProjectStore {
+  private queue: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    readonly paths: ProjectPaths,
+    private current: Project,
+  ) {}
+
+  static async open(root: string): Promise<ProjectStore> {
+    const { paths, project } = await loadProject(root);
+    return new ProjectStore(paths, project);
+  }
+
+  static async create(root: string, name: string): Promise<ProjectStore> {
+    const { paths, project } = await createProject(root, name);
+    return new ProjectStore(paths, project);
+  }
+
+  get project(): Project {
+    return this.current;
+  }
+
+  /** Applies `change` to a copy of the project, validates, and saves it atomically. */
+  update(change: (draft: Project) => void): Promise<Project> {
+    const run = async (): Promise<Project> => {
+      const draft = structuredClone(this.current);
+      change(draft);
+      draft.updatedAt = new Date().toISOString();
+      validateProject(draft, this.paths.file);
+      await atomicWriteFile(this.paths.file, serialize(draft), { backup: true });
+      this.current = draft;
+      return draft;
+    };
+    const next = this.queue.then(run, run);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Replaces the whole project (e.g. from the UI), validated first. */
+  replace(project: Project): Promise<Project> {
+    return this.update((draft) => {
+      Object.assign(draft, structuredClone(project), { createdAt: draft.createdAt });
+    });
+  }
+}
