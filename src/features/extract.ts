@@ -126,6 +126,7 @@ export async function extractFeatures(videoPath: string, opts: ExtractOptions): 
       start: opts.start,
       end: opts.end,
       signal: opts.signal,
+      info,
     });
     for await (const frame of frames) {
       batch.pixels.set(frame.data, batch.n * frameBytes);

@@ -2,12 +2,13 @@
  * The core services behind the contract. Transport-agnostic: Electron IPC (main/) and serve mode
  * (src/serve) both wrap the `api` object returned here and forward `emit`ted events.
  */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { FramewiseError, toFramewiseError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { probe } from '../video/probe.js';
 import { thumbnail } from '../video/thumbnails.js';
-import { locateFfmpeg, ffmpegVersion } from '../video/ffmpeg-path.js';
+import { getFfmpegPaths } from '../video/ffmpeg-path.js';
+import { runProcess } from '../video/process.js';
 import { createFeatureEngine } from '../features/engines/select.js';
 import type { FeatureEngine } from '../features/types.js';
 import { extractFeatures, cacheFileName } from '../features/extract.js';
@@ -18,7 +19,6 @@ import type { ProjectVideo } from '../store/schema.js';
 import { expandVideoPaths } from '../util/scan.js';
 import { JobRunner } from './jobs.js';
 import type { Api, ApiEvent, ProjectSnapshot, SystemInfo } from './contract.js';
-import { join } from 'node:path';
 
 export interface CoreServices {
   api: Api;
@@ -91,7 +91,7 @@ export function createCoreServices(opts: CoreServicesOptions): CoreServices {
     'system.info': async () => {
       let ffmpeg: SystemInfo['ffmpeg'];
       try {
-        const loc = await locateFfmpeg();
+        const loc = getFfmpegPaths();
         ffmpeg = { path: loc.ffmpeg, source: loc.source, version: await ffmpegVersion(loc.ffmpeg) };
       } catch (e) {
         ffmpeg = { error: toFramewiseError(e).message };
@@ -237,4 +237,10 @@ export function createCoreServices(opts: CoreServicesOptions): CoreServices {
       engines.clear();
     },
   };
+}
+
+/** First line of `ffmpeg -version`, e.g. "ffmpeg version 5.1.6-0+deb12u1". */
+async function ffmpegVersion(ffmpeg: string): Promise<string> {
+  const res = await runProcess(ffmpeg, ['-hide_banner', '-version'], { purpose: 'reading the ffmpeg version', maxStdoutBytes: 1 << 16 });
+  return res.stdout.toString('utf8').split('\n')[0]?.trim() ?? 'unknown';
 }

@@ -1,0 +1,20 @@
+// `npm run bench`: every figure is a ratio against a peer measured in the same run on this machine.
+// Results are printed and written to bench/results.json. `--quick` shortens the runs.
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { benchPipeline } from './pipeline.js';
+
+const quick = process.argv.includes('--quick');
+const log = (s: string): void => void process.stdout.write(s + '\n');
+const results: Record<string, unknown> = {
+  date: new Date().toISOString(),
+  machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', node: process.version },
+};
+
+log(`Framewise benchmark — ${cpus().length} cores, ${cpus()[0]?.model ?? ''}, node ${process.version}${quick ? ' (quick)' : ''}\n`);
+log('== pipeline');
+results['pipeline'] = await benchPipeline(log, { quick });
+
+mkdirSync('bench', { recursive: true });
+writeFileSync('bench/results.json', JSON.stringify(results, null, 2) + '\n');
+log('\nwritten: bench/results.json');

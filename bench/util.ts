@@ -1,0 +1,49 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { getFfmpegPaths } from '../src/video/ffmpeg-path.js';
+
+export const BENCH_DIR = join(process.cwd(), '.tmp', 'bench');
+
+/** A generated test video (moving test pattern + noise so the encoder and decoder do real work), cached across runs. */
+export function benchVideo(name: string, seconds: number, width: number, height: number, fps = 25): string {
+  mkdirSync(BENCH_DIR, { recursive: true });
+  const file = join(BENCH_DIR, `${name}-${seconds}s-${width}x${height}-${fps}.mp4`);
+  if (existsSync(file)) return file;
+  const { ffmpeg } = getFfmpegPaths();
+  const r = spawnSync(
+    ffmpeg,
+    ['-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:rate=${fps}:duration=${seconds}`, '-vf', 'noise=alls=12:allf=t',
+      '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-g', String(fps * 2), file],
+    { stdio: 'inherit' },
+  );
+  if (r.status !== 0) throw new Error(`could not generate ${file}`);
+  return file;
+}
+
+/** Runs ffmpeg decoding to raw RGB at the given fps/size, the bytes discarded in this process: the decode floor. */
+export function ffmpegDecodeSeconds(file: string, fps: number, size: number): Promise<{ seconds: number; frames: number }> {
+  const { ffmpeg } = getFfmpegPaths();
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const p = spawn(ffmpeg, ['-v', 'error', '-i', file, '-an', '-vf', `fps=${fps},scale=${size}:${size}`, '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let bytes = 0;
+    p.stdout.on('data', (d: Buffer) => (bytes += d.length));
+    p.on('error', reject);
+    p.on('close', (code) => {
+      if (code !== 0) reject(new Error(`ffmpeg exited ${code}`));
+      else resolve({ seconds: (performance.now() - t0) / 1000, frames: bytes / (size * size * 3) });
+    });
+  });
+}
+
+export function fmt(n: number, digits = 2): string {
+  return Number.isFinite(n) ? n.toFixed(digits) : String(n);
+}
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
