@@ -1,0 +1,107 @@
+/**
+ * Parameters live as plain Float32Arrays (the optimizer, checkpoints and serialization work on those);
+ * tf tensors of them are made on demand for the matrix products and cached until the next update.
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Rng } from '../ml/rng.js';
+
+export class ParamStore {
+  readonly shapes = new Map<string, number[]>();
+  readonly values = new Map<string, Float32Array>();
+  private readonly cache = new Map<string, tf.Tensor>();
+
+  add(name: string, shape: number[], values: Float32Array): void {
+    if (values.length !== shape.reduce((a, b) => a * b, 1)) throw new Error(`param ${name}: size does not match shape`);
+    this.shapes.set(name, shape);
+    this.values.set(name, values);
+  }
+
+  names(): string[] {
+    return [...this.values.keys()];
+  }
+
+  get(name: string): Float32Array {
+    const v = this.values.get(name);
+    if (!v) throw new Error(`unknown parameter ${name}`);
+    return v;
+  }
+
+  /** The parameter as a tf tensor (cached until invalidate()). */
+  tensor(name: string): tf.Tensor {
+    return this.derived(name, () => tf.tensor(this.get(name), this.shapes.get(name)!));
+  }
+
+  /** A cached tensor computed from parameters (e.g. a transposed kernel). */
+  derived(key: string, make: () => tf.Tensor): tf.Tensor {
+    let t = this.cache.get(key);
+    if (!t) {
+      // keep(): a derived tensor built inside another derived()'s tidy must outlive that scope.
+      t = tf.keep(tf.tidy(make));
+      this.cache.set(key, t);
+    }
+    return t;
+  }
+
+  /** Call after parameter values change. */
+  invalidate(): void {
+    for (const t of this.cache.values()) t.dispose();
+    this.cache.clear();
+  }
+
+  /** Deep copy of the values (for best-checkpoint snapshots). */
+  snapshot(): Map<string, Float32Array> {
+    return new Map([...this.values].map(([k, v]) => [k, v.slice()]));
+  }
+
+  restore(values: Map<string, Float32Array>): void {
+    for (const [k, v] of values) {
+      const own = this.get(k);
+      if (own.length !== v.length) throw new Error(`param ${k}: size mismatch on restore`);
+      own.set(v);
+    }
+    this.invalidate();
+  }
+
+  count(): number {
+    let n = 0;
+    for (const v of this.values.values()) n += v.length;
+    return n;
+  }
+}
+
+export function glorotUniform(rng: Rng, fanIn: number, fanOut: number, size: number): Float32Array {
+  const limit = Math.sqrt(6 / (fanIn + fanOut));
+  const out = new Float32Array(size);
+  for (let i = 0; i < size; i++) out[i] = (rng.next() * 2 - 1) * limit;
+  return out;
+}
+
+/**
+ * Recurrent kernel [n, blocks*n]: each n×n gate block orthogonal (modified Gram–Schmidt on a random
+ * normal matrix — milliseconds, unlike tfjs's orthogonal initializer which runs a QR through tf ops).
+ */
+export function blockOrthogonal(rng: Rng, n: number, blocks: number): Float32Array {
+  const cols = blocks * n;
+  const out = new Float32Array(n * cols);
+  const q = new Float64Array(n * n); // rows are the orthonormal vectors
+  for (let blk = 0; blk < blocks; blk++) {
+    for (let i = 0; i < n * n; i++) q[i] = rng.normal();
+    for (let i = 0; i < n; i++) {
+      const ri = i * n;
+      for (let pass = 0; pass < 2; pass++) {
+        for (let j = 0; j < i; j++) {
+          const rj = j * n;
+          let dot = 0;
+          for (let k = 0; k < n; k++) dot += q[ri + k]! * q[rj + k]!;
+          for (let k = 0; k < n; k++) q[ri + k]! -= dot * q[rj + k]!;
+        }
+      }
+      let norm = 0;
+      for (let k = 0; k < n; k++) norm += q[ri + k]! * q[ri + k]!;
+      norm = Math.sqrt(norm) || 1;
+      for (let k = 0; k < n; k++) q[ri + k]! /= norm;
+    }
+    for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) out[r * cols + blk * n + c] = q[c * n + r]!;
+  }
+  return out;
+}

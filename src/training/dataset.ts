@@ -1,0 +1,237 @@
+/**
+ * From per-video feature sequences + labelled segments to fixed-length clips.
+ *
+ * A segment [start, end) in seconds covers the feature frames whose time falls inside it. A clip is
+ * `clipLength` consecutive frames: a random crop for training, the centre crop for validation;
+ * segments shorter than the clip are padded at the end and masked.
+ */
+import { FramewiseError } from '../errors.js';
+import type { Rng } from '../ml/rng.js';
+import type { Batch } from '../models/head.js';
+
+/** One video's features (what readFeatureFile returns, minus the file-only header fields). */
+export interface VideoFeatures {
+  videoId: string;
+  featureDim: number;
+  fps: number;
+  backboneId: string;
+  /** Presentation time of each frame in seconds [count]. */
+  times: Float64Array;
+  /** count × featureDim, row-major. */
+  features: Float32Array;
+}
+
+export interface LabeledSegment {
+  videoId: string;
+  start: number;
+  end: number;
+  classId: string | null;
+}
+
+/** A labelled frame range [start, end) of one video. */
+export interface ClipSample {
+  videoId: string;
+  label: number;
+  start: number;
+  end: number;
+}
+
+export interface Normalizer {
+  mean: Float32Array;
+  std: Float32Array;
+}
+
+/** First frame index with time ≥ t (times sorted ascending). */
+export function frameAt(times: Float64Array, t: number): number {
+  let lo = 0;
+  let hi = times.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (times[mid]! < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export function samplesFromSegments(
+  segments: LabeledSegment[],
+  classIds: string[],
+  videos: Map<string, VideoFeatures>,
+): { samples: ClipSample[]; warnings: string[] } {
+  const index = new Map(classIds.map((id, i) => [id, i]));
+  const samples: ClipSample[] = [];
+  const warnings: string[] = [];
+  let noFeatures = 0;
+  let empty = 0;
+  for (const s of segments) {
+    if (s.classId === null) continue;
+    const label = index.get(s.classId);
+    if (label === undefined) continue;
+    const v = videos.get(s.videoId);
+    if (!v) {
+      noFeatures++;
+      continue;
+    }
+    const start = frameAt(v.times, s.start);
+    const end = frameAt(v.times, s.end);
+    if (end <= start) {
+      empty++;
+      continue;
+    }
+    samples.push({ videoId: s.videoId, label, start, end });
+  }
+  if (noFeatures) warnings.push(`${noFeatures} labelled segment(s) skipped: their video has no extracted features.`);
+  if (empty) warnings.push(`${empty} labelled segment(s) skipped: shorter than one feature frame.`);
+  return { samples, warnings };
+}
+
+/**
+ * Train/validation split BY VIDEO: every sample of a video lands on the same side, so validation
+ * never sees a video the model trained on. Stratified by each video's majority class.
+ */
+export function splitByVideo(
+  samples: ClipSample[],
+  valFraction: number,
+  rng: Rng,
+): { train: ClipSample[]; val: ClipSample[]; trainVideos: string[]; valVideos: string[]; warnings: string[] } {
+  const warnings: string[] = [];
+  const byVideo = new Map<string, ClipSample[]>();
+  for (const s of samples) {
+    const list = byVideo.get(s.videoId) ?? [];
+    list.push(s);
+    byVideo.set(s.videoId, list);
+  }
+  const videoIds = [...byVideo.keys()].sort();
+  if (videoIds.length < 2 || valFraction <= 0) {
+    if (valFraction > 0) {
+      warnings.push(
+        `Only ${videoIds.length} labelled video(s): a validation split needs at least 2 videos (split is by video), so this run has no validation, no early stopping, and its accuracy is not measured on unseen videos. Label more videos for a trustworthy model.`,
+      );
+    }
+    return { train: samples.slice(), val: [], trainVideos: videoIds, valVideos: [], warnings };
+  }
+  const groups = new Map<number, string[]>();
+  for (const id of videoIds) {
+    const counts = new Map<number, number>();
+    for (const s of byVideo.get(id)!) counts.set(s.label, (counts.get(s.label) ?? 0) + 1);
+    const major = [...counts].sort((a, b) => b[1] - a[1] || a[0] - b[0])[0]![0];
+    groups.set(major, [...(groups.get(major) ?? []), id]);
+  }
+  const valSet = new Set<string>();
+  for (const label of [...groups.keys()].sort((a, b) => a - b)) {
+    const ids = rng.shuffle(groups.get(label)!.slice());
+    const n = ids.length >= 2 ? Math.max(1, Math.round(ids.length * valFraction)) : 0;
+    for (const id of ids.slice(0, n)) valSet.add(id);
+  }
+  // Small projects: stratification may pick nothing (every class has one video); take one anyway.
+  if (valSet.size === 0) valSet.add(rng.shuffle(videoIds.slice())[0]!);
+  if (valSet.size === videoIds.length) valSet.delete([...valSet][0]!);
+  const train = samples.filter((s) => !valSet.has(s.videoId));
+  const val = samples.filter((s) => valSet.has(s.videoId));
+  const trainLabels = new Set(train.map((s) => s.label));
+  const valLabels = new Set(val.map((s) => s.label));
+  const missing = [...valLabels].filter((l) => !trainLabels.has(l));
+  if (missing.length)
+    warnings.push(`${missing.length} class(es) appear only in validation videos; the model cannot learn them.`);
+  if (videoIds.length < 5) warnings.push(`Only ${videoIds.length} labelled videos: validation scores will be noisy.`);
+  return {
+    train,
+    val,
+    trainVideos: videoIds.filter((id) => !valSet.has(id)),
+    valVideos: videoIds.filter((id) => valSet.has(id)),
+    warnings,
+  };
+}
+
+/** Per-feature mean/std over the frames of the given (training) samples. */
+export function fitNormalizer(samples: ClipSample[], videos: Map<string, VideoFeatures>, dim: number): Normalizer {
+  const sum = new Float64Array(dim);
+  const sq = new Float64Array(dim);
+  let n = 0;
+  for (const s of samples) {
+    const f = videos.get(s.videoId)!.features;
+    for (let i = s.start; i < s.end; i++) {
+      const o = i * dim;
+      for (let d = 0; d < dim; d++) {
+        const v = f[o + d]!;
+        sum[d]! += v;
+        sq[d]! += v * v;
+      }
+      n++;
+    }
+  }
+  const mean = new Float32Array(dim);
+  const std = new Float32Array(dim).fill(1);
+  if (n === 0) return { mean, std };
+  for (let d = 0; d < dim; d++) {
+    mean[d] = sum[d]! / n;
+    const variance = Math.max(0, sq[d]! / n - mean[d]! * mean[d]!);
+    std[d] = Math.max(Math.sqrt(variance), 1e-3);
+  }
+  return { mean, std };
+}
+
+/**
+ * Packs clips into a time-major batch. Each entry gives the video and the first frame; up to
+ * `clipLength` frames are taken but never past `end`; the rest is zero-padded and masked.
+ */
+export function packClips(
+  clips: { video: VideoFeatures; first: number; end: number }[],
+  clipLength: number,
+  norm: Normalizer,
+): Batch {
+  const T = clipLength;
+  const B = clips.length;
+  const D = norm.mean.length;
+  const x = new Float32Array(T * B * D);
+  const mask = new Float32Array(T * B);
+  clips.forEach((c, b) => {
+    if (c.video.featureDim !== D) {
+      throw new FramewiseError(
+        'MODEL_MISMATCH',
+        `Video ${c.video.videoId} has ${c.video.featureDim}-d features; the model expects ${D}-d.`,
+      );
+    }
+    const n = Math.min(T, c.end - c.first);
+    const f = c.video.features;
+    for (let t = 0; t < n; t++) {
+      const src = (c.first + t) * D;
+      const dst = (t * B + b) * D;
+      for (let d = 0; d < D; d++) x[dst + d] = (f[src + d]! - norm.mean[d]!) / norm.std[d]!;
+      mask[t * B + b] = 1;
+    }
+  });
+  return { T, B, x, mask };
+}
+
+/** Training clip: random crop (rng) or centre crop (no rng) of the sample. */
+export function cropSample(s: ClipSample, clipLength: number, rng?: Rng): number {
+  const slack = s.end - s.start - clipLength;
+  if (slack <= 0) return s.start;
+  return s.start + (rng ? rng.int(slack + 1) : Math.floor(slack / 2));
+}
+
+export function makeBatch(
+  samples: ClipSample[],
+  videos: Map<string, VideoFeatures>,
+  clipLength: number,
+  norm: Normalizer,
+  rng?: Rng,
+): { batch: Batch; labels: Int32Array } {
+  const clips = samples.map((s) => ({
+    video: videos.get(s.videoId)!,
+    first: cropSample(s, clipLength, rng),
+    end: s.end,
+  }));
+  return { batch: packClips(clips, clipLength, norm), labels: Int32Array.from(samples, (s) => s.label) };
+}
+
+/** Inverse-frequency class weights (mean 1 over the samples), for imbalanced projects. */
+export function balancedClassWeights(samples: ClipSample[], numClasses: number): Float32Array {
+  const counts = new Float64Array(numClasses);
+  for (const s of samples) counts[s.label]! += 1;
+  const present = counts.filter((c) => c > 0).length || 1;
+  const w = new Float32Array(numClasses);
+  for (let c = 0; c < numClasses; c++) w[c] = counts[c]! > 0 ? samples.length / (present * counts[c]!) : 0;
+  return w;
+}
