@@ -39,7 +39,7 @@ const want = (s) => only.length === 0 || only.includes(s);
 
 if (want('static')) {
   step('typecheck', npx, ['tsc', '--noEmit', '-p', 'tsconfig.json']);
-  if (existsSync('main/tsconfig.json')) step('typecheck main', npx, ['tsc', '--noEmit', '-p', 'main/tsconfig.json']);
+  if (existsSync('renderer/tsconfig.node.json')) step('typecheck config', npx, ['tsc', '--noEmit', '-p', 'renderer/tsconfig.node.json']);
   if (existsSync('renderer/tsconfig.json')) step('svelte-check', npx, ['svelte-check', '--tsconfig', 'renderer/tsconfig.json', '--fail-on-warnings']);
   step('eslint', npx, ['eslint', '.']);
   step('prettier', npx, ['prettier', '--check', '.']);

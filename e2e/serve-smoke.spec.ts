@@ -1,0 +1,109 @@
+import { join } from 'node:path';
+import { test, expect } from './support/serve-fixture.js';
+import { ARTIFACTS } from './support/paths.js';
+import type { VideoProbe } from './support/dom.js';
+
+test('serve mode: project, library, extraction and playback', async ({ page, serve }) => {
+  const pageErrors: string[] = [];
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+
+  await page.goto(serve.url);
+  // The token leaves the address bar once the app has it.
+  await expect(page).toHaveURL(`${serve.origin}/`);
+  const backend = page.getByTestId('backend-indicator');
+  await expect(backend).toBeVisible();
+  await expect(backend).toContainText(/backend: (?!connecting)/);
+  await expect(page.getByTestId('ffmpeg-indicator')).toContainText('ffmpeg:');
+
+  // Create a project by folder path.
+  await page.getByTestId('project-dir').fill(serve.projectDir);
+  await page.getByTestId('project-name-input').fill('E2E project');
+  await page.getByTestId('create-project').click();
+  await expect(page.getByTestId('project-name')).toHaveText('E2E project');
+
+  // Add the generated video by path; it shows up with its duration and a thumbnail.
+  await page.getByTestId('video-paths').fill(serve.videoPath);
+  await page.getByTestId('add-videos-button').click();
+  const item = page.getByTestId('library-item');
+  await expect(item).toHaveCount(1);
+  await expect(item.getByTestId('video-duration')).toHaveText('0:03');
+  await expect(item).toContainText('160×120');
+  await expect(item.getByTestId('thumbnail')).toBeVisible();
+
+  // Extract features: the job's progress, fed by SSE events, reaches done.
+  await page.getByTestId('extract-button').click();
+  const job = page.getByTestId('job').first();
+  await expect(job).toBeVisible();
+  await expect(job.getByTestId('job-status')).toHaveText('done', { timeout: 100_000 });
+  await expect(job.getByTestId('job-progress')).toHaveJSProperty('value', 100);
+  await expect(item.getByTestId('features-cached')).toBeVisible();
+
+  // Playback through /media with Range requests.
+  const video = page.getByTestId('player');
+  await expect(video).toBeVisible();
+  await video.evaluate(async (el) => {
+    const v = el as unknown as VideoProbe;
+    v.muted = true;
+    await v.play();
+  });
+  await expect.poll(() => video.evaluate((el) => (el as unknown as VideoProbe).readyState)).toBeGreaterThanOrEqual(2);
+  const t0 = await video.evaluate((el) => (el as unknown as VideoProbe).currentTime);
+  await expect.poll(() => video.evaluate((el) => (el as unknown as VideoProbe).currentTime)).toBeGreaterThan(t0);
+  await expect(page.getByTestId('player-error')).toHaveCount(0);
+
+  await expect(page.locator('[data-testid="toast"][data-kind="error"]')).toHaveCount(0);
+  await page.screenshot({ path: join(ARTIFACTS, 'serve-smoke.png'), fullPage: true });
+  expect(pageErrors).toEqual([]);
+});
+
+test('a reload keeps working without the token in the URL', async ({ page, serve }) => {
+  await page.goto(serve.url);
+  await expect(page).toHaveURL(`${serve.origin}/`);
+  await page.reload();
+  await expect(page.getByTestId('backend-indicator')).toContainText(/backend: (?!connecting)/);
+  await expect(page.locator('[data-testid="toast"][data-kind="error"]')).toHaveCount(0);
+});
+
+test('core errors are shown as readable messages', async ({ page, serve }) => {
+  await page.goto(serve.url);
+  await expect(page.getByTestId('shell')).toHaveAttribute('data-loaded', 'true');
+  // The worker's server may already have the first test's project open.
+  if (await page.getByTestId('change-project').isVisible()) await page.getByTestId('change-project').click();
+  await page.getByTestId('project-dir').fill(`${serve.projectDir}-does-not-exist`);
+  await page.getByTestId('open-project').click();
+  const toast = page.locator('[data-testid="toast"][data-kind="error"]');
+  await expect(toast).toBeVisible();
+  await expect(toast).toContainText('does-not-exist');
+  await expect(toast).not.toContainText('[object Object]');
+  // The app is still there.
+  await expect(page.getByTestId('backend-indicator')).toBeVisible();
+});
+
+test('dropping files in the browser explains why a path is needed', async ({ page, serve }) => {
+  await page.goto(serve.url);
+  await expect(page.getByTestId('shell')).toHaveAttribute('data-loaded', 'true');
+  // Built in the page (a string: this file is type-checked without the DOM lib).
+  const dataTransfer = await page.evaluateHandle(
+    `(() => { const dt = new DataTransfer(); dt.items.add(new File(['x'], 'dropped-clip.mp4', { type: 'video/mp4' })); return dt; })()`,
+  );
+  await page.getByTestId('drop-zone').dispatchEvent('drop', { dataTransfer });
+  await expect(page.getByTestId('drop-note')).toContainText('dropped-clip.mp4');
+  await expect(page.getByTestId('drop-note')).toContainText('Paste the full path');
+});
+
+test('requests without the token are refused with 401', async ({ request, serve }) => {
+  for (const path of ['/', '/index.html', '/events', '/media/vid_x']) {
+    const res = await request.get(`${serve.origin}${path}`);
+    expect(res.status(), path).toBe(401);
+  }
+  const api = await request.post(`${serve.origin}/api/system.info`, { data: {} });
+  expect(api.status()).toBe(401);
+  const wrong = await request.get(`${serve.origin}/?token=${'0'.repeat(64)}`);
+  expect(wrong.status()).toBe(401);
+  const ok = await request.post(`${serve.origin}/api/system.info`, {
+    data: {},
+    headers: { Authorization: `Bearer ${serve.token}` },
+  });
+  expect(ok.status()).toBe(200);
+  expect((await ok.json()).result.transport).toBe('serve');
+});

@@ -1,0 +1,20 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+
+/** A 3-second 160×120 H.264 test pattern: small, decodable by ffmpeg and by Chromium. */
+export function makeTestVideo(dir: string, name = 'testsrc.mp4'): string {
+  const out = join(dir, name);
+  execFileSync(
+    'ffmpeg',
+    [
+      ...['-hide_banner', '-loglevel', 'error', '-y'],
+      ...['-f', 'lavfi', '-i', 'testsrc=size=160x120:rate=10', '-t', '3'],
+      ...['-pix_fmt', 'yuv420p', '-c:v', 'libx264', '-preset', 'ultrafast'],
+      // moov atom first, so the browser can start playing before it has the whole file.
+      ...['-movflags', '+faststart'],
+      out,
+    ],
+    { stdio: 'inherit' },
+  );
+  return out;
+}

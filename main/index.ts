@@ -1,0 +1,145 @@
+/**
+ * Electron main process. Thin on purpose: it hosts the core services (src/services) and connects
+ * them to one locked-down window; there is no business logic here. Security follows the Electron
+ * checklist: context isolation + sandbox, no Node in the page, CSP, no navigation, no new windows,
+ * no permissions, custom protocols instead of file://.
+ */
+import { join } from 'node:path';
+import { BrowserWindow, Menu, app, session, shell, type WebContents } from 'electron';
+import { createCoreServices, type CoreServices } from '../src/services/core-services.js';
+import type { ApiEvent } from '../src/services/contract.js';
+import { CSP } from '../src/serve/security.js';
+import { APP_ORIGIN, IPC_EVENT, MEDIA_SCHEME } from './bridge.js';
+import { registerApiHandler } from './ipc.js';
+import { buildMenu } from './menu.js';
+import { handleAppProtocol, handleMediaProtocol, registerSchemes } from './protocols.js';
+
+/** Set by `electron-vite dev`: the renderer comes from Vite's dev server (with hot reload). */
+const DEV_URL = process.env['ELECTRON_RENDERER_URL'];
+const RENDERER_DIR = join(import.meta.dirname, '../renderer');
+const PRELOAD = join(import.meta.dirname, '../preload/index.cjs');
+const START_URL = DEV_URL ?? `${APP_ORIGIN}/index.html`;
+
+/** Serve mode's policy, plus the media scheme (and Vite's HMR socket in dev). */
+const ELECTRON_CSP = CSP.replace("media-src 'self' blob:", `media-src 'self' blob: ${MEDIA_SCHEME}:`).replace(
+  "connect-src 'self'",
+  DEV_URL ? `connect-src 'self' ${new URL(DEV_URL).origin.replace(/^http/, 'ws')}` : "connect-src 'self'",
+);
+
+const START = new URL(START_URL);
+
+/**
+ * Scheme and host compared directly: Node's URL reports the origin of a custom scheme (and of
+ * file:) as "null", so comparing `.origin` would let file:///anything pass as our own page.
+ */
+function isAppUrl(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return u.protocol === START.protocol && u.host === START.host;
+  } catch {
+    return false;
+  }
+}
+
+registerSchemes();
+if (!app.requestSingleInstanceLock()) app.quit();
+
+let services: CoreServices | null = null;
+let mainWindow: BrowserWindow | null = null;
+
+function send(e: ApiEvent): void {
+  for (const w of BrowserWindow.getAllWindows()) {
+    if (!w.isDestroyed()) w.webContents.send(IPC_EVENT, e);
+  }
+}
+
+/** Applies to every WebContents the app ever creates, so no window can slip past it. */
+function harden(contents: WebContents): void {
+  contents.on('will-navigate', (event, url) => {
+    if (!isAppUrl(url)) event.preventDefault();
+  });
+  contents.on('will-redirect', (event, url) => {
+    if (!isAppUrl(url)) event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(({ url }) => {
+    // Links to documentation open in the user's browser, never inside the app.
+    if (url.startsWith('https://')) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+}
+
+function createWindow(): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1280,
+    height: 820,
+    minWidth: 800,
+    minHeight: 560,
+    title: 'Framewise',
+    show: false,
+    webPreferences: {
+      preload: PRELOAD,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      webviewTag: false,
+      spellcheck: false,
+    },
+  });
+  win.once('ready-to-show', () => win.show());
+  void win.loadURL(START_URL);
+  return win;
+}
+
+app.on('web-contents-created', (_e, contents) => harden(contents));
+
+app.on('second-instance', () => {
+  if (mainWindow) {
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  }
+});
+
+void app.whenReady().then(() => {
+  const ses = session.defaultSession;
+  // The page gets no camera, microphone, notifications, geolocation...: it needs none of them.
+  ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  ses.setPermissionCheckHandler(() => false);
+  // CSP on every response the session sees (the dev server's pages included); the app protocol
+  // also sets it itself, so production does not depend on this hook.
+  ses.webRequest.onHeadersReceived((details, callback) => {
+    const headers = { ...details.responseHeaders };
+    if (details.resourceType === 'mainFrame' || details.resourceType === 'subFrame') {
+      headers['Content-Security-Policy'] = [ELECTRON_CSP];
+    }
+    callback({ responseHeaders: headers });
+  });
+
+  services = createCoreServices({ transport: 'electron', emit: send });
+  handleAppProtocol(RENDERER_DIR, ELECTRON_CSP);
+  handleMediaProtocol((id) => services?.resolveMedia(id) ?? null);
+  registerApiHandler(services.api, isAppUrl);
+  Menu.setApplicationMenu(buildMenu(services.api, DEV_URL !== undefined));
+
+  mainWindow = createWindow();
+  mainWindow.on('closed', () => {
+    mainWindow = null;
+  });
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow();
+  });
+});
+
+app.on('window-all-closed', () => {
+  if (process.platform !== 'darwin') app.quit();
+});
+
+let disposed = false;
+app.on('before-quit', (event) => {
+  if (disposed || !services) return;
+  // Cancel running jobs and release the inference engine before the process goes.
+  event.preventDefault();
+  disposed = true;
+  void services.dispose().finally(() => app.quit());
+});

@@ -1,0 +1,23 @@
+import { mount } from 'svelte';
+import App from './App.svelte';
+import { createClient } from './api-client.js';
+import { AppState } from './state.svelte.js';
+import './styles.css';
+
+const target = document.getElementById('app');
+if (!target) throw new Error('index.html has no #app element');
+
+try {
+  const app = new AppState(createClient());
+  // Errors outside rendering (event handlers, timers, stray promises) still reach the person.
+  window.addEventListener('error', (e) => app.showError(e.error ?? e.message));
+  window.addEventListener('unhandledrejection', (e) => app.showError(e.reason));
+  mount(App, { target, props: { app } });
+} catch (e) {
+  // Even a failed start shows a sentence rather than an empty window.
+  const p = document.createElement('p');
+  p.className = 'fatal';
+  p.textContent = `Framewise could not start: ${e instanceof Error ? e.message : String(e)}`;
+  target.replaceChildren(p);
+  throw e;
+}

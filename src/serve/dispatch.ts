@@ -1,0 +1,111 @@
+/**
+ * The one place a transport turns "(method name, untrusted args)" into a call on the core and an
+ * envelope. Electron IPC and serve mode both use it, so a call behaves the same over either: same
+ * validation, same error shape. No Electron or HTTP here.
+ */
+import { toFramewiseError, type ErrorCode } from '../errors.js';
+import { isApiMethod, type Api, type ApiError, type ApiMethod, type ApiMethods } from '../services/contract.js';
+
+export type ApiEnvelope<T = unknown> = { ok: true; result: T } | { ok: false; error: ApiError };
+
+type Args = Record<string, unknown>;
+type Check = (a: Args) => string | null;
+
+const str =
+  (key: string, optional = false): Check =>
+  (a) =>
+    (optional && a[key] === undefined) || typeof a[key] === 'string' ? null : `"${key}" must be a string`;
+const num =
+  (key: string): Check =>
+  (a) =>
+    typeof a[key] === 'number' && Number.isFinite(a[key]) ? null : `"${key}" must be a finite number`;
+const strArray =
+  (key: string, optional = false): Check =>
+  (a) => {
+    const v = a[key];
+    if (optional && v === undefined) return null;
+    return Array.isArray(v) && v.every((x) => typeof x === 'string') ? null : `"${key}" must be an array of strings`;
+  };
+const obj =
+  (key: string): Check =>
+  (a) => {
+    const v = a[key];
+    return typeof v === 'object' && v !== null && !Array.isArray(v) ? null : `"${key}" must be an object`;
+  };
+
+/**
+ * Shape checks for arguments arriving from the UI. The renderer is the less trusted side (a web
+ * page in serve mode, a sandboxed renderer in Electron), so types are checked here before the core
+ * sees them; the core still validates meaning (does the folder exist, is the project valid).
+ * Keyed by ApiMethod so adding a method to the contract fails to compile until it is listed here.
+ */
+const ARG_CHECKS: { [M in keyof ApiMethods]: Check[] } = {
+  'system.info': [],
+  'project.create': [str('dir'), str('name')],
+  'project.open': [str('dir')],
+  'project.current': [],
+  'project.save': [obj('project')],
+  'project.addVideos': [strArray('paths')],
+  'project.removeVideo': [str('videoId')],
+  'video.probe': [str('path')],
+  'video.thumbnail': [str('videoId'), num('timeSec'), num('width')],
+  'features.extract': [strArray('videoIds', true)],
+  'jobs.cancel': [str('jobId')],
+  'jobs.list': [],
+};
+
+/** Returns null when args fit the method, else a message naming the field at fault. */
+export function checkArgs(method: ApiMethod, args: unknown): string | null {
+  if (typeof args !== 'object' || args === null || Array.isArray(args)) return 'arguments must be a JSON object';
+  for (const check of ARG_CHECKS[method]) {
+    const problem = check(args as Args);
+    if (problem) return problem;
+  }
+  return null;
+}
+
+function failure(code: ErrorCode, message: string): ApiEnvelope<never> {
+  return { ok: false, error: { code, message } };
+}
+
+/** Calls `api[method](args)`; never throws: every failure becomes an `{ ok: false }` envelope. */
+export async function dispatchApi(api: Api, method: string, args: unknown): Promise<ApiEnvelope> {
+  if (!isApiMethod(method)) return failure('NOT_FOUND', `Unknown API method "${method}".`);
+  const problem = checkArgs(method, args ?? {});
+  if (problem) return failure('BAD_ARGUMENT', `Bad arguments for ${method}: ${problem}.`);
+  try {
+    // The contract's mapped type cannot correlate method and args for a dynamic name; checkArgs
+    // above is what makes this cast safe.
+    const fn = api[method] as (a: unknown) => Promise<unknown>;
+    return { ok: true, result: await fn(args ?? {}) };
+  } catch (e) {
+    const err = toFramewiseError(e);
+    return failure(err.code, err.message);
+  }
+}
+
+/**
+ * HTTP status for an error code. Caller mistakes are 4xx; a failure of the operation the user asked
+ * for (unreadable video, bad project file) is 422: the request was fine, its content was not.
+ * Only genuine bugs are 500.
+ */
+export function httpStatusFor(code: ErrorCode): number {
+  switch (code) {
+    case 'BAD_ARGUMENT':
+      return 400;
+    case 'UNAUTHORIZED':
+      return 401;
+    case 'FORBIDDEN':
+      return 403;
+    case 'NOT_FOUND':
+      return 404;
+    case 'INTERNAL':
+      return 500;
+    case 'FFMPEG_NOT_FOUND':
+    case 'BACKBONE_UNAVAILABLE':
+    case 'DOWNLOAD_FAILED':
+      return 503;
+    default:
+      return 422;
+  }
+}

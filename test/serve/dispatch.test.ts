@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import { FramewiseError } from '../../src/errors.js';
+import { API_METHODS, type Api } from '../../src/services/contract.js';
+import { checkArgs, dispatchApi, httpStatusFor } from '../../src/serve/dispatch.js';
+
+const calls: unknown[] = [];
+const api = new Proxy({} as Api, {
+  get: (_t, method: string) => async (args: unknown) => {
+    calls.push([method, args]);
+    if (method === 'jobs.cancel') throw new FramewiseError('NOT_FOUND', 'No job job_x.');
+    if (method === 'jobs.list') throw 'a string, not an Error';
+    return { method };
+  },
+});
+
+describe('dispatchApi (shared by IPC and HTTP)', () => {
+  it('calls the method with the args and wraps the result', async () => {
+    expect(await dispatchApi(api, 'project.open', { dir: '/p' })).toEqual({
+      ok: true,
+      result: { method: 'project.open' },
+    });
+    expect(calls.at(-1)).toEqual(['project.open', { dir: '/p' }]);
+  });
+
+  it('refuses names outside the contract without calling anything', async () => {
+    const before = calls.length;
+    for (const name of ['constructor', '__proto__', 'toString', 'system', '', 'system.info ']) {
+      const res = await dispatchApi(api, name, {});
+      expect(res.ok, name).toBe(false);
+      expect(!res.ok && res.error.code).toBe('NOT_FOUND');
+    }
+    expect(calls.length).toBe(before);
+  });
+
+  it('turns thrown errors, of any kind, into envelopes', async () => {
+    expect(await dispatchApi(api, 'jobs.cancel', { jobId: 'job_x' })).toEqual({
+      ok: false,
+      error: { code: 'NOT_FOUND', message: 'No job job_x.' },
+    });
+    expect(await dispatchApi(api, 'jobs.list', {})).toEqual({
+      ok: false,
+      error: { code: 'INTERNAL', message: 'a string, not an Error' },
+    });
+  });
+
+  it('treats missing args as {}', async () => {
+    expect((await dispatchApi(api, 'system.info', undefined)).ok).toBe(true);
+  });
+});
+
+describe('checkArgs', () => {
+  it('has a rule for every contract method', () => {
+    for (const m of API_METHODS) expect(() => checkArgs(m, {})).not.toThrow();
+  });
+
+  it('checks types of required and optional fields', () => {
+    expect(checkArgs('project.create', { dir: '/a', name: 'x' })).toBeNull();
+    expect(checkArgs('project.create', { dir: '/a' })).toMatch(/"name"/);
+    expect(checkArgs('video.thumbnail', { videoId: 'v', timeSec: Number.NaN, width: 10 })).toMatch(/"timeSec"/);
+    expect(checkArgs('features.extract', {})).toBeNull();
+    expect(checkArgs('features.extract', { videoIds: ['a'] })).toBeNull();
+    expect(checkArgs('features.extract', { videoIds: 'a' })).toMatch(/"videoIds"/);
+    expect(checkArgs('project.save', { project: [] })).toMatch(/"project"/);
+    expect(checkArgs('system.info', null)).toMatch(/JSON object/);
+  });
+});
+
+describe('httpStatusFor', () => {
+  it('maps caller errors to 4xx and only bugs to 500', () => {
+    expect(httpStatusFor('BAD_ARGUMENT')).toBe(400);
+    expect(httpStatusFor('UNAUTHORIZED')).toBe(401);
+    expect(httpStatusFor('NOT_FOUND')).toBe(404);
+    expect(httpStatusFor('CORRUPT_VIDEO')).toBe(422);
+    expect(httpStatusFor('FFMPEG_NOT_FOUND')).toBe(503);
+    expect(httpStatusFor('INTERNAL')).toBe(500);
+  });
+});
