@@ -1,0 +1,143 @@
+/**
+ * Training and evaluation at the project level: gathers the labelled segments of a project, makes
+ * sure every video they use has cached features (extracting what is missing), trains a head in a
+ * worker thread, evaluates it on the validation videos and saves it under <project>/models/<name>.
+ */
+import { join } from 'node:path';
+import { FramewiseError } from '../errors.js';
+import type { FeatureEngine } from '../features/types.js';
+import { extractFeatures, type ExtractProgress } from '../features/extract.js';
+import { readFeatureFile } from '../features/feature-file.js';
+import { resolveVideoPath, type ProjectStore } from '../store/project-store.js';
+import { classificationReport, type ClassificationReport } from '../eval/metrics.js';
+import { samplesFromSegments, type VideoFeatures } from './dataset.js';
+import { evaluateSamples, type EpochProgress, type TrainConfig, type TrainingData, type TrainProgress } from './train.js';
+import { loadModel, normalizerOf, saveModel, type TrainedModel } from './model-io.js';
+import { modelFromWorkerResult, trainInWorker } from './run-in-worker.js';
+
+export interface ProjectDataOptions {
+  engine: FeatureEngine;
+  signal?: AbortSignal;
+  onExtract?: (videoIndex: number, videoCount: number, p: ExtractProgress) => void;
+  /** Only these videos (default: every video with a labelled segment). */
+  videoIds?: string[];
+}
+
+/** Loads (extracting where needed) the features of the given project videos. */
+export async function projectFeatures(store: ProjectStore, opts: ProjectDataOptions & { videoIds: string[] }): Promise<Map<string, VideoFeatures>> {
+  const { project, paths } = store;
+  const out = new Map<string, VideoFeatures>();
+  for (const [i, id] of opts.videoIds.entries()) {
+    const v = project.videos.find((x) => x.id === id);
+    if (!v) throw new FramewiseError('NOT_FOUND', `No video ${id} in this project.`);
+    const res = await extractFeatures(resolveVideoPath(paths, v.path), {
+      engine: opts.engine,
+      fps: project.settings.fps,
+      cacheDir: paths.features,
+      hash: v.contentHash,
+      signal: opts.signal,
+      onProgress: (p) => opts.onExtract?.(i, opts.videoIds.length, p),
+    });
+    const data = await readFeatureFile(res.file);
+    out.set(id, {
+      videoId: id,
+      featureDim: data.header.featureDim,
+      fps: data.header.fps,
+      backboneId: data.header.backboneId,
+      times: data.times,
+      features: data.features,
+    });
+  }
+  return out;
+}
+
+/** The training set of a project: its classes, its user-labelled segments and their videos' features. */
+export async function projectTrainingData(store: ProjectStore, opts: ProjectDataOptions): Promise<TrainingData> {
+  const { project } = store;
+  const segments = project.segments
+    .filter((s) => s.source === 'user' && s.classId !== null)
+    .map((s) => ({ videoId: s.videoId, start: s.start, end: s.end, classId: s.classId }));
+  const used = new Set(segments.map((s) => s.classId));
+  const classes = project.classes.filter((c) => used.has(c.id)).map((c) => ({ id: c.id, name: c.name }));
+  if (classes.length < 2) {
+    throw new FramewiseError('BAD_ARGUMENT', `Training needs labelled segments of at least 2 classes; this project has ${classes.length}. Label more segments first.`);
+  }
+  const videoIds = opts.videoIds ?? [...new Set(segments.map((s) => s.videoId))];
+  const videos = await projectFeatures(store, { ...opts, videoIds });
+  return {
+    classes,
+    backboneId: opts.engine.backboneId,
+    featureDim: opts.engine.featureDim,
+    fps: project.settings.fps,
+    videos: [...videos.values()],
+    segments,
+  };
+}
+
+export interface ProjectTrainOptions extends ProjectDataOptions {
+  config: Partial<TrainConfig>;
+  /** Folder name under <project>/models; default a timestamp. */
+  name?: string;
+  onProgress?: (p: TrainProgress) => void;
+  /** Train on this thread instead of a worker (tests of the worker-free path). */
+  inProcess?: boolean;
+}
+
+export interface ProjectTrainResult {
+  modelDir: string;
+  history: EpochProgress[];
+  bestEpoch: number;
+  stoppedEarly: boolean;
+  trainVideos: string[];
+  valVideos: string[];
+  warnings: string[];
+  /** On the validation videos; null when there were too few videos to hold any out. */
+  validation: ClassificationReport | null;
+  classes: { id: string; name: string }[];
+  seconds: number;
+}
+
+export async function trainProjectModel(store: ProjectStore, opts: ProjectTrainOptions): Promise<ProjectTrainResult> {
+  const t0 = performance.now();
+  const data = await projectTrainingData(store, opts);
+  const config: TrainConfig = { clipLength: store.project.settings.clipLength, ...opts.config };
+  let model: TrainedModel;
+  let run: { history: EpochProgress[]; bestEpoch: number; stoppedEarly: boolean; trainVideos: string[]; valVideos: string[]; warnings: string[] };
+  if (opts.inProcess) {
+    const { train } = await import('./train.js');
+    const r = await train(config, data, { signal: opts.signal, onProgress: opts.onProgress });
+    model = r.model;
+    run = r;
+  } else {
+    const r = await trainInWorker(config, data, { signal: opts.signal, onProgress: opts.onProgress });
+    model = modelFromWorkerResult(r);
+    run = r;
+  }
+
+  const videos = new Map(data.videos.map((v) => [v.videoId, v]));
+  const valSet = new Set(run.valVideos);
+  const { samples } = samplesFromSegments(
+    data.segments.filter((s) => valSet.has(s.videoId)),
+    data.classes.map((c) => c.id),
+    videos,
+  );
+  let validation: ClassificationReport | null = null;
+  if (samples.length > 0) {
+    const ev = evaluateSamples(model.head, samples, videos, config.clipLength, normalizerOf(model.meta));
+    validation = classificationReport(
+      ev.probs,
+      samples.map((s) => s.label),
+      data.classes.length,
+    );
+    model.meta.metrics = { ...model.meta.metrics, valTop1: validation.top1, valMeanPerClassAccuracy: validation.meanPerClassAccuracy };
+  }
+  const name = opts.name ?? new Date().toISOString().replace(/[:.]/g, '-');
+  const modelDir = join(store.paths.models, name);
+  await saveModel(modelDir, model);
+  return { modelDir, ...run, validation, classes: data.classes, seconds: (performance.now() - t0) / 1000 };
+}
+
+/** Loads a project's model, refusing one trained on other features. */
+export function loadProjectModel(dir: string, engine: Pick<FeatureEngine, 'backboneId' | 'featureDim'>): Promise<TrainedModel> {
+  return loadModel(dir, { backboneId: engine.backboneId, featureDim: engine.featureDim });
+}
