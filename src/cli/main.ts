@@ -13,8 +13,23 @@ import { extractCommand } from './commands/extract.js';
 import { initCommand, addCommand } from './commands/project.js';
 import { infoCommand } from './commands/info.js';
 import { serveCommand } from './commands/serve.js';
+import { trainCommand } from './commands/train.js';
+import { predictCommand } from './commands/predict.js';
+import { evalCommand } from './commands/eval.js';
+import { importCommand } from './commands/import.js';
 
-const COMMANDS: Command[] = [probeCommand, extractCommand, initCommand, addCommand, infoCommand, serveCommand] as Command[];
+const COMMANDS: Command[] = [
+  probeCommand,
+  extractCommand,
+  initCommand,
+  addCommand,
+  importCommand,
+  trainCommand,
+  predictCommand,
+  evalCommand,
+  infoCommand,
+  serveCommand,
+] as Command[];
 
 function help(): string {
   const w = Math.max(...COMMANDS.map((c) => c.name.length));

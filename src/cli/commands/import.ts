@@ -1,0 +1,39 @@
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { FramewiseError } from '../../errors.js';
+import { probe } from '../../video/probe.js';
+import { contentHash } from '../../features/content-hash.js';
+import { ProjectStore } from '../../store/project-store.js';
+import { importSegments, parseSegmentCsv, scanClassFolders } from '../../store/import-segments.js';
+import type { CommandContext } from '../command.js';
+
+export const importCommand = {
+  name: 'import',
+  summary: 'Import labelled segments: CSV (file,start,end,label / Kinetics) or UCF101-style class folders',
+  usage: 'framewise import <project> <segments.csv|class-folders/> [--video clip.mp4] [--json]',
+  options: { video: { type: 'string' } },
+  async run({ positionals, values, out }: CommandContext): Promise<number> {
+    const [dir, source] = positionals;
+    if (!dir || !source) return out.usage();
+    const store = await ProjectStore.open(dir);
+    const st = await stat(source).catch(() => null);
+    if (!st) throw new FramewiseError('FILE_NOT_FOUND', `Not found: ${source}`);
+    let rows;
+    let baseDir: string;
+    if (st.isDirectory()) {
+      const scanned = await scanClassFolders(resolve(source));
+      rows = scanned.rows;
+      baseDir = resolve(source);
+      if (scanned.heldOut.size > 0) out.line(`${scanned.heldOut.size} video(s) are listed in the official test split.`);
+    } else {
+      const video = typeof values['video'] === 'string' ? resolve(values['video']) : undefined;
+      rows = parseSegmentCsv(await readFile(source, 'utf8'), video);
+      baseDir = dirname(resolve(source));
+    }
+    const res = await importSegments(store, rows, async (file) => ({ durationSec: (await probe(file)).durationSec, contentHash: await contentHash(file) }), { baseDir });
+    out.line(`imported ${res.segments} segment(s); ${res.newVideos} new video(s); new classes: ${res.newClasses.join(', ') || 'none'}`);
+    if (res.unmatched.length > 0) out.line(`unmatched videos (${res.unmatched.length}): ${res.unmatched.slice(0, 10).join(', ')}${res.unmatched.length > 10 ? ', …' : ''}`);
+    if (out.json) out.print(res);
+    return res.unmatched.length > 0 ? 1 : 0;
+  },
+};

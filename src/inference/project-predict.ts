@@ -1,0 +1,91 @@
+/**
+ * Prediction at the project level: features for any video (cached in the project), then clip
+ * classification and temporal localization with a saved model, as rows ready for export.
+ */
+import { readdir, stat } from 'node:fs/promises';
+import { join, basename } from 'node:path';
+import { FramewiseError } from '../errors.js';
+import type { FeatureEngine } from '../features/types.js';
+import { extractFeatures, type ExtractProgress } from '../features/extract.js';
+import { readFeatureFile } from '../features/feature-file.js';
+import type { ProjectStore } from '../store/project-store.js';
+import type { VideoFeatures } from '../training/dataset.js';
+import type { TrainedModel } from '../training/model-io.js';
+import { classify, localize, type ClassScore, type LocalizeOptions } from './predict.js';
+
+export interface VideoPrediction {
+  video: string;
+  durationSec: number;
+  top: ClassScore[];
+  segments: { start: number; end: number; classId: string; label: string; score: number }[];
+  curves: { times: number[]; classes: { label: string; probabilities: number[] }[] };
+}
+
+/** The models saved in a project, newest first. */
+export async function listProjectModels(store: ProjectStore): Promise<{ name: string; dir: string; createdAt: string }[]> {
+  const names = await readdir(store.paths.models).catch(() => [] as string[]);
+  const out: { name: string; dir: string; createdAt: string }[] = [];
+  for (const name of names) {
+    const dir = join(store.paths.models, name);
+    const st = await stat(join(dir, 'meta.json')).catch(() => null);
+    if (st) out.push({ name, dir, createdAt: st.mtime.toISOString() });
+  }
+  return out.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : b.name.localeCompare(a.name)));
+}
+
+export async function resolveModelDir(store: ProjectStore, name?: string): Promise<string> {
+  const models = await listProjectModels(store);
+  if (models.length === 0) throw new FramewiseError('NOT_FOUND', `No trained model in ${store.paths.models}. Train one first (framewise train).`);
+  if (name === undefined) return models[0]!.dir;
+  const m = models.find((x) => x.name === name);
+  if (!m) throw new FramewiseError('NOT_FOUND', `No model "${name}" in this project; available: ${models.map((x) => x.name).join(', ')}.`);
+  return m.dir;
+}
+
+export async function videoFeatures(
+  file: string,
+  store: ProjectStore,
+  engine: FeatureEngine,
+  opts: { signal?: AbortSignal; onExtract?: (p: ExtractProgress) => void; fps?: number } = {},
+): Promise<VideoFeatures & { durationSec: number }> {
+  const res = await extractFeatures(file, {
+    engine,
+    fps: opts.fps ?? store.project.settings.fps,
+    cacheDir: store.paths.features,
+    signal: opts.signal,
+    onProgress: opts.onExtract,
+  });
+  const data = await readFeatureFile(res.file);
+  const n = data.header.count;
+  const step = n > 1 ? data.times[1]! - data.times[0]! : 1 / data.header.fps;
+  return {
+    videoId: basename(file),
+    featureDim: data.header.featureDim,
+    fps: data.header.fps,
+    backboneId: data.header.backboneId,
+    times: data.times,
+    features: data.features,
+    durationSec: n > 0 ? data.times[n - 1]! + step : 0,
+  };
+}
+
+export async function predictVideo(
+  model: TrainedModel,
+  features: VideoFeatures & { durationSec: number },
+  label: string,
+  opts: LocalizeOptions & { topK?: number } = {},
+): Promise<VideoPrediction> {
+  const top = await classify(model, features, { topK: opts.topK ?? 5, signal: opts.signal });
+  const loc = await localize(model, features, opts);
+  const names = new Map(model.meta.classes.map((c) => [c.id, c.name]));
+  return {
+    video: label,
+    durationSec: features.durationSec,
+    top,
+    segments: loc.segments.map((s) => ({ ...s, label: names.get(s.classId) ?? s.classId })),
+    curves: {
+      times: Array.from(loc.times),
+      classes: model.meta.classes.map((c, i) => ({ label: c.name, probabilities: Array.from(loc.curves[i] ?? []) })),
+    },
+  };
+}
