@@ -3,6 +3,7 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { benchPipeline } from './pipeline.js';
+import { benchTraining } from './training.js';
 
 const quick = process.argv.includes('--quick');
 const log = (s: string): void => void process.stdout.write(s + '\n');
@@ -11,9 +12,13 @@ const results: Record<string, unknown> = {
   machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', node: process.version },
 };
 
-log(`Framewise benchmark — ${cpus().length} cores, ${cpus()[0]?.model ?? ''}, node ${process.version}${quick ? ' (quick)' : ''}\n`);
+log(
+  `Framewise benchmark — ${cpus().length} cores, ${cpus()[0]?.model ?? ''}, node ${process.version}${quick ? ' (quick)' : ''}\n`,
+);
 log('== pipeline');
 results['pipeline'] = await benchPipeline(log, { quick });
+log('\n== sequence heads');
+results['training'] = await benchTraining(log, { quick });
 
 mkdirSync('bench', { recursive: true });
 writeFileSync('bench/results.json', JSON.stringify(results, null, 2) + '\n');

@@ -13,6 +13,7 @@ import { createFeatureEngine } from '../src/features/engines/select.js';
 import { extractFeatures } from '../src/features/extract.js';
 import { decodeFrames } from '../src/video/decode.js';
 import { benchVideo, ffmpegDecodeSeconds, fmt } from './util.js';
+import { torchPeer } from './torch.js';
 
 export interface PipelineResults {
   [key: string]: number | string | null;
@@ -37,7 +38,9 @@ export async function benchPipeline(log: (s: string) => void, opts: { quick: boo
   const decodeSeconds = (performance.now() - t0) / 1000;
   r['decode_ours_fps'] = n / decodeSeconds;
   r['decode_ours_vs_ffmpeg_time_ratio'] = decodeSeconds / floor.seconds;
-  log(`decode-only: ours ${fmt(r['decode_ours_fps'] as number, 1)} frames/s, ffmpeg alone ${fmt(r['decode_ffmpeg_fps'] as number, 1)} frames/s → time ratio ${fmt(r['decode_ours_vs_ffmpeg_time_ratio'] as number)}× (target ≤ 1.1)`);
+  log(
+    `decode-only: ours ${fmt(r['decode_ours_fps'] as number, 1)} frames/s, ffmpeg alone ${fmt(r['decode_ffmpeg_fps'] as number, 1)} frames/s → time ratio ${fmt(r['decode_ours_vs_ffmpeg_time_ratio'] as number)}× (target ≤ 1.1)`,
+  );
 
   const engine = await createFeatureEngine();
   r['feature_backend'] = engine.backend;
@@ -64,7 +67,18 @@ export async function benchPipeline(log: (s: string) => void, opts: { quick: boo
   }
   r['features_tfjs_wasm_fps'] = wasmFps;
   r['features_speedup_vs_tfjs_wasm'] = wasmFps ? (r['features_fps'] as number) / wasmFps : null;
-  log(`features-only (${engine.backend}, batch ${batch}): ${fmt(r['features_fps'] as number, 1)} frames/s (target ≥ 250); tfjs-wasm ${wasmFps ? fmt(wasmFps, 1) : 'n/a'} frames/s → ${wasmFps ? fmt(r['features_speedup_vs_tfjs_wasm'] as number, 1) + '×' : 'n/a'}`);
+  log(
+    `features-only (${engine.backend}, batch ${batch}): ${fmt(r['features_fps'] as number, 1)} frames/s (target ≥ 250); tfjs-wasm ${wasmFps ? fmt(wasmFps, 1) : 'n/a'} frames/s → ${wasmFps ? fmt(r['features_speedup_vs_tfjs_wasm'] as number, 1) + '×' : 'n/a'}`,
+  );
+
+  const torch = torchPeer('features');
+  r['features_torch_fps'] = torch?.fps ?? null;
+  r['features_speedup_vs_torch'] = torch ? (r['features_fps'] as number) / torch.fps : null;
+  log(
+    torch
+      ? `features vs PyTorch ${torch.torch} CPU (${torch.threads} threads, same architecture, batch ${batch}): ${fmt(torch.fps, 1)} frames/s → ours ${fmt(r['features_speedup_vs_torch'] as number, 1)}× faster`
+      : 'features vs PyTorch: not installed (apt-get install python3-torch python3-torchvision) — no ratio',
+  );
 
   const res = await extractFeatures(video, { engine, fps, cacheDir: mkdtempSync(join(tmpdir(), 'fw-bench-')) });
   await engine.dispose();
@@ -83,7 +97,9 @@ export async function benchPipeline(log: (s: string) => void, opts: { quick: boo
   const rss: Record<number, number> = {};
   for (const m of minutes) {
     const file = benchVideo('scaling', m * 60, 320, 240);
-    const out = execFileSync(process.execPath, ['--import', 'tsx', join('bench', 'rss-child.ts'), file], { encoding: 'utf8' });
+    const out = execFileSync(process.execPath, ['--import', 'tsx', join('bench', 'rss-child.ts'), file], {
+      encoding: 'utf8',
+    });
     const j = JSON.parse(out.trim().split('\n').pop()!) as { frames: number; seconds: number; maxRssMiB: number };
     rss[m] = j.maxRssMiB;
     r[`rss_${m}min_MiB`] = j.maxRssMiB;
@@ -93,6 +109,8 @@ export async function benchPipeline(log: (s: string) => void, opts: { quick: boo
   const last = minutes[minutes.length - 1]!;
   r['rss_ratio_longest_vs_1min'] = rss[last]! / rss[1]!;
   r['time_ratio_per_minute_longest_vs_1min'] = (r[`time_${last}min_s`] as number) / last / (r['time_1min_s'] as number);
-  log(`memory: ${last}-min peak ÷ 1-min peak = ${fmt(r['rss_ratio_longest_vs_1min'] as number)}× (target ≤ 1.2); time per minute ${last}-min ÷ 1-min = ${fmt(r['time_ratio_per_minute_longest_vs_1min'] as number)}× (linear ≈ 1)`);
+  log(
+    `memory: ${last}-min peak ÷ 1-min peak = ${fmt(r['rss_ratio_longest_vs_1min'] as number)}× (target ≤ 1.2); time per minute ${last}-min ÷ 1-min = ${fmt(r['time_ratio_per_minute_longest_vs_1min'] as number)}× (linear ≈ 1)`,
+  );
   return r;
 }

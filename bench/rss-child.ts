@@ -12,4 +12,6 @@ const t0 = performance.now();
 const res = await extractFeatures(file, { engine, fps: 4, cacheDir: mkdtempSync(join(tmpdir(), 'fw-rss-')) });
 const seconds = (performance.now() - t0) / 1000;
 await engine.dispose();
-process.stdout.write(JSON.stringify({ frames: res.header.count, seconds, maxRssMiB: process.resourceUsage().maxRSS / 1024 }) + '\n');
+process.stdout.write(
+  JSON.stringify({ frames: res.header.count, seconds, maxRssMiB: process.resourceUsage().maxRSS / 1024 }) + '\n',
+);

@@ -13,8 +13,26 @@ export function benchVideo(name: string, seconds: number, width: number, height:
   const { ffmpeg } = getFfmpegPaths();
   const r = spawnSync(
     ffmpeg,
-    ['-v', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:rate=${fps}:duration=${seconds}`, '-vf', 'noise=alls=12:allf=t',
-      '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', '-g', String(fps * 2), file],
+    [
+      '-v',
+      'error',
+      '-y',
+      '-f',
+      'lavfi',
+      '-i',
+      `testsrc2=size=${width}x${height}:rate=${fps}:duration=${seconds}`,
+      '-vf',
+      'noise=alls=12:allf=t',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-pix_fmt',
+      'yuv420p',
+      '-g',
+      String(fps * 2),
+      file,
+    ],
     { stdio: 'inherit' },
   );
   if (r.status !== 0) throw new Error(`could not generate ${file}`);
@@ -22,13 +40,34 @@ export function benchVideo(name: string, seconds: number, width: number, height:
 }
 
 /** Runs ffmpeg decoding to raw RGB at the given fps/size, the bytes discarded in this process: the decode floor. */
-export function ffmpegDecodeSeconds(file: string, fps: number, size: number): Promise<{ seconds: number; frames: number }> {
+export function ffmpegDecodeSeconds(
+  file: string,
+  fps: number,
+  size: number,
+): Promise<{ seconds: number; frames: number }> {
   const { ffmpeg } = getFfmpegPaths();
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const p = spawn(ffmpeg, ['-v', 'error', '-i', file, '-an', '-vf', `fps=${fps},scale=${size}:${size}`, '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const p = spawn(
+      ffmpeg,
+      [
+        '-v',
+        'error',
+        '-i',
+        file,
+        '-an',
+        '-vf',
+        `fps=${fps},scale=${size}:${size}`,
+        '-f',
+        'rawvideo',
+        '-pix_fmt',
+        'rgb24',
+        'pipe:1',
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
     let bytes = 0;
     p.stdout.on('data', (d: Buffer) => (bytes += d.length));
     p.on('error', reject);

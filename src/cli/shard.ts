@@ -12,20 +12,31 @@ export interface Shard {
  */
 export function parseShard(spec: string, env: NodeJS.ProcessEnv = process.env): Shard {
   const m = /^([A-Za-z_][A-Za-z0-9_]*|\d+)\/(\d+)$/.exec(spec.trim());
-  if (!m) throw new FramewiseError('BAD_ARGUMENT', `--shard must look like k/N (e.g. 0/4 or SLURM_ARRAY_TASK_ID/4), got "${spec}".`);
+  if (!m)
+    throw new FramewiseError(
+      'BAD_ARGUMENT',
+      `--shard must look like k/N (e.g. 0/4 or SLURM_ARRAY_TASK_ID/4), got "${spec}".`,
+    );
   const count = Number(m[2]);
   let raw = m[1]!;
   if (!/^\d+$/.test(raw)) {
     const v = env[raw];
-    if (v === undefined || !/^\d+$/.test(v)) throw new FramewiseError('BAD_ARGUMENT', `--shard names ${raw}, but that environment variable is not set to a number.`);
+    if (v === undefined || !/^\d+$/.test(v))
+      throw new FramewiseError(
+        'BAD_ARGUMENT',
+        `--shard names ${raw}, but that environment variable is not set to a number.`,
+      );
     raw = v;
   }
   const index = Number(raw);
-  if (count < 1 || index >= count) throw new FramewiseError('BAD_ARGUMENT', `--shard ${index}/${count}: k must be in 0..${count - 1}.`);
+  if (count < 1 || index >= count)
+    throw new FramewiseError('BAD_ARGUMENT', `--shard ${index}/${count}: k must be in 0..${count - 1}.`);
   return { index, count };
 }
 
 /** The items of one shard: item i belongs to shard i mod N, over the list sorted for determinism. */
 export function selectShard<T>(items: readonly T[], shard: Shard, key: (t: T) => string): T[] {
-  return [...items].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0)).filter((_, i) => i % shard.count === shard.index);
+  return [...items]
+    .sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0))
+    .filter((_, i) => i % shard.count === shard.index);
 }

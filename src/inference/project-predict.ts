@@ -22,7 +22,9 @@ export interface VideoPrediction {
 }
 
 /** The models saved in a project, newest first. */
-export async function listProjectModels(store: ProjectStore): Promise<{ name: string; dir: string; createdAt: string }[]> {
+export async function listProjectModels(
+  store: ProjectStore,
+): Promise<{ name: string; dir: string; createdAt: string }[]> {
   const names = await readdir(store.paths.models).catch(() => [] as string[]);
   const out: { name: string; dir: string; createdAt: string }[] = [];
   for (const name of names) {
@@ -30,15 +32,25 @@ export async function listProjectModels(store: ProjectStore): Promise<{ name: st
     const st = await stat(join(dir, 'meta.json')).catch(() => null);
     if (st) out.push({ name, dir, createdAt: st.mtime.toISOString() });
   }
-  return out.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : b.name.localeCompare(a.name)));
+  return out.sort((a, b) =>
+    a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : b.name.localeCompare(a.name),
+  );
 }
 
 export async function resolveModelDir(store: ProjectStore, name?: string): Promise<string> {
   const models = await listProjectModels(store);
-  if (models.length === 0) throw new FramewiseError('NOT_FOUND', `No trained model in ${store.paths.models}. Train one first (framewise train).`);
+  if (models.length === 0)
+    throw new FramewiseError(
+      'NOT_FOUND',
+      `No trained model in ${store.paths.models}. Train one first (framewise train).`,
+    );
   if (name === undefined) return models[0]!.dir;
   const m = models.find((x) => x.name === name);
-  if (!m) throw new FramewiseError('NOT_FOUND', `No model "${name}" in this project; available: ${models.map((x) => x.name).join(', ')}.`);
+  if (!m)
+    throw new FramewiseError(
+      'NOT_FOUND',
+      `No model "${name}" in this project; available: ${models.map((x) => x.name).join(', ')}.`,
+    );
   return m.dir;
 }
 

@@ -8,7 +8,11 @@ import { dirname, basename, join } from 'node:path';
  * With `backup`, the previous version is kept as `<file>.bak` (copied before the rename, so the
  * backup is always a complete earlier version).
  */
-export async function atomicWriteFile(file: string, data: string | Uint8Array, opts: { backup?: boolean } = {}): Promise<void> {
+export async function atomicWriteFile(
+  file: string,
+  data: string | Uint8Array,
+  opts: { backup?: boolean } = {},
+): Promise<void> {
   const dir = dirname(file);
   const tmp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   const fh = await open(tmp, 'wx', 0o644);

@@ -24,12 +24,26 @@ export interface ImportRow {
   label: string;
 }
 
-const PALETTE = ['#e6194b', '#3cb44b', '#4363d8', '#f58231', '#911eb4', '#46f0f0', '#f032e6', '#bcf60c', '#008080', '#9a6324', '#800000', '#000075'];
+const PALETTE = [
+  '#e6194b',
+  '#3cb44b',
+  '#4363d8',
+  '#f58231',
+  '#911eb4',
+  '#46f0f0',
+  '#f032e6',
+  '#bcf60c',
+  '#008080',
+  '#9a6324',
+  '#800000',
+  '#000075',
+];
 
 function num(v: string | undefined, what: string, line: number): number | undefined {
   if (v === undefined || v.trim() === '') return undefined;
   const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) throw new FramewiseError('BAD_ARGUMENT', `line ${line}: ${what} "${v}" is not a time in seconds.`);
+  if (!Number.isFinite(n) || n < 0)
+    throw new FramewiseError('BAD_ARGUMENT', `line ${line}: ${what} "${v}" is not a time in seconds.`);
   return n;
 }
 
@@ -46,7 +60,11 @@ export function parseSegmentCsv(text: string, video?: string): ImportRow[] {
     const ei = col('end', 'time_end');
     const li = col('label', 'name', 'class');
     if (li < 0) throw new FramewiseError('BAD_ARGUMENT', 'The CSV header has no label column (label, name or class).');
-    if (vi < 0 && !video) throw new FramewiseError('BAD_ARGUMENT', 'The CSV names no video column (file, video or youtube_id); pass the video it belongs to.');
+    if (vi < 0 && !video)
+      throw new FramewiseError(
+        'BAD_ARGUMENT',
+        'The CSV names no video column (file, video or youtube_id); pass the video it belongs to.',
+      );
     return rows.slice(1).map((r, i) => ({
       video: vi >= 0 ? r[vi]!.trim() : video!,
       start: si >= 0 ? num(r[si], 'start', i + 2) : undefined,
@@ -55,9 +73,19 @@ export function parseSegmentCsv(text: string, video?: string): ImportRow[] {
     }));
   }
   return rows.map((r, i) => {
-    if (r.length >= 4) return { video: r[0]!.trim(), start: num(r[1], 'start', i + 1), end: num(r[2], 'end', i + 1), label: r[3]!.trim() };
-    if (r.length === 3 && video) return { video, start: num(r[0], 'start', i + 1), end: num(r[1], 'end', i + 1), label: r[2]!.trim() };
-    throw new FramewiseError('BAD_ARGUMENT', `line ${i + 1}: expected file,start,end,label${video ? ' or start,end,label' : ''} (got ${r.length} column(s)).`);
+    if (r.length >= 4)
+      return {
+        video: r[0]!.trim(),
+        start: num(r[1], 'start', i + 1),
+        end: num(r[2], 'end', i + 1),
+        label: r[3]!.trim(),
+      };
+    if (r.length === 3 && video)
+      return { video, start: num(r[0], 'start', i + 1), end: num(r[1], 'end', i + 1), label: r[2]!.trim() };
+    throw new FramewiseError(
+      'BAD_ARGUMENT',
+      `line ${i + 1}: expected file,start,end,label${video ? ' or start,end,label' : ''} (got ${r.length} column(s)).`,
+    );
   });
 }
 
@@ -68,7 +96,9 @@ export async function scanClassFolders(root: string): Promise<{ rows: ImportRow[
     throw new FramewiseError('FILE_UNREADABLE', `Cannot read ${root}: ${e.message}`);
   });
   for (const e of entries.filter((x) => x.isDirectory()).sort((a, b) => a.name.localeCompare(b.name))) {
-    const files = (await readdir(join(root, e.name))).filter((f) => VIDEO_EXTENSIONS.has(extname(f).toLowerCase())).sort();
+    const files = (await readdir(join(root, e.name)))
+      .filter((f) => VIDEO_EXTENSIONS.has(extname(f).toLowerCase()))
+      .sort();
     for (const f of files) rows.push({ video: join(root, e.name, f), label: e.name });
   }
   const heldOut = new Set<string>();
@@ -117,7 +147,13 @@ export async function importSegments(
     let file: string | undefined;
     const asPath = resolve(opts.baseDir ?? process.cwd(), row.video);
     if (byPath.has(asPath)) file = asPath;
-    else if (await stat(asPath).then((s) => s.isFile(), () => false)) file = asPath;
+    else if (
+      await stat(asPath).then(
+        (s) => s.isFile(),
+        () => false,
+      )
+    )
+      file = asPath;
     else {
       // Kinetics clips are often saved as <youtube_id>_<start>_<end>.mp4.
       const stem = [...byStem.keys()].find((s) => s === row.video || s.startsWith(`${row.video}_`));
@@ -130,7 +166,13 @@ export async function importSegments(
     let video = byPath.get(file);
     if (!video) {
       const info = await probeDuration(file);
-      video = { id: newId('vid'), path: file, durationSec: info.durationSec, addedAt: new Date().toISOString(), ...(info.contentHash ? { contentHash: info.contentHash } : {}) };
+      video = {
+        id: newId('vid'),
+        path: file,
+        durationSec: info.durationSec,
+        addedAt: new Date().toISOString(),
+        ...(info.contentHash ? { contentHash: info.contentHash } : {}),
+      };
       byPath.set(file, video);
       newVideos.push(video);
     }
@@ -138,7 +180,11 @@ export async function importSegments(
     if (!classId) {
       classId = newId('cls');
       classes.set(row.label, classId);
-      newClasses.push({ id: classId, name: row.label, color: PALETTE[(project.classes.length + newClasses.length) % PALETTE.length]! });
+      newClasses.push({
+        id: classId,
+        name: row.label,
+        color: PALETTE[(project.classes.length + newClasses.length) % PALETTE.length]!,
+      });
     }
     let duration = video.durationSec ?? durations.get(file);
     if (duration === undefined && (row.start === undefined || row.end === undefined)) {
@@ -147,7 +193,8 @@ export async function importSegments(
     }
     const start = row.start ?? 0;
     const end = row.end ?? duration!;
-    if (!(end > start)) throw new FramewiseError('BAD_ARGUMENT', `Segment ${row.video} ${start}–${end}: end must be after start.`);
+    if (!(end > start))
+      throw new FramewiseError('BAD_ARGUMENT', `Segment ${row.video} ${start}–${end}: end must be after start.`);
     segments.push({ id: newId('seg'), videoId: video.id, start, end, classId, captions: [], source: 'user' });
   }
   await store.update((p) => {
@@ -155,5 +202,10 @@ export async function importSegments(
     p.classes.push(...newClasses);
     p.segments.push(...segments);
   });
-  return { segments: segments.length, newVideos: newVideos.length, newClasses: newClasses.map((c) => c.name), unmatched };
+  return {
+    segments: segments.length,
+    newVideos: newVideos.length,
+    newClasses: newClasses.map((c) => c.name),
+    unmatched,
+  };
 }

@@ -51,7 +51,8 @@ export async function loadProject(root: string): Promise<{ paths: ProjectPaths; 
     text = await readFile(paths.file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new FramewiseError('FILE_NOT_FOUND', `No Framewise project in ${paths.root} (${PROJECT_FILE} is missing).`);
+    if (code === 'ENOENT')
+      throw new FramewiseError('FILE_NOT_FOUND', `No Framewise project in ${paths.root} (${PROJECT_FILE} is missing).`);
     throw new FramewiseError('FILE_UNREADABLE', `Cannot read ${paths.file}: ${(e as Error).message}`);
   }
   let data: unknown;
@@ -62,9 +63,13 @@ export async function loadProject(root: string): Promise<{ paths: ProjectPaths; 
       () => ` A backup of the previous version is at ${paths.file}.bak.`,
       () => '',
     );
-    throw new FramewiseError('BAD_PROJECT', `Cannot open ${paths.file}: it is not valid JSON (${(e as Error).message}).${backup}`, {
-      details: { backup: backup !== '' ? `${paths.file}.bak` : undefined },
-    });
+    throw new FramewiseError(
+      'BAD_PROJECT',
+      `Cannot open ${paths.file}: it is not valid JSON (${(e as Error).message}).${backup}`,
+      {
+        details: { backup: backup !== '' ? `${paths.file}.bak` : undefined },
+      },
+    );
   }
   const project = validateProject(data, paths.file);
   await mkdir(paths.features, { recursive: true });

@@ -77,7 +77,12 @@ class Checker {
     }
     return v;
   }
-  num(o: Obj, key: string, at: string, opts: { optional?: boolean; min?: number; positive?: boolean } = {}): number | undefined {
+  num(
+    o: Obj,
+    key: string,
+    at: string,
+    opts: { optional?: boolean; min?: number; positive?: boolean } = {},
+  ): number | undefined {
     const v = o[key];
     if (v === undefined && opts.optional) return undefined;
     if (typeof v !== 'number' || !Number.isFinite(v)) {
@@ -155,13 +160,16 @@ export function validateProject(data: unknown, source = 'project.json'): Project
     if (videoId !== undefined && !videoIds.has(videoId)) c.problems.push(`${at}.videoId "${videoId}" names no video`);
     const start = c.num(o, 'start', at, { min: 0 });
     const end = c.num(o, 'end', at, { min: 0 });
-    if (start !== undefined && end !== undefined && end <= start) c.problems.push(`${at}.end must be greater than start`);
+    if (start !== undefined && end !== undefined && end <= start)
+      c.problems.push(`${at}.end must be greater than start`);
     const classId = o['classId'];
     if (classId !== null && typeof classId !== 'string') c.problems.push(`${at}.classId must be a string or null`);
-    else if (typeof classId === 'string' && !classIds.has(classId)) c.problems.push(`${at}.classId "${classId}" names no class`);
+    else if (typeof classId === 'string' && !classIds.has(classId))
+      c.problems.push(`${at}.classId "${classId}" names no class`);
     const captions = c.arr(o, 'captions', at);
     if (captions.some((s) => typeof s !== 'string')) c.problems.push(`${at}.captions must be strings`);
-    if (o['source'] !== 'user' && o['source'] !== 'prediction') c.problems.push(`${at}.source must be "user" or "prediction"`);
+    if (o['source'] !== 'user' && o['source'] !== 'prediction')
+      c.problems.push(`${at}.source must be "user" or "prediction"`);
     c.num(o, 'score', at, { optional: true });
   });
 
@@ -179,9 +187,13 @@ export function validateProject(data: unknown, source = 'project.json'): Project
 function badProject(source: string, problems: string[]): FramewiseError {
   const shown = problems.slice(0, 20);
   const more = problems.length > shown.length ? `\n  … and ${problems.length - shown.length} more` : '';
-  return new FramewiseError('BAD_PROJECT', `Cannot open ${source}: ${shown.length === 1 ? shown[0] : '\n  ' + shown.join('\n  ')}${more}`, {
-    details: { problems },
-  });
+  return new FramewiseError(
+    'BAD_PROJECT',
+    `Cannot open ${source}: ${shown.length === 1 ? shown[0] : '\n  ' + shown.join('\n  ')}${more}`,
+    {
+      details: { problems },
+    },
+  );
 }
 
 export function newProject(name: string, now = new Date()): Project {

@@ -11,7 +11,13 @@ import { readFeatureFile } from '../features/feature-file.js';
 import { resolveVideoPath, type ProjectStore } from '../store/project-store.js';
 import { classificationReport, type ClassificationReport } from '../eval/metrics.js';
 import { samplesFromSegments, type VideoFeatures } from './dataset.js';
-import { evaluateSamples, type EpochProgress, type TrainConfig, type TrainingData, type TrainProgress } from './train.js';
+import {
+  evaluateSamples,
+  type EpochProgress,
+  type TrainConfig,
+  type TrainingData,
+  type TrainProgress,
+} from './train.js';
 import { loadModel, normalizerOf, saveModel, type TrainedModel } from './model-io.js';
 import { modelFromWorkerResult, trainInWorker } from './run-in-worker.js';
 
@@ -24,7 +30,10 @@ export interface ProjectDataOptions {
 }
 
 /** Loads (extracting where needed) the features of the given project videos. */
-export async function projectFeatures(store: ProjectStore, opts: ProjectDataOptions & { videoIds: string[] }): Promise<Map<string, VideoFeatures>> {
+export async function projectFeatures(
+  store: ProjectStore,
+  opts: ProjectDataOptions & { videoIds: string[] },
+): Promise<Map<string, VideoFeatures>> {
   const { project, paths } = store;
   const out = new Map<string, VideoFeatures>();
   for (const [i, id] of opts.videoIds.entries()) {
@@ -60,7 +69,10 @@ export async function projectTrainingData(store: ProjectStore, opts: ProjectData
   const used = new Set(segments.map((s) => s.classId));
   const classes = project.classes.filter((c) => used.has(c.id)).map((c) => ({ id: c.id, name: c.name }));
   if (classes.length < 2) {
-    throw new FramewiseError('BAD_ARGUMENT', `Training needs labelled segments of at least 2 classes; this project has ${classes.length}. Label more segments first.`);
+    throw new FramewiseError(
+      'BAD_ARGUMENT',
+      `Training needs labelled segments of at least 2 classes; this project has ${classes.length}. Label more segments first.`,
+    );
   }
   const videoIds = opts.videoIds ?? [...new Set(segments.map((s) => s.videoId))];
   const videos = await projectFeatures(store, { ...opts, videoIds });
@@ -102,7 +114,14 @@ export async function trainProjectModel(store: ProjectStore, opts: ProjectTrainO
   const data = await projectTrainingData(store, opts);
   const config: TrainConfig = { clipLength: store.project.settings.clipLength, ...opts.config };
   let model: TrainedModel;
-  let run: { history: EpochProgress[]; bestEpoch: number; stoppedEarly: boolean; trainVideos: string[]; valVideos: string[]; warnings: string[] };
+  let run: {
+    history: EpochProgress[];
+    bestEpoch: number;
+    stoppedEarly: boolean;
+    trainVideos: string[];
+    valVideos: string[];
+    warnings: string[];
+  };
   if (opts.inProcess) {
     const { train } = await import('./train.js');
     const r = await train(config, data, { signal: opts.signal, onProgress: opts.onProgress });
@@ -129,7 +148,11 @@ export async function trainProjectModel(store: ProjectStore, opts: ProjectTrainO
       samples.map((s) => s.label),
       data.classes.length,
     );
-    model.meta.metrics = { ...model.meta.metrics, valTop1: validation.top1, valMeanPerClassAccuracy: validation.meanPerClassAccuracy };
+    model.meta.metrics = {
+      ...model.meta.metrics,
+      valTop1: validation.top1,
+      valMeanPerClassAccuracy: validation.meanPerClassAccuracy,
+    };
   }
   const name = opts.name ?? new Date().toISOString().replace(/[:.]/g, '-');
   const modelDir = join(store.paths.models, name);
@@ -138,6 +161,9 @@ export async function trainProjectModel(store: ProjectStore, opts: ProjectTrainO
 }
 
 /** Loads a project's model, refusing one trained on other features. */
-export function loadProjectModel(dir: string, engine: Pick<FeatureEngine, 'backboneId' | 'featureDim'>): Promise<TrainedModel> {
+export function loadProjectModel(
+  dir: string,
+  engine: Pick<FeatureEngine, 'backboneId' | 'featureDim'>,
+): Promise<TrainedModel> {
   return loadModel(dir, { backboneId: engine.backboneId, featureDim: engine.featureDim });
 }

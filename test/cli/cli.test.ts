@@ -7,9 +7,15 @@ import { readFeatureFile } from '../../src/features/feature-file.js';
 
 const RUNNER = new URL('./run-cli.ts', import.meta.url).pathname;
 
-function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function cli(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', RUNNER, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, ['--import', 'tsx', RUNNER, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -63,7 +69,14 @@ describe('framewise CLI', () => {
     expect(first.code).toBe(1);
     const j = JSON.parse(first.stdout) as {
       backend: string;
-      results: { path: string; cached?: boolean; file?: string; header?: { count: number; featureDim: number }; npy?: string[]; error?: { code: string } }[];
+      results: {
+        path: string;
+        cached?: boolean;
+        file?: string;
+        header?: { count: number; featureDim: number };
+        npy?: string[];
+        error?: { code: string };
+      }[];
     };
     expect(j.backend).toMatch(/onnxruntime|tfjs/);
     const ra = j.results.find((r) => r.path === a)!;
@@ -99,8 +112,15 @@ describe('framewise CLI', () => {
   it('splits work with --shard so the shards cover every video once', async () => {
     const out = join(dir, 'sharded');
     const runs = [];
-    for (const k of [0, 1]) runs.push(await cli(['extract', dir, '--fps', '1', '--out', out, '--shard', 'SHARD_INDEX/2', '--json'], { SHARD_INDEX: String(k) }));
-    const paths = runs.flatMap((r) => (JSON.parse(r.stdout) as { results: { path: string }[] }).results.map((x) => x.path));
+    for (const k of [0, 1])
+      runs.push(
+        await cli(['extract', dir, '--fps', '1', '--out', out, '--shard', 'SHARD_INDEX/2', '--json'], {
+          SHARD_INDEX: String(k),
+        }),
+      );
+    const paths = runs.flatMap((r) =>
+      (JSON.parse(r.stdout) as { results: { path: string }[] }).results.map((x) => x.path),
+    );
     const videos = (await readdir(dir)).filter((f) => /\.(mp4|avi)$/.test(f)).map((f) => join(dir, f));
     expect(paths.sort()).toEqual(videos.sort());
   });

@@ -38,7 +38,14 @@ beforeAll(async () => {
   for (const direction of ['left-to-right', 'right-to-left'] as const) {
     for (const [i, [boxColor, background]] of COLORS.entries()) {
       for (const size of [30, 44]) {
-        const file = await makeMovingBox(dir, `${direction}-${n++}.mp4`, { durationSec: 3, fps: 10, direction, boxColor, background, boxSize: size + i });
+        const file = await makeMovingBox(dir, `${direction}-${n++}.mp4`, {
+          durationSec: 3,
+          fps: 10,
+          direction,
+          boxColor,
+          background,
+          boxSize: size + i,
+        });
         // Every 4th video is held out for the final check; the rest are the labelled project.
         if (n % 4 === 0) heldOut.push({ file, label: direction });
         else rows.push({ video: file, label: direction });
@@ -72,15 +79,33 @@ async function heldOutAccuracy(modelDir: string): Promise<number> {
 describe('temporal order on real video', () => {
   it('LSTM and GRU learn the direction; the frame-mean baseline cannot', async () => {
     const common = { epochs: 40, batchSize: 16, patience: 0, seed: 7, lr: 3e-3 };
-    const lstm = await trainProjectModel(store, { engine, name: 'lstm', config: { ...common, head: { kind: 'recurrent', cell: 'lstm', hidden: 64 } } });
-    const gru = await trainProjectModel(store, { engine, name: 'gru', config: { ...common, head: { kind: 'recurrent', cell: 'gru', hidden: 64 } } });
-    const mean = await trainProjectModel(store, { engine, name: 'mean', config: { ...common, head: { kind: 'mean-mlp', hidden: 64 } } });
+    const lstm = await trainProjectModel(store, {
+      engine,
+      name: 'lstm',
+      config: { ...common, head: { kind: 'recurrent', cell: 'lstm', hidden: 64 } },
+    });
+    const gru = await trainProjectModel(store, {
+      engine,
+      name: 'gru',
+      config: { ...common, head: { kind: 'recurrent', cell: 'gru', hidden: 64 } },
+    });
+    const mean = await trainProjectModel(store, {
+      engine,
+      name: 'mean',
+      config: { ...common, head: { kind: 'mean-mlp', hidden: 64 } },
+    });
     // The split is by video: validation videos were never trained on.
     for (const r of [lstm, gru, mean]) expect(r.trainVideos.filter((v) => r.valVideos.includes(v))).toEqual([]);
 
-    const acc = { lstm: await heldOutAccuracy(lstm.modelDir), gru: await heldOutAccuracy(gru.modelDir), mean: await heldOutAccuracy(mean.modelDir) };
+    const acc = {
+      lstm: await heldOutAccuracy(lstm.modelDir),
+      gru: await heldOutAccuracy(gru.modelDir),
+      mean: await heldOutAccuracy(mean.modelDir),
+    };
     const val = { lstm: lstm.validation?.top1, gru: gru.validation?.top1, mean: mean.validation?.top1 };
-    console.log(`held-out accuracy ${JSON.stringify(acc)}; validation top-1 ${JSON.stringify(val)}; train seconds lstm ${lstm.seconds.toFixed(1)} gru ${gru.seconds.toFixed(1)}`);
+    console.log(
+      `held-out accuracy ${JSON.stringify(acc)}; validation top-1 ${JSON.stringify(val)}; train seconds lstm ${lstm.seconds.toFixed(1)} gru ${gru.seconds.toFixed(1)}`,
+    );
     expect(acc.lstm).toBeGreaterThanOrEqual(0.875);
     expect(acc.gru).toBeGreaterThanOrEqual(0.875);
     expect(acc.mean).toBeLessThanOrEqual(0.75);

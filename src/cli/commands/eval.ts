@@ -20,13 +20,20 @@ export const evalCommand = {
     const store = await ProjectStore.open(dir);
     const engine = await createFeatureEngine(store.project.settings.backboneId);
     try {
-      const model = await loadProjectModel(await resolveModelDir(store, typeof values['model'] === 'string' ? values['model'] : undefined), engine);
+      const model = await loadProjectModel(
+        await resolveModelDir(store, typeof values['model'] === 'string' ? values['model'] : undefined),
+        engine,
+      );
       const split = values['split'] === 'all' ? 'all' : 'val';
       const labelled = store.project.segments.filter((s) => s.source === 'user' && s.classId !== null);
       const val = new Set(model.meta.valVideos ?? []);
       const videoIds = [...new Set(labelled.map((s) => s.videoId))].filter((id) => split === 'all' || val.has(id));
       if (videoIds.length === 0) {
-        out.line(split === 'val' ? 'The model has no validation videos in this project; use --split all.' : 'No labelled videos to evaluate on.');
+        out.line(
+          split === 'val'
+            ? 'The model has no validation videos in this project; use --split all.'
+            : 'No labelled videos to evaluate on.',
+        );
         return 1;
       }
       const videos = await projectFeatures(store, { engine, videoIds, signal });
@@ -46,15 +53,31 @@ export const evalCommand = {
       }
       const gt = segs.map((s) => ({ videoId: s.videoId, classId: s.classId!, start: s.start, end: s.end }));
       const map = localizationMap(gt, preds);
-      out.line(`evaluated on ${videoIds.length} ${split === 'val' ? 'validation ' : ''}video(s), ${samples.length} segment(s)`);
-      out.line(`top-1 ${report.top1.toFixed(3)}  top-5 ${report.top5.toFixed(3)}  mean per-class accuracy ${report.meanPerClassAccuracy.toFixed(3)}`);
+      out.line(
+        `evaluated on ${videoIds.length} ${split === 'val' ? 'validation ' : ''}video(s), ${samples.length} segment(s)`,
+      );
+      out.line(
+        `top-1 ${report.top1.toFixed(3)}  top-5 ${report.top5.toFixed(3)}  mean per-class accuracy ${report.meanPerClassAccuracy.toFixed(3)}`,
+      );
       const names = model.meta.classes.map((c) => c.name);
       const w = Math.max(8, ...names.map((n) => n.length));
       out.line(`${'class'.padEnd(w)}  precision  recall`);
-      report.perClass.forEach((pc, i) => out.line(`${names[i]!.padEnd(w)}  ${pc.precision.toFixed(3).padStart(9)}  ${pc.recall.toFixed(3).padStart(6)}`));
+      report.perClass.forEach((pc, i) =>
+        out.line(`${names[i]!.padEnd(w)}  ${pc.precision.toFixed(3).padStart(9)}  ${pc.recall.toFixed(3).padStart(6)}`),
+      );
       out.line(`confusion (rows = truth): ${JSON.stringify(report.confusion)}`);
-      out.line(`localization mAP @ tIoU ${map.thresholds.join('/')}: ${map.mAP.map((m) => m.toFixed(3)).join(' / ')} (average ${map.average.toFixed(3)})`);
-      if (out.json) out.print({ split, videos: videoIds.length, segments: samples.length, classes: names, classification: report, localization: map });
+      out.line(
+        `localization mAP @ tIoU ${map.thresholds.join('/')}: ${map.mAP.map((m) => m.toFixed(3)).join(' / ')} (average ${map.average.toFixed(3)})`,
+      );
+      if (out.json)
+        out.print({
+          split,
+          videos: videoIds.length,
+          segments: samples.length,
+          classes: names,
+          classification: report,
+          localization: map,
+        });
     } finally {
       await engine.dispose();
     }

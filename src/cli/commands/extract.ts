@@ -13,7 +13,8 @@ import type { CommandContext } from '../command.js';
 function num(v: unknown, name: string, def: number, check: (n: number) => boolean): number {
   if (v === undefined) return def;
   const n = Number(v);
-  if (!Number.isFinite(n) || !check(n)) throw new FramewiseError('BAD_ARGUMENT', `--${name} has an invalid value: ${String(v)}`);
+  if (!Number.isFinite(n) || !check(n))
+    throw new FramewiseError('BAD_ARGUMENT', `--${name} has an invalid value: ${String(v)}`);
   return n;
 }
 
@@ -42,9 +43,11 @@ export const extractCommand = {
     const fps = num(values['fps'], 'fps', 4, (n) => n > 0 && n <= 240);
     const batchSize = num(values['batch'], 'batch', 16, (n) => Number.isInteger(n) && n >= 1 && n <= 256);
     const fit = String(values['fit'] ?? 'stretch');
-    if (!['stretch', 'crop', 'pad'].includes(fit)) throw new FramewiseError('BAD_ARGUMENT', `--fit must be stretch, crop or pad (got ${fit}).`);
+    if (!['stretch', 'crop', 'pad'].includes(fit))
+      throw new FramewiseError('BAD_ARGUMENT', `--fit must be stretch, crop or pad (got ${fit}).`);
     const dtype = String(values['dtype'] ?? 'float16');
-    if (dtype !== 'float16' && dtype !== 'float32') throw new FramewiseError('BAD_ARGUMENT', `--dtype must be float16 or float32 (got ${dtype}).`);
+    if (dtype !== 'float16' && dtype !== 'float32')
+      throw new FramewiseError('BAD_ARGUMENT', `--dtype must be float16 or float32 (got ${dtype}).`);
     const engineName = values['engine'] === undefined ? undefined : String(values['engine']);
     if (engineName !== undefined && engineName !== 'onnx' && engineName !== 'tfjs-wasm') {
       throw new FramewiseError('BAD_ARGUMENT', `--engine must be onnx or tfjs-wasm (got ${engineName}).`);
@@ -63,7 +66,10 @@ export const extractCommand = {
       return 0;
     }
 
-    const engine = await createFeatureEngine(String(values['backbone'] ?? 'mobilenet_v2_nsfwjs'), engineName ? { prefer: engineName } : {});
+    const engine = await createFeatureEngine(
+      String(values['backbone'] ?? 'mobilenet_v2_nsfwjs'),
+      engineName ? { prefer: engineName } : {},
+    );
     out.line(`backend: ${engine.backend}`);
     const results: ({ path: string } & (Partial<ExtractResult> & { npy?: string[]; error?: unknown }))[] = [];
     let failed = 0;
@@ -80,7 +86,13 @@ export const extractCommand = {
             batchSize,
             signal,
             onProgress: (p) => {
-              if (p.phase === 'extracting') out.progress(label, p.framesDone, p.framesTotal, `${p.fps.toFixed(1)} fps ETA ${formatDuration(p.etaSec)}`);
+              if (p.phase === 'extracting')
+                out.progress(
+                  label,
+                  p.framesDone,
+                  p.framesTotal,
+                  `${p.fps.toFixed(1)} fps ETA ${formatDuration(p.etaSec)}`,
+                );
             },
           });
           out.endProgress();
@@ -103,7 +115,8 @@ export const extractCommand = {
       await engine.dispose();
     }
     if (out.json) out.print({ backend: engine.backend, results });
-    else if (files.length > 1) out.line(`${files.length - failed} of ${files.length} video(s) extracted${failed ? `, ${failed} failed` : ''}.`);
+    else if (files.length > 1)
+      out.line(`${files.length - failed} of ${files.length} video(s) extracted${failed ? `, ${failed} failed` : ''}.`);
     return failed > 0 ? 1 : 0;
   },
 };

@@ -30,9 +30,19 @@ export const importCommand = {
       rows = parseSegmentCsv(await readFile(source, 'utf8'), video);
       baseDir = dirname(resolve(source));
     }
-    const res = await importSegments(store, rows, async (file) => ({ durationSec: (await probe(file)).durationSec, contentHash: await contentHash(file) }), { baseDir });
-    out.line(`imported ${res.segments} segment(s); ${res.newVideos} new video(s); new classes: ${res.newClasses.join(', ') || 'none'}`);
-    if (res.unmatched.length > 0) out.line(`unmatched videos (${res.unmatched.length}): ${res.unmatched.slice(0, 10).join(', ')}${res.unmatched.length > 10 ? ', …' : ''}`);
+    const res = await importSegments(
+      store,
+      rows,
+      async (file) => ({ durationSec: (await probe(file)).durationSec, contentHash: await contentHash(file) }),
+      { baseDir },
+    );
+    out.line(
+      `imported ${res.segments} segment(s); ${res.newVideos} new video(s); new classes: ${res.newClasses.join(', ') || 'none'}`,
+    );
+    if (res.unmatched.length > 0)
+      out.line(
+        `unmatched videos (${res.unmatched.length}): ${res.unmatched.slice(0, 10).join(', ')}${res.unmatched.length > 10 ? ', …' : ''}`,
+      );
     if (out.json) out.print(res);
     return res.unmatched.length > 0 ? 1 : 0;
   },

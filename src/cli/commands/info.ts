@@ -20,7 +20,11 @@ export const infoCommand = {
       backend = `unavailable: ${toFramewiseError(e).message}`;
     }
     out.line(`framewise ${info.version} (${info.platform})`);
-    out.line('error' in info.ffmpeg ? `ffmpeg: ${info.ffmpeg.error}` : `ffmpeg: ${info.ffmpeg.path} (${info.ffmpeg.source}) ${info.ffmpeg.version}`);
+    out.line(
+      'error' in info.ffmpeg
+        ? `ffmpeg: ${info.ffmpeg.error}`
+        : `ffmpeg: ${info.ffmpeg.path} (${info.ffmpeg.source}) ${info.ffmpeg.version}`,
+    );
     out.line(`backend: ${backend}`);
     if (out.json) out.print({ ...info, featureBackend: backend });
     return 'error' in info.ffmpeg ? 1 : 0;

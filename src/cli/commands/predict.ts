@@ -17,28 +17,45 @@ export const predictCommand = {
     const [dir, ...videos] = positionals;
     if (!dir || videos.length === 0) return out.usage();
     const threshold = values['threshold'] === undefined ? undefined : Number(values['threshold']);
-    if (threshold !== undefined && !(threshold > 0 && threshold < 1)) throw new FramewiseError('BAD_ARGUMENT', '--threshold must be between 0 and 1.');
+    if (threshold !== undefined && !(threshold > 0 && threshold < 1))
+      throw new FramewiseError('BAD_ARGUMENT', '--threshold must be between 0 and 1.');
     const store = await ProjectStore.open(dir);
     const engine = await createFeatureEngine(store.project.settings.backboneId);
     try {
-      const model = await loadProjectModel(await resolveModelDir(store, typeof values['model'] === 'string' ? values['model'] : undefined), engine);
+      const model = await loadProjectModel(
+        await resolveModelDir(store, typeof values['model'] === 'string' ? values['model'] : undefined),
+        engine,
+      );
       const results = [];
       for (const v of videos) {
         const feats = await videoFeatures(resolve(v), store, engine, { signal, fps: model.meta.fps });
         const p = await predictVideo(model, feats, v, { signal, ...(threshold !== undefined ? { threshold } : {}) });
         results.push(p);
-        out.line(`${v}: ${p.top.slice(0, 3).map((c) => `${c.name} ${(c.probability * 100).toFixed(1)}%`).join(', ')}`);
-        for (const s of p.segments) out.line(`  ${s.start.toFixed(2)}–${s.end.toFixed(2)} s  ${s.label}  (${s.score.toFixed(2)})`);
+        out.line(
+          `${v}: ${p.top
+            .slice(0, 3)
+            .map((c) => `${c.name} ${(c.probability * 100).toFixed(1)}%`)
+            .join(', ')}`,
+        );
+        for (const s of p.segments)
+          out.line(`  ${s.start.toFixed(2)}–${s.end.toFixed(2)} s  ${s.label}  (${s.score.toFixed(2)})`);
       }
       if (typeof values['csv'] === 'string') {
-        const rows = results.flatMap((r) => r.segments.map((s) => ({ video: r.video, start: s.start, end: s.end, label: s.label, score: s.score })));
+        const rows = results.flatMap((r) =>
+          r.segments.map((s) => ({ video: r.video, start: s.start, end: s.end, label: s.label, score: s.score })),
+        );
         await writeFile(values['csv'], toPredictionsCsv(rows));
         out.line(`predictions written to ${values['csv']}`);
       }
       if (out.json) {
         process.stdout.write(
           predictionsJsonText(
-            results.map((r) => ({ video: r.video, durationSec: r.durationSec, segments: r.segments.map((s) => ({ start: s.start, end: s.end, label: s.label, score: s.score })), curves: r.curves })),
+            results.map((r) => ({
+              video: r.video,
+              durationSec: r.durationSec,
+              segments: r.segments.map((s) => ({ start: s.start, end: s.end, label: s.label, score: s.score })),
+              curves: r.curves,
+            })),
           ),
         );
       }

@@ -11,7 +11,10 @@ export const initCommand = {
     const dir = positionals[0];
     if (!dir) return out.usage();
     const core = createCoreServices({ transport: 'serve', emit: () => undefined });
-    const snap = await core.api['project.create']({ dir: resolve(dir), name: String(values['name'] ?? 'Untitled project') });
+    const snap = await core.api['project.create']({
+      dir: resolve(dir),
+      name: String(values['name'] ?? 'Untitled project'),
+    });
     out.line(`Created project "${snap.project.name}" in ${snap.root}`);
     if (out.json) out.print(snap);
     return 0;

@@ -9,7 +9,8 @@ import type { CommandContext } from '../command.js';
 function optNum(v: unknown, name: string, check: (n: number) => boolean): number | undefined {
   if (v === undefined) return undefined;
   const n = Number(v);
-  if (!Number.isFinite(n) || !check(n)) throw new FramewiseError('BAD_ARGUMENT', `--${name} has an invalid value: ${String(v)}`);
+  if (!Number.isFinite(n) || !check(n))
+    throw new FramewiseError('BAD_ARGUMENT', `--${name} has an invalid value: ${String(v)}`);
   return n;
 }
 
@@ -39,7 +40,8 @@ export const trainCommand = {
     const dir = positionals[0];
     if (!dir) return out.usage();
     const head = String(values['head'] ?? 'lstm');
-    if (!['lstm', 'gru', 'mean'].includes(head)) throw new FramewiseError('BAD_ARGUMENT', `--head must be lstm, gru or mean (got ${head}).`);
+    if (!['lstm', 'gru', 'mean'].includes(head))
+      throw new FramewiseError('BAD_ARGUMENT', `--head must be lstm, gru or mean (got ${head}).`);
     const config: Partial<TrainConfig> = {
       head: {
         kind: head === 'mean' ? 'mean-mlp' : 'recurrent',
@@ -47,7 +49,9 @@ export const trainCommand = {
         ...(values['hidden'] !== undefined ? { hidden: optNum(values['hidden'], 'hidden', int(1, 4096))! } : {}),
         ...(values['layers'] !== undefined ? { layers: optNum(values['layers'], 'layers', int(1, 3))! } : {}),
         ...(values['bidirectional'] ? { bidirectional: true } : {}),
-        ...(values['dropout'] !== undefined ? { dropout: optNum(values['dropout'], 'dropout', (n) => n >= 0 && n < 1)! } : {}),
+        ...(values['dropout'] !== undefined
+          ? { dropout: optNum(values['dropout'], 'dropout', (n) => n >= 0 && n < 1)! }
+          : {}),
       },
     };
     const set = <K extends keyof TrainConfig>(k: K, v: TrainConfig[K] | undefined): void => {
@@ -55,7 +59,10 @@ export const trainCommand = {
     };
     set('epochs', optNum(values['epochs'], 'epochs', int(1, 10000)));
     set('batchSize', optNum(values['batch'], 'batch', int(1, 4096)));
-    set('lr', optNum(values['lr'], 'lr', (n) => n > 0 && n < 1));
+    set(
+      'lr',
+      optNum(values['lr'], 'lr', (n) => n > 0 && n < 1),
+    );
     set('clipLength', optNum(values['clip-length'], 'clip-length', int(1, 4096)));
     set('patience', optNum(values['patience'], 'patience', int(0, 10000)));
     set('seed', optNum(values['seed'], 'seed', Number.isInteger));
@@ -70,15 +77,24 @@ export const trainCommand = {
         ...(typeof values['name'] === 'string' ? { name: values['name'] } : {}),
         signal,
         onExtract: (i, n, p) => {
-          if (p.phase === 'extracting') out.progress(`features ${i + 1}/${n}`, p.framesDone, p.framesTotal, `${p.fps.toFixed(0)} fps`);
+          if (p.phase === 'extracting')
+            out.progress(`features ${i + 1}/${n}`, p.framesDone, p.framesTotal, `${p.fps.toFixed(0)} fps`);
         },
         onProgress: (p) => {
-          if (p.type === 'batch') out.progress(`epoch ${p.epoch + 1}/${p.epochs}`, p.batch + 1, p.batches, `loss ${p.loss.toFixed(3)} ETA ${formatDuration(p.etaSec)}`);
+          if (p.type === 'batch')
+            out.progress(
+              `epoch ${p.epoch + 1}/${p.epochs}`,
+              p.batch + 1,
+              p.batches,
+              `loss ${p.loss.toFixed(3)} ETA ${formatDuration(p.etaSec)}`,
+            );
           else {
             out.endProgress();
             out.line(
               `epoch ${p.epoch + 1}/${p.epochs}: loss ${p.loss.toFixed(4)} acc ${p.acc.toFixed(3)}` +
-                (p.valLoss !== null ? ` | val loss ${p.valLoss.toFixed(4)} val acc ${(p.valAcc ?? 0).toFixed(3)}` : '') +
+                (p.valLoss !== null
+                  ? ` | val loss ${p.valLoss.toFixed(4)} val acc ${(p.valAcc ?? 0).toFixed(3)}`
+                  : '') +
                 ` | ${p.samplesPerSec.toFixed(0)} clips/s${p.improved ? ' *' : ''}`,
             );
           }
@@ -86,7 +102,9 @@ export const trainCommand = {
       });
       for (const w of res.warnings) out.line(`warning: ${w}`);
       if (res.validation) {
-        out.line(`validation (${res.valVideos.length} video(s)): top-1 ${res.validation.top1.toFixed(3)}, mean per-class accuracy ${res.validation.meanPerClassAccuracy.toFixed(3)}`);
+        out.line(
+          `validation (${res.valVideos.length} video(s)): top-1 ${res.validation.top1.toFixed(3)}, mean per-class accuracy ${res.validation.meanPerClassAccuracy.toFixed(3)}`,
+        );
       }
       out.line(`model saved to ${res.modelDir} (${res.seconds.toFixed(1)} s)`);
       if (out.json) out.print({ backend: engine.backend, ...res });
