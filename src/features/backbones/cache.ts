@@ -1,0 +1,53 @@
+/** Cache folder layout and the small file helpers the model cache needs (atomic writes, hashing). */
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, rename, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+
+/** `FRAMEWISE_CACHE_DIR`, else `$XDG_CACHE_HOME/framewise`, else `~/.cache/framewise`. */
+export function defaultCacheRoot(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.FRAMEWISE_CACHE_DIR) return path.resolve(env.FRAMEWISE_CACHE_DIR);
+  const xdg = env.XDG_CACHE_HOME;
+  // XDG says relative values are invalid and must be ignored.
+  const base = xdg && path.isAbsolute(xdg) ? xdg : path.join(os.homedir(), '.cache');
+  return path.join(base, 'framewise');
+}
+
+/** Where ONNX backbones are kept: `<cacheRoot>/models`. */
+export function modelCacheDir(cacheRoot: string = defaultCacheRoot()): string {
+  return path.join(cacheRoot, 'models');
+}
+
+export async function sha256File(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** A temp path next to `file` (same filesystem, so rename is atomic), unique per process and call. */
+export function tempPathFor(file: string): string {
+  return `${file}.${process.pid}.${randomBytes(4).toString('hex')}.part`;
+}
+
+/**
+ * Writes `data` to `file` via temp file + fsync + rename: readers see the old file or the complete new
+ * one, never a torn write, even if the process dies midway or another process writes concurrently.
+ */
+export async function writeFileAtomic(file: string, data: Uint8Array | string): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const tmp = tempPathFor(file);
+  try {
+    const fh = await open(tmp, 'w');
+    try {
+      await fh.writeFile(data);
+      await fh.sync();
+    } finally {
+      await fh.close();
+    }
+    await rename(tmp, file);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+}

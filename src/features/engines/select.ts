@@ -1,0 +1,89 @@
+/**
+ * Picks the fastest engine that loads for a backbone: onnxruntime first (about 15x tfjs-wasm here),
+ * then tfjs-wasm for npm-shipped backbones. tfjs' pure-JS 'cpu' backend is never used.
+ */
+import { FramewiseError, isFramewiseError } from '../../errors.js';
+import type { FeatureEngine } from '../types.js';
+import type { DownloadProgress } from '../download.js';
+import { ensureOnnxModel } from '../backbones/materialise.js';
+import type { MaterialisedModel } from '../backbones/materialise.js';
+import { DEFAULT_BACKBONE_ID, getBackbone } from '../backbones/registry.js';
+import type { BackboneManifest, RegistryOptions } from '../backbones/registry.js';
+import { createOnnxEngine } from './onnx-engine.js';
+import type { OnnxEngineOptions } from './onnx-engine.js';
+import { createTfjsWasmEngine } from './tfjs-engine.js';
+
+export type EngineKind = 'onnx' | 'tfjs-wasm';
+
+export interface CreateEngineOptions extends RegistryOptions, OnnxEngineOptions {
+  /** Engine to try first; the other is the fallback. Default 'onnx'. */
+  prefer?: EngineKind;
+  /** Only try `prefer` (for benchmarks and reference runs). */
+  strict?: boolean;
+  /** Cache root for ONNX files. Default: FRAMEWISE_CACHE_DIR / XDG cache / ~/.cache, + /framewise. */
+  cacheRoot?: string;
+  signal?: AbortSignal;
+  /** Download progress of url backbones on first use. */
+  onProgress?: (progress: DownloadProgress) => void;
+  /** Called when an engine fails to load and the next one is tried. */
+  onFallback?: (failed: EngineKind, error: FramewiseError) => void;
+  /** Test hook for downloads. */
+  fetch?: typeof fetch;
+}
+
+/** Error codes that mean "stop", not "try the next engine". */
+const FATAL = new Set(['ABORTED', 'BAD_ARGUMENT']);
+
+async function openOnnx(spec: BackboneManifest, options: CreateEngineOptions): Promise<FeatureEngine> {
+  const model: MaterialisedModel = await ensureOnnxModel(spec, {
+    cacheRoot: options.cacheRoot,
+    signal: options.signal,
+    onProgress: options.onProgress,
+    fetch: options.fetch,
+  });
+  return createOnnxEngine(spec, model.path, options);
+}
+
+export async function createFeatureEngine(
+  backbone: string | BackboneManifest = DEFAULT_BACKBONE_ID,
+  options: CreateEngineOptions = {},
+): Promise<FeatureEngine> {
+  const spec = typeof backbone === 'string' ? await getBackbone(backbone, options) : backbone;
+  const prefer = options.prefer ?? 'onnx';
+  const candidates: EngineKind[] = options.strict
+    ? [prefer]
+    : prefer === 'onnx'
+      ? ['onnx', 'tfjs-wasm']
+      : ['tfjs-wasm', 'onnx'];
+  // tfjs can only run tfjs-layers weights.
+  const usable = candidates.filter((k) => k === 'onnx' || spec.source.kind === 'npm');
+  if (usable.length === 0) {
+    throw new FramewiseError(
+      'BACKBONE_UNAVAILABLE',
+      `Backbone ${spec.id} cannot run on ${prefer}: it ships ONNX only.`,
+    );
+  }
+  const errors: FramewiseError[] = [];
+  for (const kind of usable) {
+    if (options.signal?.aborted) throw new FramewiseError('ABORTED', `Loading backbone ${spec.id} was cancelled.`);
+    try {
+      return kind === 'onnx' ? await openOnnx(spec, options) : await createTfjsWasmEngine(spec);
+    } catch (e) {
+      const err = isFramewiseError(e)
+        ? e
+        : new FramewiseError('BACKBONE_UNAVAILABLE', `${kind}: ${e instanceof Error ? e.message : String(e)}`, {
+            cause: e,
+          });
+      if (FATAL.has(err.code)) throw err;
+      errors.push(err);
+      if (kind !== usable[usable.length - 1]) options.onFallback?.(kind, err);
+    }
+  }
+  // One candidate: its own error (DOWNLOAD_FAILED, CHECKSUM_MISMATCH...) is the most useful one.
+  if (errors.length === 1) throw errors[0] as FramewiseError;
+  throw new FramewiseError(
+    'BACKBONE_UNAVAILABLE',
+    `No inference engine could load backbone ${spec.id}: ${errors.map((e, i) => `${usable[i]}: ${e.message}`).join(' | ')}`,
+    { cause: errors[0], details: { errors: errors.map((e) => e.toJSON()) } },
+  );
+}
