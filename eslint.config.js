@@ -1,7 +1,18 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'out/', 'models/.cache/', 'test-results/', 'playwright-report/', 'e2e/artifacts/', '**/*.svelte'] },
+  {
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'out/',
+      'models/.cache/',
+      'test-results/',
+      'playwright-report/',
+      'e2e/artifacts/',
+      '**/*.svelte',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     rules: {

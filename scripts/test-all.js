@@ -39,8 +39,10 @@ const want = (s) => only.length === 0 || only.includes(s);
 
 if (want('static')) {
   step('typecheck', npx, ['tsc', '--noEmit', '-p', 'tsconfig.json']);
-  if (existsSync('renderer/tsconfig.node.json')) step('typecheck config', npx, ['tsc', '--noEmit', '-p', 'renderer/tsconfig.node.json']);
-  if (existsSync('renderer/tsconfig.json')) step('svelte-check', npx, ['svelte-check', '--tsconfig', 'renderer/tsconfig.json', '--fail-on-warnings']);
+  if (existsSync('renderer/tsconfig.node.json'))
+    step('typecheck config', npx, ['tsc', '--noEmit', '-p', 'renderer/tsconfig.node.json']);
+  if (existsSync('renderer/tsconfig.json'))
+    step('svelte-check', npx, ['svelte-check', '--tsconfig', 'renderer/tsconfig.json', '--fail-on-warnings']);
   step('eslint', npx, ['eslint', '.']);
   step('prettier', npx, ['prettier', '--check', '.']);
 }
@@ -49,7 +51,9 @@ if (want('unit')) {
   step('vitest', npx, ['vitest', 'run'], {
     counts: () => {
       const j = readJson('test-results/vitest.json');
-      return j ? { passed: j.numPassedTests, failed: j.numFailedTests, skipped: j.numPendingTests + (j.numTodoTests ?? 0) } : null;
+      return j
+        ? { passed: j.numPassedTests, failed: j.numFailedTests, skipped: j.numPendingTests + (j.numTodoTests ?? 0) }
+        : null;
     },
   });
 }
@@ -57,7 +61,9 @@ if (want('e2e') && existsSync('playwright.config.ts')) {
   step('playwright', npx, ['playwright', 'test'], {
     counts: () => {
       const j = readJson('test-results/playwright.json');
-      return j?.stats ? { passed: j.stats.expected + (j.stats.flaky ?? 0), failed: j.stats.unexpected, skipped: j.stats.skipped } : null;
+      return j?.stats
+        ? { passed: j.stats.expected + (j.stats.flaky ?? 0), failed: j.stats.unexpected, skipped: j.stats.skipped }
+        : null;
     },
   });
 }
@@ -65,7 +71,9 @@ if (want('e2e') && existsSync('playwright.config.ts')) {
 const sum = (k) => results.reduce((a, r) => a + r[k], 0);
 process.stdout.write('\n=== summary\n');
 for (const r of results) {
-  process.stdout.write(`  ${r.ok ? 'ok  ' : 'FAIL'} ${r.name.padEnd(16)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed ${String(r.skipped).padStart(3)} skipped  ${r.seconds} s\n`);
+  process.stdout.write(
+    `  ${r.ok ? 'ok  ' : 'FAIL'} ${r.name.padEnd(16)} ${String(r.passed).padStart(4)} passed ${String(r.failed).padStart(3)} failed ${String(r.skipped).padStart(3)} skipped  ${r.seconds} s\n`,
+  );
 }
 const failed = sum('failed');
 process.stdout.write(`${sum('passed')} passed, ${failed} failed, ${sum('skipped')} skipped\n`);

@@ -6,7 +6,8 @@ import { writeFile } from 'node:fs/promises';
 
 export function npyBytes(data: Float32Array | Float64Array, shape: number[]): Buffer {
   const expected = shape.reduce((a, b) => a * b, 1);
-  if (expected !== data.length) throw new Error(`npy: shape [${shape.join(', ')}] needs ${expected} values, got ${data.length}`);
+  if (expected !== data.length)
+    throw new Error(`npy: shape [${shape.join(', ')}] needs ${expected} values, got ${data.length}`);
   const descr = data instanceof Float64Array ? '<f8' : '<f4';
   const shapeStr = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
   let header = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeStr}, }`;

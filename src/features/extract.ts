@@ -54,7 +54,11 @@ export interface ExtractResult {
   fps: number;
 }
 
-export function cacheFileName(hash: string, engine: Pick<FeatureEngine, 'backboneId' | 'inputWidth' | 'inputHeight'>, o: { fps: number; fit: FitMode; dtype: FeatureDtype; start?: number; end?: number }): string {
+export function cacheFileName(
+  hash: string,
+  engine: Pick<FeatureEngine, 'backboneId' | 'inputWidth' | 'inputHeight'>,
+  o: { fps: number; fit: FitMode; dtype: FeatureDtype; start?: number; end?: number },
+): string {
   const range = o.start !== undefined || o.end !== undefined ? `_t${o.start ?? 0}-${o.end ?? 'end'}` : '';
   return `${hash.slice(0, 24)}_${engine.backboneId}_${o.fps}fps_${engine.inputWidth}x${engine.inputHeight}_${o.fit}_${o.dtype}${range}.fwf`;
 }
@@ -77,7 +81,14 @@ export async function extractFeatures(videoPath: string, opts: ExtractOptions): 
   const existing = await readFeatureHeader(file).catch(() => null);
   if (existing && existing.header.featureDim === engine.featureDim && existing.header.videoHash === hash) {
     report({ phase: 'done', framesDone: existing.header.count, framesTotal: existing.header.count, fps: 0, etaSec: 0 });
-    return { file, cached: true, header: existing.header, backend: engine.backend, seconds: (performance.now() - t0) / 1000, fps: 0 };
+    return {
+      file,
+      cached: true,
+      header: existing.header,
+      backend: engine.backend,
+      seconds: (performance.now() - t0) / 1000,
+      fps: 0,
+    };
   }
 
   const span = Math.max(0, Math.min(opts.end ?? info.durationSec, info.durationSec) - (opts.start ?? 0));
@@ -105,7 +116,13 @@ export async function extractFeatures(videoPath: string, opts: ExtractOptions): 
     lastReport = now;
     const rate = done / Math.max(1e-3, (now - tStart) / 1000);
     const total = Math.max(framesTotal, done);
-    report({ phase: 'extracting', framesDone: done, framesTotal: total, fps: rate, etaSec: rate > 0 ? (total - done) / rate : null });
+    report({
+      phase: 'extracting',
+      framesDone: done,
+      framesTotal: total,
+      fps: rate,
+      etaSec: rate > 0 ? (total - done) / rate : null,
+    });
   };
 
   type Batch = { pixels: Uint8Array; times: number[]; n: number };

@@ -115,7 +115,9 @@ export class FeatureWriter {
   }
 }
 
-export async function readFeatureHeader(file: string): Promise<{ header: FeatureFileHeader; dataStart: number; fileSize: number }> {
+export async function readFeatureHeader(
+  file: string,
+): Promise<{ header: FeatureFileHeader; dataStart: number; fileSize: number }> {
   const fh = await openForRead(file);
   try {
     const fixed = Buffer.alloc(HEADER_BYTES);
@@ -125,11 +127,17 @@ export async function readFeatureHeader(file: string): Promise<{ header: Feature
     }
     const version = fixed.readUInt32LE(8);
     if (version !== FORMAT_VERSION) {
-      throw new FramewiseError('BAD_FEATURE_FILE', `${file} has feature format version ${version}; expected ${FORMAT_VERSION}.`);
+      throw new FramewiseError(
+        'BAD_FEATURE_FILE',
+        `${file} has feature format version ${version}; expected ${FORMAT_VERSION}.`,
+      );
     }
     const count = fixed.readUInt32LE(16);
     if (count === UNFINISHED) {
-      throw new FramewiseError('BAD_FEATURE_FILE', `${file} is incomplete (its extraction did not finish); extract again.`);
+      throw new FramewiseError(
+        'BAD_FEATURE_FILE',
+        `${file} is incomplete (its extraction did not finish); extract again.`,
+      );
     }
     const metaLen = fixed.readUInt32LE(32);
     const metaBuf = Buffer.alloc(metaLen);
@@ -144,7 +152,10 @@ export async function readFeatureHeader(file: string): Promise<{ header: Feature
     const { size } = await fh.stat();
     const expected = dataStart + count * (8 + meta.featureDim * bytesPer(meta.dtype));
     if (size !== expected) {
-      throw new FramewiseError('BAD_FEATURE_FILE', `${file} is truncated or corrupt (${size} bytes, expected ${expected}).`);
+      throw new FramewiseError(
+        'BAD_FEATURE_FILE',
+        `${file} is truncated or corrupt (${size} bytes, expected ${expected}).`,
+      );
     }
     return { header: { ...meta, count }, dataStart, fileSize: size };
   } finally {

@@ -42,7 +42,10 @@ export interface ApiMethods {
   'project.removeVideo': { args: { videoId: string }; result: ProjectSnapshot };
   'video.probe': { args: { path: string }; result: VideoInfo };
   /** A JPEG thumbnail as base64, for the library and timeline filmstrip. */
-  'video.thumbnail': { args: { videoId: string; timeSec: number; width: number }; result: { mime: string; base64: string } };
+  'video.thumbnail': {
+    args: { videoId: string; timeSec: number; width: number };
+    result: { mime: string; base64: string };
+  };
   'features.extract': { args: { videoIds?: string[] }; result: JobRef };
   'jobs.cancel': { args: JobRef; result: { cancelled: boolean } };
   'jobs.list': { args: Record<string, never>; result: JobState[] };

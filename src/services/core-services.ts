@@ -62,9 +62,16 @@ export function createCoreServices(opts: CoreServicesOptions): CoreServices {
     return store;
   };
 
-  const featureFileFor = (s: ProjectStore, v: ProjectVideo, engine: Pick<FeatureEngine, 'backboneId' | 'inputWidth' | 'inputHeight'>): string | null =>
+  const featureFileFor = (
+    s: ProjectStore,
+    v: ProjectVideo,
+    engine: Pick<FeatureEngine, 'backboneId' | 'inputWidth' | 'inputHeight'>,
+  ): string | null =>
     v.contentHash
-      ? join(s.paths.features, cacheFileName(v.contentHash, engine, { fps: s.project.settings.fps, fit: 'stretch', dtype: 'float16' }))
+      ? join(
+          s.paths.features,
+          cacheFileName(v.contentHash, engine, { fps: s.project.settings.fps, fit: 'stretch', dtype: 'float16' }),
+        )
       : null;
 
   const snapshot = async (): Promise<ProjectSnapshot> => {
@@ -96,7 +103,13 @@ export function createCoreServices(opts: CoreServicesOptions): CoreServices {
       } catch (e) {
         ffmpeg = { error: toFramewiseError(e).message };
       }
-      return { version: VERSION, featureBackend, ffmpeg, platform: `${process.platform}-${process.arch}`, transport: opts.transport };
+      return {
+        version: VERSION,
+        featureBackend,
+        ffmpeg,
+        platform: `${process.platform}-${process.arch}`,
+        transport: opts.transport,
+      };
     },
 
     'project.create': async ({ dir, name }) => {
@@ -120,7 +133,8 @@ export function createCoreServices(opts: CoreServicesOptions): CoreServices {
 
     'project.addVideos': async ({ paths }) => {
       const s = requireStore();
-      if (!Array.isArray(paths) || paths.length === 0) throw new FramewiseError('BAD_ARGUMENT', 'Give at least one video file or folder.');
+      if (!Array.isArray(paths) || paths.length === 0)
+        throw new FramewiseError('BAD_ARGUMENT', 'Give at least one video file or folder.');
       const files = await expandVideoPaths(paths.map((p) => resolve(p)));
       const rejected: { path: string; code: FramewiseError['code']; message: string }[] = [];
       const added: ProjectVideo[] = [];
@@ -153,7 +167,8 @@ export function createCoreServices(opts: CoreServicesOptions): CoreServices {
 
     'project.removeVideo': async ({ videoId }) => {
       const s = requireStore();
-      if (!s.project.videos.some((v) => v.id === videoId)) throw new FramewiseError('NOT_FOUND', `No video ${videoId} in this project.`);
+      if (!s.project.videos.some((v) => v.id === videoId))
+        throw new FramewiseError('NOT_FOUND', `No video ${videoId} in this project.`);
       await s.update((p) => {
         p.videos = p.videos.filter((v) => v.id !== videoId);
         p.segments = p.segments.filter((seg) => seg.videoId !== videoId);
@@ -165,16 +180,22 @@ export function createCoreServices(opts: CoreServicesOptions): CoreServices {
 
     'video.thumbnail': async ({ videoId, timeSec, width }) => {
       const file = resolveMediaOrThrow(videoId);
-      const buf = await thumbnail(file, Math.max(0, timeSec), { width: Math.min(Math.max(16, Math.round(width)), 1920), format: 'jpeg' });
+      const buf = await thumbnail(file, Math.max(0, timeSec), {
+        width: Math.min(Math.max(16, Math.round(width)), 1920),
+        format: 'jpeg',
+      });
       return { mime: 'image/jpeg', base64: buf.toString('base64') };
     },
 
     'features.extract': async ({ videoIds }) => {
       const s = requireStore();
-      const wanted = videoIds && videoIds.length > 0 ? s.project.videos.filter((v) => videoIds.includes(v.id)) : s.project.videos;
-      if (wanted.length === 0) throw new FramewiseError('BAD_ARGUMENT', 'There are no videos to extract features from. Add videos first.');
+      const wanted =
+        videoIds && videoIds.length > 0 ? s.project.videos.filter((v) => videoIds.includes(v.id)) : s.project.videos;
+      if (wanted.length === 0)
+        throw new FramewiseError('BAD_ARGUMENT', 'There are no videos to extract features from. Add videos first.');
       const { backboneId, fps } = s.project.settings;
-      const label = wanted.length === 1 ? `Features: ${wanted[0]!.path.split(/[\\/]/).pop()}` : `Features: ${wanted.length} videos`;
+      const label =
+        wanted.length === 1 ? `Features: ${wanted[0]!.path.split(/[\\/]/).pop()}` : `Features: ${wanted.length} videos`;
       const jobId = jobs.start('extract', label, async (ctx) => {
         const engine = await engineFor(backboneId);
         const failures: string[] = [];
@@ -207,7 +228,9 @@ export function createCoreServices(opts: CoreServicesOptions): CoreServices {
         }
         await publishProject();
         if (failures.length === wanted.length) throw new FramewiseError('DECODE_FAILED', failures.join('\n'));
-        return failures.length > 0 ? `${frames} frames; ${failures.length} failed:\n${failures.join('\n')}` : `${frames} frames`;
+        return failures.length > 0
+          ? `${frames} frames; ${failures.length} failed:\n${failures.join('\n')}`
+          : `${frames} frames`;
       });
       return { jobId };
     },
@@ -241,6 +264,9 @@ export function createCoreServices(opts: CoreServicesOptions): CoreServices {
 
 /** First line of `ffmpeg -version`, e.g. "ffmpeg version 5.1.6-0+deb12u1". */
 async function ffmpegVersion(ffmpeg: string): Promise<string> {
-  const res = await runProcess(ffmpeg, ['-hide_banner', '-version'], { purpose: 'reading the ffmpeg version', maxStdoutBytes: 1 << 16 });
+  const res = await runProcess(ffmpeg, ['-hide_banner', '-version'], {
+    purpose: 'reading the ffmpeg version',
+    maxStdoutBytes: 1 << 16,
+  });
   return res.stdout.toString('utf8').split('\n')[0]?.trim() ?? 'unknown';
 }

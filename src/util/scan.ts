@@ -1,7 +1,22 @@
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { join, extname } from 'node:path';
 
-export const VIDEO_EXTENSIONS = new Set(['.mp4', '.m4v', '.mov', '.avi', '.mkv', '.webm', '.mpg', '.mpeg', '.wmv', '.flv', '.ts', '.mts', '.3gp', '.ogv']);
+export const VIDEO_EXTENSIONS = new Set([
+  '.mp4',
+  '.m4v',
+  '.mov',
+  '.avi',
+  '.mkv',
+  '.webm',
+  '.mpg',
+  '.mpeg',
+  '.wmv',
+  '.flv',
+  '.ts',
+  '.mts',
+  '.3gp',
+  '.ogv',
+]);
 
 /**
  * Expands paths to video files: files are kept as given (a non-video file is reported later by probe,

@@ -2,7 +2,12 @@ import { describe, it, expect } from 'vitest';
 import { mkdtemp, readFile, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FeatureWriter, readFeatureFile, readFeatureHeader, type FeatureFileMeta } from '../../src/features/feature-file.js';
+import {
+  FeatureWriter,
+  readFeatureFile,
+  readFeatureHeader,
+  type FeatureFileMeta,
+} from '../../src/features/feature-file.js';
 import { toHalf, fromHalf } from '../../src/features/float16.js';
 import { npyBytes } from '../../src/export/npy.js';
 
@@ -100,7 +105,9 @@ describe('npy', () => {
     const header = buf.subarray(10, 10 + headerLen).toString('latin1');
     expect(header).toContain("'descr': '<f4'");
     expect(header).toContain("'shape': (2, 3)");
-    expect(Array.from(new Float32Array(buf.buffer.slice(buf.byteOffset + 10 + headerLen, buf.byteOffset + buf.length)))).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(
+      Array.from(new Float32Array(buf.buffer.slice(buf.byteOffset + 10 + headerLen, buf.byteOffset + buf.length))),
+    ).toEqual([1, 2, 3, 4, 5, 6]);
     expect(npyBytes(Float64Array.from([1]), [1]).toString('latin1')).toContain("'shape': (1,)");
     expect(() => npyBytes(new Float32Array(5), [2, 3])).toThrow(/needs 6 values/);
   });

@@ -1,12 +1,13 @@
 /**
  * The whole recognition pipeline on real (generated) video: classes that differ only in temporal
- * order — a box moving left→right vs right→left, the same frames in reverse — so a frame-mean
- * model cannot tell them apart and a recurrent one must. Videos → ffmpeg → CNN features (the
+ * order — a warm colour then a cool one vs the reverse, the same frames in another order — so a
+ * frame-mean model cannot tell them apart and a recurrent one must. (A box moving left vs right
+ * would not do: the backbone's global average pooling discards where the box is.) Videos → ffmpeg → CNN features (the
  * shipped backbone) → LSTM/GRU training in a worker → predictions on held-out videos.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { join } from 'node:path';
-import { makeTempDir, removeTempDir, makeMovingBox } from '../fixtures/videos.js';
+import { makeTempDir, removeTempDir, makeColorSequence } from '../fixtures/videos.js';
 import { createFeatureEngine } from '../../src/features/engines/select.js';
 import type { FeatureEngine } from '../../src/features/types.js';
 import { ProjectStore } from '../../src/store/project-store.js';
@@ -15,16 +16,8 @@ import { probe } from '../../src/video/probe.js';
 import { trainProjectModel, loadProjectModel } from '../../src/training/project-training.js';
 import { predictVideo, videoFeatures } from '../../src/inference/project-predict.js';
 
-const COLORS: [string, string][] = [
-  ['white', 'black'],
-  ['yellow', 'navy'],
-  ['red', 'gray'],
-  ['cyan', 'darkgreen'],
-  ['orange', 'purple'],
-  ['lime', 'maroon'],
-  ['magenta', 'teal'],
-  ['white', 'brown'],
-];
+const WARM = ['red', 'orange', 'yellow', 'magenta'];
+const COOL = ['blue', 'cyan', 'green', 'navy'];
 
 let dir: string;
 let store: ProjectStore;
@@ -35,27 +28,28 @@ beforeAll(async () => {
   dir = await makeTempDir('fw-order-');
   const rows: { video: string; label: string }[] = [];
   let n = 0;
-  for (const direction of ['left-to-right', 'right-to-left'] as const) {
-    for (const [i, [boxColor, background]] of COLORS.entries()) {
-      for (const size of [30, 44]) {
-        const file = await makeMovingBox(dir, `${direction}-${n++}.mp4`, {
-          durationSec: 3,
+  for (const warm of WARM) {
+    for (const cool of COOL) {
+      for (const label of ['warm-then-cool', 'cool-then-warm']) {
+        const colors = label === 'warm-then-cool' ? [warm, cool] : [cool, warm];
+        // The switch point varies so that no fixed frame position gives the answer away.
+        const idx = n++;
+        const first = 1 + ((idx * 7) % 5) * 0.25;
+        const file = await makeColorSequence(dir, `${label}-${idx}.mp4`, {
+          colors,
+          secondsEach: [first, 3 - first],
           fps: 10,
-          direction,
-          boxColor,
-          background,
-          boxSize: size + i,
         });
-        // Every 4th video is held out for the final check; the rest are the labelled project.
-        if (n % 4 === 0) heldOut.push({ file, label: direction });
-        else rows.push({ video: file, label: direction });
+        // A quarter of the videos (both classes equally) are held out; the rest are the labelled project.
+        if (idx % 8 === 3 || idx % 8 === 6) heldOut.push({ file, label });
+        else rows.push({ video: file, label });
       }
     }
   }
   store = await ProjectStore.create(join(dir, 'project'), 'order');
   await store.update((p) => {
     p.settings.fps = 8;
-    p.settings.clipLength = 16;
+    p.settings.clipLength = 24;
   });
   await importSegments(store, rows, async (f) => ({ durationSec: (await probe(f)).durationSec }));
   engine = await createFeatureEngine();
@@ -78,7 +72,8 @@ async function heldOutAccuracy(modelDir: string): Promise<number> {
 
 describe('temporal order on real video', () => {
   it('LSTM and GRU learn the direction; the frame-mean baseline cannot', async () => {
-    const common = { epochs: 40, batchSize: 16, patience: 0, seed: 7, lr: 3e-3 };
+    // Few videos, so many small steps: ~19 training clips per epoch at batch 4.
+    const common = { epochs: 40, batchSize: 4, patience: 0, seed: 7, lr: 3e-3 };
     const lstm = await trainProjectModel(store, {
       engine,
       name: 'lstm',

@@ -25,10 +25,18 @@ describe('JobRunner', () => {
     );
     expect(runner.cancel(slow)).toBe(true);
     expect(await runner.wait(ok)).toMatchObject({ status: 'done', done: 2, total: 2, message: 'all good' });
-    expect(await runner.wait(bad)).toMatchObject({ status: 'failed', error: { code: 'CORRUPT_VIDEO', message: 'broken file' } });
+    expect(await runner.wait(bad)).toMatchObject({
+      status: 'failed',
+      error: { code: 'CORRUPT_VIDEO', message: 'broken file' },
+    });
     expect(await runner.wait(slow)).toMatchObject({ status: 'cancelled' });
     expect(runner.cancel(ok)).toBe(false);
     expect(() => runner.cancel('nope')).toThrow(/No job/);
-    expect(events.filter((e) => e.jobId === ok).map((e) => e.status)).toEqual(['running', 'running', 'running', 'done']);
+    expect(events.filter((e) => e.jobId === ok).map((e) => e.status)).toEqual([
+      'running',
+      'running',
+      'running',
+      'done',
+    ]);
   });
 });

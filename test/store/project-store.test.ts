@@ -31,13 +31,23 @@ describe('project store', () => {
     await store.update((p) => {
       p.videos.push({ id: vid, path: '/videos/a.mp4', addedAt: new Date().toISOString() });
       p.classes.push({ id: 'c1', name: 'wave', color: '#ff0000' });
-      p.segments.push({ id: 's1', videoId: vid, start: 1, end: 2.5, classId: 'c1', captions: ['a person waves'], source: 'user' });
+      p.segments.push({
+        id: 's1',
+        videoId: vid,
+        start: 1,
+        end: 2.5,
+        classId: 'c1',
+        captions: ['a person waves'],
+        source: 'user',
+      });
     });
     const again = await ProjectStore.open(join(dir, 'p'));
     expect(again.project.name).toBe('Demo');
     expect(again.project.segments).toHaveLength(1);
     expect(again.project.segments[0]!.captions).toEqual(['a person waves']);
-    expect(await readdir(join(dir, 'p'))).toEqual(expect.arrayContaining(['project.json', 'project.json.bak', 'features', 'models']));
+    expect(await readdir(join(dir, 'p'))).toEqual(
+      expect.arrayContaining(['project.json', 'project.json.bak', 'features', 'models']),
+    );
   });
 
   it('refuses to create over an existing project', async () => {
@@ -73,7 +83,9 @@ describe('project store', () => {
   it('serializes concurrent saves: every change lands, none interleaves', async () => {
     const store = await ProjectStore.create(join(dir, 'p'), 'A');
     await Promise.all(
-      Array.from({ length: 25 }, (_, i) => store.update((p) => void p.classes.push({ id: `c${i}`, name: `class ${i}`, color: '#00ff00' }))),
+      Array.from({ length: 25 }, (_, i) =>
+        store.update((p) => void p.classes.push({ id: `c${i}`, name: `class ${i}`, color: '#00ff00' })),
+      ),
     );
     const { project } = await loadProject(join(dir, 'p'));
     expect(project.classes.map((c) => c.id).sort()).toEqual(Array.from({ length: 25 }, (_, i) => `c${i}`).sort());
@@ -90,7 +102,9 @@ describe('project store', () => {
         await s.update((p) => { p.classes.push({ id: 'c' + i, name: 'x'.repeat(2000) + i, color: '#0000ff' }); });
         process.stdout.write(i + '\\n');
       }`;
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let committed = -1;
     await new Promise<void>((resolve) => {
       child.stdout.on('data', (d: Buffer) => {
