@@ -108,9 +108,12 @@ export async function benchPipeline(log: (s: string) => void, opts: { quick: boo
   }
   const last = minutes[minutes.length - 1]!;
   r['rss_ratio_longest_vs_1min'] = rss[last]! / rss[1]!;
-  r['time_ratio_per_minute_longest_vs_1min'] = (r[`time_${last}min_s`] as number) / last / (r['time_1min_s'] as number);
+  // Linearity is judged from 10 minutes up: the 1-minute run is dominated by fixed start-up (engine, probe, hash).
+  r['time_ratio_per_minute_longest_vs_10min'] =
+    (r[`time_${last}min_s`] as number) / last / ((r['time_10min_s'] as number) / 10);
   log(
-    `memory: ${last}-min peak ÷ 1-min peak = ${fmt(r['rss_ratio_longest_vs_1min'] as number)}× (target ≤ 1.2); time per minute ${last}-min ÷ 1-min = ${fmt(r['time_ratio_per_minute_longest_vs_1min'] as number)}× (linear ≈ 1)`,
+    `memory: ${last}-min peak ÷ 1-min peak = ${fmt(r['rss_ratio_longest_vs_1min'] as number)}× (target ≤ 1.2); ` +
+      `time per minute, ${last}-min ÷ 10-min = ${fmt(r['time_ratio_per_minute_longest_vs_10min'] as number)}× (linear ≈ 1)`,
   );
   return r;
 }

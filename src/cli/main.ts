@@ -17,6 +17,7 @@ import { trainCommand } from './commands/train.js';
 import { predictCommand } from './commands/predict.js';
 import { evalCommand } from './commands/eval.js';
 import { importCommand } from './commands/import.js';
+import { suggestCommand } from './commands/suggest.js';
 
 const COMMANDS: Command[] = [
   probeCommand,
@@ -27,6 +28,7 @@ const COMMANDS: Command[] = [
   trainCommand,
   predictCommand,
   evalCommand,
+  suggestCommand,
   infoCommand,
   serveCommand,
 ] as Command[];

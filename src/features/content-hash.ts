@@ -3,8 +3,8 @@ import { open, stat } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
 import { FramewiseError } from '../errors.js';
 
-/** Files up to this size are hashed whole; above it, sampled (hashing a 20 GB recording would take minutes). */
-const FULL_HASH_LIMIT = 256 << 20;
+/** Files up to 32 MiB are hashed whole; above it, sampled (hashing a 20 GB recording would take minutes). */
+const FULL_HASH_LIMIT = 32 << 20;
 const SAMPLES = 32;
 const SAMPLE_BYTES = 256 << 10;
 

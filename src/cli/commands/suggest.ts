@@ -1,0 +1,42 @@
+import { createFeatureEngine } from '../../features/engines/select.js';
+import { ProjectStore } from '../../store/project-store.js';
+import { loadProjectModel, projectFeatures } from '../../training/project-training.js';
+import { resolveModelDir } from '../../inference/project-predict.js';
+import { suggestSegments } from '../../inference/active-learning.js';
+import type { CommandContext } from '../command.js';
+
+export const suggestCommand = {
+  name: 'suggest',
+  summary: 'Active learning: the unlabelled stretches the model is least sure about, to label next',
+  usage: 'framewise suggest <project> [--model NAME] [--limit 10] [--json]',
+  options: { model: { type: 'string' }, limit: { type: 'string' } },
+  async run({ positionals, values, out, signal }: CommandContext): Promise<number> {
+    const dir = positionals[0];
+    if (!dir) return out.usage();
+    const store = await ProjectStore.open(dir);
+    const engine = await createFeatureEngine(store.project.settings.backboneId);
+    try {
+      const model = await loadProjectModel(
+        await resolveModelDir(store, typeof values['model'] === 'string' ? values['model'] : undefined),
+        engine,
+      );
+      const videos = await projectFeatures(store, { engine, videoIds: store.project.videos.map((v) => v.id), signal });
+      const labelled = store.project.segments.filter((s) => s.source === 'user');
+      const limit = values['limit'] === undefined ? 10 : Math.max(1, Math.floor(Number(values['limit'])) || 10);
+      const suggestions = await suggestSegments(model, [...videos.values()], labelled, { limit, signal });
+      const names = new Map(model.meta.classes.map((c) => [c.id, c.name]));
+      const paths = new Map(store.project.videos.map((v) => [v.id, v.path]));
+      for (const s of suggestions) {
+        out.line(
+          `${paths.get(s.videoId)} ${s.start.toFixed(2)}–${s.end.toFixed(2)} s  uncertainty ${s.uncertainty.toFixed(3)}  ` +
+            s.top.map((t) => `${names.get(t.classId)} ${(t.probability * 100).toFixed(0)}%`).join(' / '),
+        );
+      }
+      if (suggestions.length === 0) out.line('Nothing to suggest: every window is labelled.');
+      if (out.json) out.print(suggestions.map((s) => ({ ...s, video: paths.get(s.videoId) })));
+    } finally {
+      await engine.dispose();
+    }
+    return 0;
+  },
+};

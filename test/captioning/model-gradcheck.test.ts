@@ -1,0 +1,119 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../src/ml/backend.js';
+import { Rng } from '../../src/ml/rng.js';
+import {
+  CaptionModel,
+  decoderBatch,
+  sequenceCrossEntropy,
+  type CaptionModelConfig,
+} from '../../src/captioning/model.js';
+import { BOS_ID, EOS_ID } from '../../src/captioning/tokenizer.js';
+
+beforeAll(async () => {
+  await initBackend('wasm');
+});
+
+const tiny = (cell: 'lstm' | 'gru'): CaptionModelConfig => ({
+  cell,
+  inputDim: 5,
+  vocabSize: 7,
+  embedDim: 3,
+  encoderHidden: 4,
+  decoderHidden: 5,
+  dropout: 0,
+});
+
+function fixture(config: CaptionModelConfig) {
+  const rng = new Rng(3);
+  const T = 4;
+  const B = 3;
+  const x = new Float32Array(T * B * config.inputDim).map(() => rng.normal());
+  const mask = new Float32Array(T * B).fill(1);
+  mask[3 * B + 1] = 0; // segment 1 is one step shorter
+  mask[2 * B + 1] = 0;
+  // captions of different lengths: padding in the decoder batch too
+  const dec = decoderBatch([
+    [BOS_ID, 4, 5, 6, EOS_ID],
+    [BOS_ID, 6, EOS_ID],
+    [BOS_ID, 5, 4, EOS_ID],
+  ]);
+  return { enc: { T, B, x, mask }, dec, rng };
+}
+
+function gradcheck(config: CaptionModelConfig): void {
+  const model = CaptionModel.create(config, 5);
+  const { enc, dec, rng } = fixture(config);
+  const lossAt = (): number => model.evaluate(enc, dec).loss;
+  const { grads } = model.lossAndGrads(enc, dec);
+  expect([...grads.keys()].sort()).toEqual(model.params.names().sort());
+  for (const name of model.params.names()) {
+    const w = model.params.get(name);
+    const g = grads.get(name)!;
+    for (let k = 0; k < 4; k++) {
+      let i = rng.int(w.length);
+      // embedding: check rows that are actually used
+      if (name === 'embedding/embeddings') i = [BOS_ID, 4, 5, 6][k]! * config.embedDim + rng.int(config.embedDim);
+      const orig = w[i]!;
+      const eps = 1e-2;
+      w[i] = orig + eps;
+      model.params.invalidate();
+      const up = lossAt();
+      w[i] = orig - eps;
+      model.params.invalidate();
+      const down = lossAt();
+      w[i] = orig;
+      model.params.invalidate();
+      const num = (up - down) / (2 * eps);
+      expect(Math.abs(num - g[i]!), `${name}[${i}] numeric ${num} analytic ${g[i]}`).toBeLessThan(
+        2e-3 + 0.05 * Math.abs(num),
+      );
+    }
+  }
+}
+
+describe('captioning model', () => {
+  it('LSTM encoder–decoder gradients match finite differences', () => gradcheck(tiny('lstm')));
+  it('GRU encoder–decoder gradients match finite differences', () => gradcheck(tiny('gru')));
+
+  for (const cell of ['lstm', 'gru'] as const) {
+    it(`${cell}: the step API reproduces the teacher-forced forward pass`, () => {
+      const config = tiny(cell);
+      const model = CaptionModel.create(config, 8);
+      const { enc, dec } = fixture(config);
+      const { logits, cache } = model.forward(enc, dec);
+      model.release(cache);
+      const V = config.vocabSize;
+      const dc = model.prepare(model.encode(enc), enc.B);
+      let state = model.initialState(enc.B);
+      for (let t = 0; t < dec.T; t++) {
+        const r = model.step(dc, state, dec.inputs.subarray(t * enc.B, (t + 1) * enc.B));
+        state = r.state;
+        for (let b = 0; b < enc.B; b++) {
+          if (dec.targets[t * enc.B + b] === 0) continue; // padded step
+          const row = logits.subarray((t * enc.B + b) * V, (t * enc.B + b + 1) * V);
+          let mx = -Infinity;
+          for (const v of row) mx = Math.max(mx, v);
+          let s = 0;
+          for (const v of row) s += Math.exp(v - mx);
+          for (let v = 0; v < V; v++)
+            expect(Math.abs(r.logProbs[b * V + v]! - (row[v]! - mx - Math.log(s)))).toBeLessThan(1e-4);
+        }
+      }
+    });
+  }
+
+  it('cross-entropy ignores <pad> targets', () => {
+    const logits = Float32Array.from([1, 2, 3, 0, 5, 5, 5, 5]);
+    const r = sequenceCrossEntropy(logits, Int32Array.from([2, 0]), 4);
+    expect(r.tokens).toBe(1);
+    expect([...r.dLogits.subarray(4)]).toEqual([0, 0, 0, 0]);
+  });
+
+  it('same seed → same weights; fromParams checks shapes', () => {
+    const a = CaptionModel.create(tiny('lstm'), 3);
+    const b = CaptionModel.create(tiny('lstm'), 3);
+    for (const n of a.params.names()) expect(a.params.get(n)).toEqual(b.params.get(n));
+    const other = CaptionModel.create({ ...tiny('lstm'), vocabSize: 9 }, 3);
+    expect(() => CaptionModel.fromParams(tiny('lstm'), other.params)).toThrow(/do not fit/);
+  });
+});
