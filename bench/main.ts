@@ -6,6 +6,9 @@ import { benchPipeline } from './pipeline.js';
 import { benchTraining } from './training.js';
 
 const quick = process.argv.includes('--quick');
+// --only pipeline|training runs one part (results.json then holds only that part).
+const only = process.argv[process.argv.indexOf('--only') + 1];
+const want = (part: string): boolean => !process.argv.includes('--only') || only === part;
 const log = (s: string): void => void process.stdout.write(s + '\n');
 const results: Record<string, unknown> = {
   date: new Date().toISOString(),
@@ -15,10 +18,14 @@ const results: Record<string, unknown> = {
 log(
   `Framewise benchmark — ${cpus().length} cores, ${cpus()[0]?.model ?? ''}, node ${process.version}${quick ? ' (quick)' : ''}\n`,
 );
-log('== pipeline');
-results['pipeline'] = await benchPipeline(log, { quick });
-log('\n== sequence heads');
-results['training'] = await benchTraining(log, { quick });
+if (want('pipeline')) {
+  log('== pipeline');
+  results['pipeline'] = await benchPipeline(log, { quick });
+}
+if (want('training')) {
+  log('\n== sequence heads');
+  results['training'] = await benchTraining(log, { quick });
+}
 
 mkdirSync('bench', { recursive: true });
 writeFileSync('bench/results.json', JSON.stringify(results, null, 2) + '\n');

@@ -81,7 +81,7 @@ export function greedyDecode(
   const { maxLen, alpha } = checkOptions({ ...options, beamWidth: 1 });
   const V = model.config.vocabSize;
   const B = enc.B;
-  const dc = model.prepare(model.encode(enc), B);
+  const dc = model.prepare(enc);
   let state = model.initialState(B);
   const prev = new Int32Array(B).fill(BOS_ID);
   const tokens: number[][] = Array.from({ length: B }, () => []);
@@ -123,21 +123,17 @@ export function beamSearch(
 ): DecodedCaption[] {
   const { maxLen, alpha, beamWidth: W } = checkOptions({ ...options, alpha: options.alpha ?? 0.6 });
   const V = model.config.vocabSize;
-  const G = model.decoder.gates * model.config.decoderHidden;
   const H = model.config.decoderHidden;
-  const ctxAll = model.prepare(model.encode(enc), enc.B);
+  const ctxAll = model.prepare(enc);
   const out: DecodedCaption[] = [];
   for (let item = 0; item < enc.B; item++) {
-    const ctxRow = ctxAll.ctxProj.subarray(item * G, (item + 1) * G);
     let alive: Hyp[] = [{ tokens: [], logProb: 0 }];
     let state = model.initialState(1);
     const finished: DecodedCaption[] = [];
     for (let t = 0; t < maxLen; t++) {
       const K = alive.length;
-      const ctxProj = new Float32Array(K * G);
-      for (let k = 0; k < K; k++) ctxProj.set(ctxRow, k * G);
       const prev = alive.map((h) => (h.tokens.length ? h.tokens[h.tokens.length - 1]! : BOS_ID));
-      const r = model.step({ B: K, ctxProj }, state, prev);
+      const r = model.step(model.replicate(ctxAll, item, K), state, prev);
       // Top 2W continuations over all beams (enough to refill W alive beams after <eos> ones).
       const cands: { k: number; v: number; lp: number }[] = [];
       const keep = 2 * W;

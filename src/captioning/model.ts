@@ -437,20 +437,51 @@ export class CaptionModel {
 
   // ------------------------------------------------------------------------------------ decoding
 
-  /** Encoder final states ctx [B·He] of a feature batch. */
-  encode(enc: Batch): Float32Array {
-    if (enc.x.length !== enc.T * enc.B * this.config.inputDim)
-      throw new FramewiseError(
-        'BAD_ARGUMENT',
-        `feature batch does not match the model's feature size ${this.config.inputDim}`,
-      );
-    const x = tf.tensor2d(enc.x, [enc.T * enc.B, this.config.inputDim]);
+  /** Runs the encoder over a feature batch and returns what decoding needs (see {@link step}). */
+  prepare(enc: Batch): DecoderContext {
+    const c = this.config;
+    if (enc.x.length !== enc.T * enc.B * c.inputDim)
+      throw new FramewiseError('BAD_ARGUMENT', `feature batch does not match the model's feature size ${c.inputDim}`);
+    const { T: Te, B } = enc;
+    const He = c.encoderHidden;
+    const x = tf.tensor2d(enc.x, [Te * B, c.inputDim]);
+    let out: RecurrentForward;
     try {
-      const out = this.encoder.forward(this.params, x, enc.mask, enc.T, enc.B, null);
-      return out.last.slice();
+      out = this.encoder.forward(this.params, x, enc.mask, Te, B, null);
     } finally {
       x.dispose();
     }
+    const G = this.decoder.gates * c.decoderHidden;
+    const k = this.params.get(this.decoder.kName);
+    const kCtx = tf.tensor2d(k.subarray(c.embedDim * G), [He, G]);
+    const ctxProj = mm(out.last, B, He, kCtx);
+    kCtx.dispose();
+    const bias = this.params.get(this.decoder.bName);
+    for (let b = 0; b < B; b++) for (let g = 0; g < G; g++) ctxProj[b * G + g]! += bias[g]!;
+    if (c.attention !== 'general')
+      return { B, ctxProj, Te: 0, memory: new Float32Array(0), memMask: new Float32Array(0) };
+    const memory = new Float32Array(B * Te * He);
+    const memMask = new Float32Array(B * Te);
+    for (let t = 0; t < Te; t++)
+      for (let b = 0; b < B; b++) {
+        memory.set(out.seq.subarray((t * B + b) * He, (t * B + b + 1) * He), (b * Te + t) * He);
+        memMask[b * Te + t] = enc.mask[t * B + b]!;
+      }
+    return { B, ctxProj, Te, memory, memMask };
+  }
+
+  /** A context of `copies` rows, all equal to row `item` of dc (a beam of one segment). */
+  replicate(dc: DecoderContext, item: number, copies: number): DecoderContext {
+    const G = dc.ctxProj.length / dc.B;
+    const M = dc.Te * this.config.encoderHidden;
+    const rows = new Array<number>(copies).fill(item);
+    return {
+      B: copies,
+      ctxProj: CaptionModel.selectRows(dc.ctxProj, G, rows),
+      Te: dc.Te,
+      memory: CaptionModel.selectRows(dc.memory, M, rows),
+      memMask: CaptionModel.selectRows(dc.memMask, dc.Te, rows),
+    };
   }
 
   /** emb·K_emb for every vocabulary entry [V·G], recomputed after ParamStore.invalidate(). */
@@ -465,19 +496,6 @@ export class CaptionModel {
     );
     if (this.stepCache?.key !== t) this.stepCache = { key: t, embProj: t.dataSync() as Float32Array };
     return this.stepCache.embProj;
-  }
-
-  /** Per-sequence constants for {@link step}: ctx [B·He] → ctx·K_ctx + bias. */
-  prepare(ctx: Float32Array, B: number): DecoderContext {
-    const c = this.config;
-    const G = this.decoder.gates * c.decoderHidden;
-    const k = this.params.get(this.decoder.kName);
-    const kCtx = tf.tensor2d(k.subarray(c.embedDim * G), [c.encoderHidden, G]);
-    const ctxProj = mm(ctx, B, c.encoderHidden, kCtx);
-    kCtx.dispose();
-    const bias = this.params.get(this.decoder.bName);
-    for (let b = 0; b < B; b++) for (let g = 0; g < G; g++) ctxProj[b * G + g]! += bias[g]!;
-    return { B, ctxProj };
   }
 
   initialState(B: number): DecoderState {
@@ -557,6 +575,7 @@ export class CaptionModel {
         }
       }
     }
+    const top = c.attention === 'general' ? this.attendStep(dc, h2) : h2;
     const W = this.params.get('output/kernel');
     const bias = this.params.get('output/bias');
     const logProbs = new Float32Array(B * V);
@@ -564,7 +583,7 @@ export class CaptionModel {
     for (let b = 0; b < B; b++) {
       for (let v = 0; v < V; v++) row[v] = bias[v]!;
       for (let i = 0; i < H; i++) {
-        const hv = h2[b * H + i]!;
+        const hv = top[b * H + i]!;
         const o = i * V;
         for (let v = 0; v < V; v++) row[v]! += hv * W[o + v]!;
       }
@@ -576,6 +595,55 @@ export class CaptionModel {
       for (let v = 0; v < V; v++) logProbs[b * V + v] = row[v]! - lse;
     }
     return { logProbs, state: { h: h2, c: c2 } };
+  }
+
+  /** Attention for one decoder step: h [B·Hd] → h̃ [B·Hd] (plain loops, matches attend()). */
+  private attendStep(dc: DecoderContext, h: Float32Array): Float32Array {
+    const Hd = this.config.decoderHidden;
+    const He = this.config.encoderHidden;
+    const { B, Te, memory, memMask } = dc;
+    const Wa = this.params.get('attention/kernel');
+    const Wc = this.params.get('attention/combine/kernel');
+    const bc = this.params.get('attention/combine/bias');
+    const out = new Float32Array(B * Hd);
+    const q = new Float64Array(He);
+    const u = new Float64Array(Hd + He);
+    const sc = new Float64Array(Te);
+    const z = new Float64Array(Hd);
+    for (let b = 0; b < B; b++) {
+      q.fill(0);
+      for (let i = 0; i < Hd; i++) {
+        const hv = h[b * Hd + i]!;
+        for (let k = 0; k < He; k++) q[k]! += hv * Wa[i * He + k]!;
+      }
+      let mx = -Infinity;
+      for (let j = 0; j < Te; j++) {
+        if (!(memMask[b * Te + j]! > 0)) continue;
+        const eo = (b * Te + j) * He;
+        let s = 0;
+        for (let k = 0; k < He; k++) s += q[k]! * memory[eo + k]!;
+        sc[j] = s;
+        mx = Math.max(mx, s);
+      }
+      let sum = 0;
+      for (let j = 0; j < Te; j++) sum += sc[j] = memMask[b * Te + j]! > 0 ? Math.exp(sc[j]! - mx) : 0;
+      u.fill(0);
+      for (let i = 0; i < Hd; i++) u[i] = h[b * Hd + i]!;
+      for (let j = 0; j < Te; j++) {
+        if (sc[j] === 0) continue;
+        const w = sc[j]! / sum;
+        const eo = (b * Te + j) * He;
+        for (let k = 0; k < He; k++) u[Hd + k]! += w * memory[eo + k]!;
+      }
+      for (let k = 0; k < Hd; k++) z[k] = bc[k]!;
+      for (let i = 0; i < Hd + He; i++) {
+        const uv = u[i]!;
+        if (uv === 0) continue;
+        for (let k = 0; k < Hd; k++) z[k]! += uv * Wc[i * Hd + k]!;
+      }
+      for (let k = 0; k < Hd; k++) out[b * Hd + k] = Math.tanh(z[k]!);
+    }
+    return out;
   }
 }
 

@@ -9,6 +9,7 @@ export class ParamStore {
   readonly shapes = new Map<string, number[]>();
   readonly values = new Map<string, Float32Array>();
   private readonly cache = new Map<string, tf.Tensor>();
+  private readonly arrays = new Map<string, Float32Array>();
 
   add(name: string, shape: number[], values: Float32Array): void {
     if (values.length !== shape.reduce((a, b) => a * b, 1)) throw new Error(`param ${name}: size does not match shape`);
@@ -42,10 +43,21 @@ export class ParamStore {
     return t;
   }
 
+  /** A cached array computed from parameters (e.g. a transposed kernel for the native GEMM). */
+  derivedArray(key: string, make: () => Float32Array): Float32Array {
+    let a = this.arrays.get(key);
+    if (!a) {
+      a = make();
+      this.arrays.set(key, a);
+    }
+    return a;
+  }
+
   /** Call after parameter values change. */
   invalidate(): void {
     for (const t of this.cache.values()) t.dispose();
     this.cache.clear();
+    this.arrays.clear();
   }
 
   /** Deep copy of the values (for best-checkpoint snapshots). */

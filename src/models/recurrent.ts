@@ -16,7 +16,8 @@
  * Data layout is time-major: row t·B + b.
  */
 import * as tf from '@tensorflow/tfjs';
-import { mm } from './linalg.js';
+import { columns, mmArr, transposeArr } from './linalg.js';
+import { nativeGemm } from './native-gemm.js';
 import { blockOrthogonal, glorotUniform, type ParamStore } from './params.js';
 import type { Rng } from '../ml/rng.js';
 
@@ -34,6 +35,8 @@ interface RecurrentCache {
   T: number;
   B: number;
   x: tf.Tensor2D;
+  /** x as an array, kept when the native GEMM is used (for Xᵀ·dZ in backward). */
+  xArr?: Float32Array;
   mask: Float32Array;
   recMask: Float32Array | null;
   /** Gate activations per step [T·B·G]. */
@@ -88,9 +91,21 @@ export class RecurrentLayer {
   ): RecurrentForward {
     const H = this.units;
     const G = this.gates * H;
-    const xw = tf.tidy(() => tf.add(tf.matMul(x, params.tensor(this.kName) as tf.Tensor2D), params.tensor(this.bName)));
-    const act = xw.dataSync() as Float32Array; // overwritten in place with activations
-    xw.dispose();
+    const native = nativeGemm();
+    let act: Float32Array; // X·K + b, overwritten in place with the gate activations
+    let xArr: Float32Array | undefined;
+    if (native) {
+      xArr = x.dataSync() as Float32Array;
+      const bias = params.get(this.bName);
+      act = native(xArr, T * B, this.inputDim, params.get(this.kName), G);
+      for (let r = 0; r < T * B; r++) for (let g = 0; g < G; g++) act[r * G + g]! += bias[g]!;
+    } else {
+      const xw = tf.tidy(() =>
+        tf.add(tf.matMul(x, params.tensor(this.kName) as tf.Tensor2D), params.tensor(this.bName)),
+      );
+      act = xw.dataSync() as Float32Array;
+      xw.dispose();
+    }
     const hm = new Float32Array(T * B * H);
     const prev = new Float32Array(T * B * H);
     const aux = new Float32Array(T * B * H);
@@ -104,7 +119,7 @@ export class RecurrentLayer {
       for (let i = 0; i < B * H; i++) hIn[i] = recMask ? h[i]! * recMask[i]! : h[i]!;
       hm.set(hIn, o3);
       if (this.cell === 'lstm') {
-        const rec = mm(hIn, B, H, params.tensor(this.uName));
+        const rec = mmArr(hIn, B, H, params.get(this.uName), G);
         prev.set(c, o3);
         for (let b = 0; b < B; b++) {
           const m = mask[t * B + b]!;
@@ -131,9 +146,9 @@ export class RecurrentLayer {
         }
       } else {
         prev.set(h, o3);
-        const uzr = params.derived(`${this.uName}#zr`, () => tf.slice(params.tensor(this.uName), [0, 0], [H, 2 * H]));
-        const uh = params.derived(`${this.uName}#h`, () => tf.slice(params.tensor(this.uName), [0, 2 * H], [H, H]));
-        const rec = mm(hIn, B, H, uzr);
+        const uzr = params.derivedArray(`${this.uName}#zr`, () => columns(params.get(this.uName), H, G, 0, 2 * H));
+        const uh = params.derivedArray(`${this.uName}#h`, () => columns(params.get(this.uName), H, G, 2 * H, G));
+        const rec = mmArr(hIn, B, H, uzr, 2 * H);
         const rh = new Float32Array(B * H);
         for (let b = 0; b < B; b++) {
           const za = (t * B + b) * G;
@@ -147,7 +162,7 @@ export class RecurrentLayer {
           }
         }
         aux.set(rh, o3);
-        const rec2 = mm(rh, B, H, uh);
+        const rec2 = mmArr(rh, B, H, uh, H);
         for (let b = 0; b < B; b++) {
           const m = mask[t * B + b]!;
           const za = (t * B + b) * G;
@@ -164,7 +179,7 @@ export class RecurrentLayer {
       }
       seq.set(h, o3);
     }
-    return { seq, last: h, cache: { T, B, x, mask, recMask, act, hm, prev, aux } };
+    return { seq, last: h, cache: { T, B, x, ...(xArr ? { xArr } : {}), mask, recMask, act, hm, prev, aux } };
   }
 
   /**
@@ -185,10 +200,16 @@ export class RecurrentLayer {
     const dh = dLast ? dLast.slice() : new Float32Array(B * H);
     const dc = new Float32Array(B * H);
     const dzStep = new Float32Array(B * G);
-    const uT = params.derived(`${this.uName}#T`, () => tf.transpose(params.tensor(this.uName)));
+    const U = params.get(this.uName);
+    const uT = params.derivedArray(`${this.uName}#T`, () => transposeArr(U, H, G));
     const uzrT =
-      this.cell === 'gru' ? params.derived(`${this.uName}#zrT`, () => tf.slice(uT, [0, 0], [2 * H, H])) : null;
-    const uhT = this.cell === 'gru' ? params.derived(`${this.uName}#hT`, () => tf.slice(uT, [2 * H, 0], [H, H])) : null;
+      this.cell === 'gru'
+        ? params.derivedArray(`${this.uName}#zrT`, () => transposeArr(columns(U, H, G, 0, 2 * H), H, 2 * H))
+        : null;
+    const uhT =
+      this.cell === 'gru'
+        ? params.derivedArray(`${this.uName}#hT`, () => transposeArr(columns(U, H, G, 2 * H, G), H, H))
+        : null;
     const dah = new Float32Array(B * H);
     const dzr = new Float32Array(B * 2 * H);
     const dzg = new Float32Array(B * H);
@@ -219,7 +240,7 @@ export class RecurrentLayer {
           }
         }
         dZ.set(dzStep, t * B * G);
-        const dhm = mm(dzStep, B, G, uT);
+        const dhm = mmArr(dzStep, B, G, uT, H);
         for (let b = 0; b < B; b++) {
           if (!(mask[t * B + b]! > 0)) continue;
           for (let j = 0; j < H; j++) {
@@ -242,7 +263,7 @@ export class RecurrentLayer {
             dh[k] = dhv * zg; // direct path h_{t-1} → h_t
           }
         }
-        const drh = mm(dah, B, H, uhT!);
+        const drh = mmArr(dah, B, H, uhT!, H);
         dzr.fill(0);
         for (let b = 0; b < B; b++) {
           if (!(mask[t * B + b]! > 0)) continue;
@@ -257,7 +278,7 @@ export class RecurrentLayer {
             dZ[za + 2 * H + j] = dah[k]!;
           }
         }
-        const dhm2 = mm(dzr, B, 2 * H, uzrT!);
+        const dhm2 = mmArr(dzr, B, 2 * H, uzrT!, H);
         for (let b = 0; b < B; b++) {
           if (!(mask[t * B + b]! > 0)) continue;
           const za = (t * B + b) * G;
@@ -271,6 +292,22 @@ export class RecurrentLayer {
     }
     const N = T * B;
     const grads = new Map<string, Float32Array>();
+    const native = nativeGemm();
+    if (native && cache.xArr && !needInputGrad) {
+      grads.set(this.kName, native(cache.xArr, this.inputDim, N, dZ, G, true));
+      if (this.cell === 'lstm') grads.set(this.uName, native(hm, H, N, dZ, G, true));
+      else {
+        // GRU: U = [Uzr | Uh]; dUzr = hmᵀ·dZ[:, :2H], dUh = (r⊙h)ᵀ·dZ[:, 2H:].
+        const p = native(hm, H, N, dZ, G, true);
+        const q = native(aux, H, N, dZ, G, true);
+        for (let i = 0; i < H; i++) p.set(q.subarray(i * G + 2 * H, (i + 1) * G), i * G + 2 * H);
+        grads.set(this.uName, p);
+      }
+      const db = new Float32Array(G);
+      for (let n = 0; n < N; n++) for (let g = 0; g < G; g++) db[g]! += dZ[n * G + g]!;
+      grads.set(this.bName, db);
+      return { grads };
+    }
     const result = tf.tidy((): { dK: tf.Tensor; dU: tf.Tensor; dX?: tf.Tensor } => {
       const dZt = tf.tensor2d(dZ, [N, G]);
       const dK = tf.matMul(tf.transpose(cache.x), dZt);

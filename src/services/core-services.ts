@@ -127,7 +127,18 @@ export function createCoreServices(opts: CoreServicesOptions): CoreServices {
     'project.current': async () => (store ? snapshot() : null),
 
     'project.save': async ({ project }) => {
-      await requireStore().replace(project);
+      const s = requireStore();
+      // /media/<id> streams the file a video's path names, so paths may only enter the project through
+      // project.addVideos (which probes them): a save cannot add a video or point one elsewhere.
+      const stored = new Map(s.project.videos.map((v) => [v.id, v.path]));
+      for (const v of Array.isArray(project?.videos) ? project.videos : []) {
+        if (stored.get(v?.id) !== v?.path)
+          throw new FramewiseError(
+            'BAD_ARGUMENT',
+            `project.save cannot add videos or change their paths (video ${String(v?.id)}); use project.addVideos.`,
+          );
+      }
+      await s.replace(project);
       return publishProject();
     },
 
@@ -199,6 +210,7 @@ export function createCoreServices(opts: CoreServicesOptions): CoreServices {
       const jobId = jobs.start('extract', label, async (ctx) => {
         const engine = await engineFor(backboneId);
         const failures: string[] = [];
+        const failureCodes = new Set<FramewiseError['code']>();
         let frames = 0;
         for (const [i, v] of wanted.entries()) {
           if (ctx.signal.aborted) throw new FramewiseError('ABORTED', 'Cancelled.');
@@ -224,10 +236,15 @@ export function createCoreServices(opts: CoreServicesOptions): CoreServices {
             if (err.code === 'ABORTED') throw err;
             // One bad video must not stop the others.
             failures.push(`${v.path}: ${err.message}`);
+            failureCodes.add(err.code);
           }
         }
         await publishProject();
-        if (failures.length === wanted.length) throw new FramewiseError('DECODE_FAILED', failures.join('\n'));
+        if (failures.length === wanted.length) {
+          // Keep the real cause's code (FILE_NOT_FOUND, CORRUPT_VIDEO…) when every video failed the same way.
+          const code = failureCodes.size === 1 ? [...failureCodes][0]! : 'DECODE_FAILED';
+          throw new FramewiseError(code, failures.join('\n'));
+        }
         return failures.length > 0
           ? `${frames} frames; ${failures.length} failed:\n${failures.join('\n')}`
           : `${frames} frames`;

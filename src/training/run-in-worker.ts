@@ -72,7 +72,21 @@ export function trainInWorker(
     worker.on('exit', (code) =>
       finish(() => reject(new FramewiseError('INTERNAL', `Training worker exited unexpectedly (code ${code}).`))),
     );
-    worker.postMessage({ type: 'start', config, data, backend: opts.backend });
+    try {
+      worker.postMessage({ type: 'start', config, data, backend: opts.backend });
+    } catch (e) {
+      // Not structured-cloneable (a function, a class instance…): without this the worker thread
+      // would wait for a start message forever and keep the process alive.
+      const reason = e instanceof Error ? e.message : String(e);
+      finish(() =>
+        reject(
+          new FramewiseError('BAD_ARGUMENT', `Training data could not be sent to the training worker: ${reason}`, {
+            cause: e,
+          }),
+        ),
+      );
+      return;
+    }
     if (opts.signal?.aborted) onAbort();
   });
 }

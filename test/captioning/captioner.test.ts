@@ -193,6 +193,21 @@ describe('trainCaptioner mechanics', () => {
     expect(scores.bleu4).toBeGreaterThanOrEqual(BLEU4_BAR);
   }, 60_000);
 
+  it('LSTM + attention trains too; its save/load round-trip gives identical captions', async () => {
+    const r = await trainCaptioner(
+      { ...config, model: { ...config.model, attention: 'general' as const }, bleuEvery: 0 },
+      train,
+    );
+    const scores = scoreItems(r.captioner, test.items, testVideos);
+    console.log(`captioner (lstm+attention) trained in ${r.seconds.toFixed(2)} s; held-out ${JSON.stringify(scores)}`);
+    expect(scores.bleu4).toBeGreaterThanOrEqual(BLEU4_BAR);
+    const out = join(dir, 'attention');
+    await saveCaptioner(out, r.captioner);
+    const loaded = await loadCaptioner(out);
+    expect(loaded.model.config.attention).toBe('general');
+    expect(decodeAll(3, loaded)).toEqual(decodeAll(3, r.captioner));
+  }, 60_000);
+
   it('cancellation and bad input', async () => {
     const ac = new AbortController();
     ac.abort();

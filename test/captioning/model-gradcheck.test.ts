@@ -74,16 +74,23 @@ function gradcheck(config: CaptionModelConfig): void {
 describe('captioning model', () => {
   it('LSTM encoder–decoder gradients match finite differences', () => gradcheck(tiny('lstm')));
   it('GRU encoder–decoder gradients match finite differences', () => gradcheck(tiny('gru')));
+  it('LSTM + attention gradients match finite differences', () => gradcheck({ ...tiny('lstm'), attention: 'general' }));
+  it('GRU + attention gradients match finite differences', () => gradcheck({ ...tiny('gru'), attention: 'general' }));
 
-  for (const cell of ['lstm', 'gru'] as const) {
-    it(`${cell}: the step API reproduces the teacher-forced forward pass`, () => {
-      const config = tiny(cell);
+  for (const [cell, attention] of [
+    ['lstm', 'none'],
+    ['gru', 'none'],
+    ['lstm', 'general'],
+    ['gru', 'general'],
+  ] as const) {
+    it(`${cell}/${attention}: the step API reproduces the teacher-forced forward pass`, () => {
+      const config = { ...tiny(cell), attention };
       const model = CaptionModel.create(config, 8);
       const { enc, dec } = fixture(config);
       const { logits, cache } = model.forward(enc, dec);
       model.release(cache);
       const V = config.vocabSize;
-      const dc = model.prepare(model.encode(enc), enc.B);
+      const dc = model.prepare(enc);
       let state = model.initialState(enc.B);
       for (let t = 0; t < dec.T; t++) {
         const r = model.step(dc, state, dec.inputs.subarray(t * enc.B, (t + 1) * enc.B));
