@@ -18,6 +18,7 @@ import { predictCommand } from './commands/predict.js';
 import { evalCommand } from './commands/eval.js';
 import { importCommand } from './commands/import.js';
 import { suggestCommand } from './commands/suggest.js';
+import { trainCaptionerCommand, captionCommand, importCaptionsCommand } from './commands/captioning.js';
 
 const COMMANDS: Command[] = [
   probeCommand,
@@ -29,6 +30,9 @@ const COMMANDS: Command[] = [
   predictCommand,
   evalCommand,
   suggestCommand,
+  importCaptionsCommand,
+  trainCaptionerCommand,
+  captionCommand,
   infoCommand,
   serveCommand,
 ] as Command[];

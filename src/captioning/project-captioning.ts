@@ -1,0 +1,94 @@
+/**
+ * Captioning at the project level: trains an encoder–decoder on the project's captioned segments
+ * (features extracted where missing) and captions any video — its labelled segments, or fixed
+ * windows — for playback and SRT/WebVTT export. Captioners live in <project>/captioners/<name>.
+ */
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { FramewiseError } from '../errors.js';
+import type { FeatureEngine } from '../features/types.js';
+import type { ProjectStore } from '../store/project-store.js';
+import { projectFeatures } from '../training/project-training.js';
+import type { VideoFeatures } from '../training/dataset.js';
+import {
+  trainCaptioner,
+  type CaptionerTrainConfig,
+  type CaptionEpochProgress,
+  type CaptionTrainResult,
+} from './train-captioner.js';
+import { saveCaptioner, loadCaptioner } from './captioner-io.js';
+import { denseCaptions, type DenseCaption, type DenseSegmentSource } from './dense.js';
+import type { TrainedCaptioner } from './model.js';
+
+export function captionersDir(store: ProjectStore): string {
+  return join(store.paths.root, 'captioners');
+}
+
+export async function trainProjectCaptioner(
+  store: ProjectStore,
+  opts: {
+    engine: FeatureEngine;
+    config: CaptionerTrainConfig;
+    name?: string;
+    signal?: AbortSignal;
+    onProgress?: (p: CaptionEpochProgress) => void;
+  },
+): Promise<CaptionTrainResult & { dir: string }> {
+  const items = store.project.segments
+    .filter((s) => s.captions.some((c) => c.trim() !== ''))
+    .map((s) => ({
+      videoId: s.videoId,
+      start: s.start,
+      end: s.end,
+      captions: s.captions.filter((c) => c.trim() !== ''),
+    }));
+  if (items.length < 2) {
+    throw new FramewiseError(
+      'BAD_ARGUMENT',
+      `Training a captioner needs captioned segments; this project has ${items.length}. Add a sentence to some segments first.`,
+    );
+  }
+  const videos = await projectFeatures(store, {
+    engine: opts.engine,
+    videoIds: [...new Set(items.map((i) => i.videoId))],
+    signal: opts.signal,
+  });
+  const res = await trainCaptioner(
+    opts.config,
+    { videos: [...videos.values()], items },
+    { signal: opts.signal, onProgress: opts.onProgress },
+  );
+  const dir = join(captionersDir(store), opts.name ?? new Date().toISOString().replace(/[:.]/g, '-'));
+  await saveCaptioner(dir, res.captioner);
+  return { ...res, dir };
+}
+
+/** The newest captioner of the project, or the one named. */
+export async function loadProjectCaptioner(
+  store: ProjectStore,
+  engine: Pick<FeatureEngine, 'backboneId' | 'featureDim'>,
+  name?: string,
+): Promise<TrainedCaptioner> {
+  const root = captionersDir(store);
+  const names = await readdir(root).catch(() => [] as string[]);
+  const found: { name: string; mtime: number }[] = [];
+  for (const n of names) {
+    const st = await stat(join(root, n, 'meta.json')).catch(() => null);
+    if (st) found.push({ name: n, mtime: st.mtimeMs });
+  }
+  if (found.length === 0)
+    throw new FramewiseError('NOT_FOUND', `No captioner in ${root}. Train one first (framewise train-captioner).`);
+  const pick = name === undefined ? found.sort((a, b) => b.mtime - a.mtime)[0]! : found.find((f) => f.name === name);
+  if (!pick)
+    throw new FramewiseError('NOT_FOUND', `No captioner "${name}"; available: ${found.map((f) => f.name).join(', ')}.`);
+  return loadCaptioner(join(root, pick.name), { backboneId: engine.backboneId, featureDim: engine.featureDim });
+}
+
+export function captionFeatures(
+  captioner: TrainedCaptioner,
+  features: VideoFeatures,
+  source: DenseSegmentSource,
+  opts: { beamWidth?: number } = {},
+): DenseCaption[] {
+  return denseCaptions(captioner, features, source, { beamWidth: opts.beamWidth ?? 5 });
+}

@@ -1,0 +1,207 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { FramewiseError } from '../../errors.js';
+import { createFeatureEngine } from '../../features/engines/select.js';
+import { ProjectStore, newId, resolveVideoPath } from '../../store/project-store.js';
+import { videoFeatures } from '../../inference/project-predict.js';
+import { trainProjectCaptioner, loadProjectCaptioner, captionFeatures } from '../../captioning/project-captioning.js';
+import type { CaptionerTrainConfig } from '../../captioning/train-captioner.js';
+import { denseCaptionSubtitles } from '../../captioning/dense.js';
+import { parseCaptionDataset, matchCaptionKeys } from '../../captioning/import.js';
+import type { CommandContext } from '../command.js';
+
+function intOpt(v: unknown, name: string, lo: number, hi: number): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < lo || n > hi)
+    throw new FramewiseError('BAD_ARGUMENT', `--${name} must be an integer in ${lo}..${hi} (got ${String(v)}).`);
+  return n;
+}
+
+export const trainCaptionerCommand = {
+  name: 'train-captioner',
+  summary: "Train an encoder–decoder LSTM/GRU captioner on the project's captioned segments",
+  usage:
+    'framewise train-captioner <project> [--cell lstm|gru] [--hidden 128] [--embed 64] [--attention] [--steps 16]\n' +
+    '                          [--epochs 40] [--batch 16] [--lr 0.003] [--seed 1] [--name NAME] [--json]',
+  options: {
+    cell: { type: 'string' },
+    hidden: { type: 'string' },
+    embed: { type: 'string' },
+    attention: { type: 'boolean' },
+    steps: { type: 'string' },
+    epochs: { type: 'string' },
+    batch: { type: 'string' },
+    lr: { type: 'string' },
+    seed: { type: 'string' },
+    name: { type: 'string' },
+  },
+  async run({ positionals, values, out, signal }: CommandContext): Promise<number> {
+    const dir = positionals[0];
+    if (!dir) return out.usage();
+    const cell = String(values['cell'] ?? 'lstm');
+    if (cell !== 'lstm' && cell !== 'gru')
+      throw new FramewiseError('BAD_ARGUMENT', `--cell must be lstm or gru (got ${cell}).`);
+    const hidden = intOpt(values['hidden'], 'hidden', 1, 4096);
+    const embed = intOpt(values['embed'], 'embed', 1, 4096);
+    const lr = values['lr'] === undefined ? undefined : Number(values['lr']);
+    if (lr !== undefined && !(lr > 0 && lr < 1))
+      throw new FramewiseError('BAD_ARGUMENT', '--lr must be between 0 and 1.');
+    const config: CaptionerTrainConfig = {
+      model: {
+        cell,
+        ...(hidden !== undefined ? { encoderHidden: hidden, decoderHidden: hidden } : {}),
+        ...(embed !== undefined ? { embedDim: embed } : {}),
+        ...(values['attention'] ? { attention: 'general' as const } : {}),
+      },
+    };
+    const steps = intOpt(values['steps'], 'steps', 1, 1024);
+    const epochs = intOpt(values['epochs'], 'epochs', 1, 10000);
+    const batch = intOpt(values['batch'], 'batch', 1, 4096);
+    const seed = intOpt(values['seed'], 'seed', 0, 2 ** 31);
+    if (steps !== undefined) config.steps = steps;
+    if (epochs !== undefined) config.epochs = epochs;
+    if (batch !== undefined) config.batchSize = batch;
+    if (lr !== undefined) config.lr = lr;
+    if (seed !== undefined) config.seed = seed;
+
+    const store = await ProjectStore.open(dir);
+    const engine = await createFeatureEngine(store.project.settings.backboneId);
+    out.line(`backend: ${engine.backend}`);
+    try {
+      const res = await trainProjectCaptioner(store, {
+        engine,
+        config,
+        ...(typeof values['name'] === 'string' ? { name: values['name'] } : {}),
+        signal,
+        onProgress: (p) =>
+          out.line(
+            `epoch ${p.epoch + 1}/${p.epochs}: loss ${p.loss.toFixed(4)}${p.valLoss !== null ? ` val loss ${p.valLoss.toFixed(4)}` : ''}` +
+              `${p.bleu4 !== undefined ? ` BLEU-4 ${p.bleu4.toFixed(3)}` : ''}${p.ciderD !== undefined ? ` CIDEr-D ${p.ciderD.toFixed(3)}` : ''}${p.improved ? ' *' : ''}`,
+          ),
+      });
+      for (const w of res.warnings) out.line(`warning: ${w}`);
+      if (res.valScores) {
+        const v = res.valScores;
+        out.line(
+          `validation: BLEU-1 ${v.bleu1.toFixed(3)} BLEU-4 ${v.bleu4.toFixed(3)} CIDEr-D ${v.ciderD.toFixed(3)} ROUGE-L ${v.rougeL.toFixed(3)}`,
+        );
+      }
+      out.line(`captioner saved to ${res.dir} (${res.seconds.toFixed(1)} s)`);
+      if (out.json)
+        out.print({
+          dir: res.dir,
+          history: res.history,
+          valScores: res.valScores,
+          trainVideos: res.trainVideos,
+          valVideos: res.valVideos,
+          seconds: res.seconds,
+          warnings: res.warnings,
+        });
+    } finally {
+      await engine.dispose();
+    }
+    return 0;
+  },
+};
+
+export const captionCommand = {
+  name: 'caption',
+  summary: 'Generate captions for a video: per labelled segment or per fixed window, as SRT, WebVTT or JSON',
+  usage:
+    'framewise caption <project> <video> [--format srt|vtt|json] [--window 4] [--hop 4] [--segments] [--beam 5] [--model NAME]',
+  options: {
+    format: { type: 'string' },
+    window: { type: 'string' },
+    hop: { type: 'string' },
+    segments: { type: 'boolean' },
+    beam: { type: 'string' },
+    model: { type: 'string' },
+  },
+  async run({ positionals, values, out, signal }: CommandContext): Promise<number> {
+    const [dir, video] = positionals;
+    if (!dir || !video) return out.usage();
+    const format = String(values['format'] ?? 'srt');
+    if (!['srt', 'vtt', 'json'].includes(format))
+      throw new FramewiseError('BAD_ARGUMENT', `--format must be srt, vtt or json (got ${format}).`);
+    const windowSeconds = values['window'] === undefined ? 4 : Number(values['window']);
+    const hopSeconds = values['hop'] === undefined ? windowSeconds : Number(values['hop']);
+    if (!(windowSeconds > 0) || !(hopSeconds > 0))
+      throw new FramewiseError('BAD_ARGUMENT', '--window and --hop must be positive seconds.');
+    const beamWidth = intOpt(values['beam'], 'beam', 1, 64) ?? 5;
+    const store = await ProjectStore.open(dir);
+    const engine = await createFeatureEngine(store.project.settings.backboneId);
+    try {
+      const captioner = await loadProjectCaptioner(
+        store,
+        engine,
+        typeof values['model'] === 'string' ? values['model'] : undefined,
+      );
+      const file = resolve(video);
+      const feats = await videoFeatures(file, store, engine, { signal, fps: captioner.meta.fps });
+      let source: { segments: { start: number; end: number }[] } | { windowSeconds: number; hopSeconds: number } = {
+        windowSeconds,
+        hopSeconds,
+      };
+      if (values['segments']) {
+        const v = store.project.videos.find((x) => resolveVideoPath(store.paths, x.path) === file);
+        if (!v)
+          throw new FramewiseError('BAD_ARGUMENT', `--segments needs a video of the project; ${video} is not in it.`);
+        source = {
+          segments: store.project.segments.filter((s) => s.videoId === v.id).sort((a, b) => a.start - b.start),
+        };
+      }
+      const captions = captionFeatures(captioner, feats, source, { beamWidth });
+      if (format === 'json') process.stdout.write(JSON.stringify({ video, captions }, null, 2) + '\n');
+      else process.stdout.write(denseCaptionSubtitles(captions, format as 'srt' | 'vtt'));
+    } finally {
+      await engine.dispose();
+    }
+    return 0;
+  },
+};
+
+export const importCaptionsCommand = {
+  name: 'import-captions',
+  summary: 'Import captions from MSR-VTT, MSVD or ActivityNet Captions JSON onto project videos',
+  usage: 'framewise import-captions <project> <captions.json> [--json]',
+  options: {},
+  async run({ positionals, out }: CommandContext): Promise<number> {
+    const [dir, file] = positionals;
+    if (!dir || !file) return out.usage();
+    const store = await ProjectStore.open(dir);
+    const text = await readFile(file, 'utf8').catch((e: Error) => {
+      throw new FramewiseError('FILE_UNREADABLE', `Cannot read ${file}: ${e.message}`);
+    });
+    const parsed = parseCaptionDataset(text, { source: file });
+    const videos = store.project.videos.map((v) => ({ id: v.id, path: v.path }));
+    const match = matchCaptionKeys(new Set(parsed.entries.map((e) => e.videoKey)), videos);
+    let added = 0;
+    await store.update((p) => {
+      for (const e of parsed.entries) {
+        const videoId = match.matched.get(e.videoKey);
+        if (!videoId) continue;
+        const v = p.videos.find((x) => x.id === videoId)!;
+        const start = e.start ?? 0;
+        const end = e.end ?? v.durationSec ?? 0;
+        if (!(end > start)) continue;
+        p.segments.push({
+          id: newId('seg'),
+          videoId,
+          start,
+          end,
+          classId: null,
+          captions: e.sentences,
+          source: 'user',
+        });
+        added++;
+      }
+    });
+    for (const w of parsed.warnings) out.line(`warning: ${w}`);
+    out.line(
+      `${parsed.format}: ${added} captioned segment(s) added; ${match.unmatched.length} video key(s) not in the project`,
+    );
+    if (out.json) out.print({ format: parsed.format, added, unmatched: match.unmatched, ambiguous: match.ambiguous });
+    return 0;
+  },
+};
