@@ -37,6 +37,11 @@ export type Gemm = (
 
 let cached: Gemm | null | undefined;
 
+/** Forces the tfjs path (false) or re-detects the native one (true); for tests comparing the two. */
+export function useNativeGemm(enabled: boolean): void {
+  cached = enabled ? undefined : null;
+}
+
 function gemmModel(transA: boolean): Uint8Array {
   return encodeModel({
     graph: {
