@@ -8,7 +8,9 @@ import { FramewiseError } from '../errors.js';
 import type { FeatureEngine } from '../features/types.js';
 import { extractFeatures, type ExtractProgress } from '../features/extract.js';
 import { readFeatureFile } from '../features/feature-file.js';
-import type { ProjectStore } from '../store/project-store.js';
+import { newId, resolveVideoPath, type ProjectStore } from '../store/project-store.js';
+import { probe } from '../video/probe.js';
+import { contentHash } from '../features/content-hash.js';
 import type { VideoFeatures } from '../training/dataset.js';
 import type { TrainedModel } from '../training/model-io.js';
 import { classify, localize, type ClassScore, type LocalizeOptions } from './predict.js';
@@ -100,4 +102,57 @@ export async function predictVideo(
       classes: model.meta.classes.map((c, i) => ({ label: c.name, probabilities: Array.from(loc.curves[i] ?? []) })),
     },
   };
+}
+
+/**
+ * Stores predicted segments in the project as editable pre-labels (source "prediction"), replacing
+ * earlier predictions for the same videos; videos not yet in the project are added. Returns the count.
+ */
+export async function savePredictions(
+  store: ProjectStore,
+  items: { file: string; segments: { start: number; end: number; classId: string; score: number }[] }[],
+): Promise<number> {
+  const known = new Map(store.project.videos.map((v) => [resolveVideoPath(store.paths, v.path), v.id]));
+  const added: ProjectStore['project']['videos'] = [];
+  for (const { file } of items) {
+    if (known.has(file)) continue;
+    const info = await probe(file);
+    const id = newId('vid');
+    added.push({
+      id,
+      path: file,
+      contentHash: await contentHash(file),
+      durationSec: info.durationSec,
+      fps: info.fps,
+      width: info.displayWidth,
+      height: info.displayHeight,
+      codec: info.codec,
+      addedAt: new Date().toISOString(),
+    });
+    known.set(file, id);
+  }
+  const classIds = new Set(store.project.classes.map((c) => c.id));
+  let count = 0;
+  await store.update((p) => {
+    p.videos.push(...added);
+    for (const { file, segments } of items) {
+      const videoId = known.get(file)!;
+      p.segments = p.segments.filter((s) => !(s.videoId === videoId && s.source === 'prediction'));
+      for (const s of segments) {
+        if (!classIds.has(s.classId)) continue;
+        p.segments.push({
+          id: newId('seg'),
+          videoId,
+          start: s.start,
+          end: s.end,
+          classId: s.classId,
+          captions: [],
+          source: 'prediction',
+          score: s.score,
+        });
+        count++;
+      }
+    }
+  });
+  return count;
 }

@@ -9,27 +9,14 @@
  * among the held-out videos.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { spawn } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { makeTempDir, removeTempDir, makeColorSequence } from '../fixtures/videos.js';
 import { bleu } from '../../src/captioning/caption-metrics.js';
 import { parseSrt } from '../../src/export/subtitles.js';
+import { cli } from '../cli/spawn-cli.js';
 
-const RUNNER = new URL('../cli/run-cli.ts', import.meta.url).pathname;
 const COLORS = ['red', 'blue', 'green', 'yellow'];
-
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', RUNNER, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    p.on('error', reject);
-    p.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 const sentence = (a: string, b: string): string => `the screen is ${a} then turns ${b}`;
 

@@ -5,25 +5,11 @@
  * the commands fit together and that localization finds the known intervals.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { spawn } from 'node:child_process';
 import { writeFile, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeTempDir, removeTempDir, makeColorSequence } from '../fixtures/videos.js';
 import { parsePredictionsCsv } from '../../src/export/predictions.js';
-
-const RUNNER = new URL('../cli/run-cli.ts', import.meta.url).pathname;
-
-function cli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', RUNNER, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    p.on('error', reject);
-    p.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+import { cli } from '../cli/spawn-cli.js';
 
 let dir: string;
 let long: string;
@@ -81,7 +67,10 @@ describe('CLI workflow', () => {
       '--hidden',
       '32',
       '--epochs',
-      '25',
+      '40',
+      // Validation is one or two videos here: train every epoch rather than stop on its noise.
+      '--patience',
+      '0',
       '--batch',
       '4',
       '--clip-length',
@@ -108,7 +97,7 @@ describe('CLI workflow', () => {
     expect(e.localization.mAP).toHaveLength(3);
 
     const csvOut = join(dir, 'pred.csv');
-    const pred = await cli(['predict', project, long, '--csv', csvOut]);
+    const pred = await cli(['predict', project, long, '--csv', csvOut, '--save']);
     expect(pred.code, pred.stderr).toBe(0);
     const rows = parsePredictionsCsv(await readFile(csvOut, 'utf8'));
     const find = (label: string) => rows.filter((r) => r.label === label);
@@ -118,6 +107,14 @@ describe('CLI workflow', () => {
     // The known intervals are found: red [2, 5) and blue [7, 10).
     expect(Math.max(...find('red').map((r) => tIoU(r, { start: 2, end: 5 })))).toBeGreaterThanOrEqual(0.5);
     expect(Math.max(...find('blue').map((r) => tIoU(r, { start: 7, end: 10 })))).toBeGreaterThanOrEqual(0.5);
+
+    // --save stored the predictions as pre-labels, with the long video added to the project.
+    const saved = JSON.parse(await readFile(join(project, 'project.json'), 'utf8')) as {
+      videos: { id: string; path: string }[];
+      segments: { videoId: string; source: string }[];
+    };
+    const longId = saved.videos.find((v) => v.path === long)!.id;
+    expect(saved.segments.filter((s) => s.videoId === longId && s.source === 'prediction').length).toBe(rows.length);
 
     const sug = await cli(['suggest', project, '--limit', '3', '--json']);
     expect(sug.code, sug.stderr).toBe(0);

@@ -1,13 +1,11 @@
-import { createFeatureEngine } from '../../features/engines/select.js';
-import { ProjectStore } from '../../store/project-store.js';
-import { loadProjectModel, projectFeatures } from '../../training/project-training.js';
-import { resolveModelDir } from '../../inference/project-predict.js';
+import { projectFeatures } from '../../training/project-training.js';
 import { localize } from '../../inference/predict.js';
 import { samplesFromSegments } from '../../training/dataset.js';
 import { evaluateSamples } from '../../training/train.js';
 import { normalizerOf } from '../../training/model-io.js';
 import { classificationReport, localizationMap, type PredSegment } from '../../eval/metrics.js';
 import type { CommandContext } from '../command.js';
+import { withProject, projectModel } from '../project-context.js';
 
 export const evalCommand = {
   name: 'eval',
@@ -17,13 +15,8 @@ export const evalCommand = {
   async run({ positionals, values, out, signal }: CommandContext): Promise<number> {
     const dir = positionals[0];
     if (!dir) return out.usage();
-    const store = await ProjectStore.open(dir);
-    const engine = await createFeatureEngine(store.project.settings.backboneId);
-    try {
-      const model = await loadProjectModel(
-        await resolveModelDir(store, typeof values['model'] === 'string' ? values['model'] : undefined),
-        engine,
-      );
+    return withProject(dir, async (store, engine) => {
+      const model = await projectModel(store, engine, values['model']);
       const split = values['split'] === 'all' ? 'all' : 'val';
       const labelled = store.project.segments.filter((s) => s.source === 'user' && s.classId !== null);
       const val = new Set(model.meta.valVideos ?? []);
@@ -78,9 +71,7 @@ export const evalCommand = {
           classification: report,
           localization: map,
         });
-    } finally {
-      await engine.dispose();
-    }
-    return 0;
+      return 0;
+    });
   },
 };

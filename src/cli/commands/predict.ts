@@ -1,32 +1,30 @@
 import { resolve } from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import { FramewiseError } from '../../errors.js';
-import { createFeatureEngine } from '../../features/engines/select.js';
-import { ProjectStore } from '../../store/project-store.js';
-import { loadProjectModel } from '../../training/project-training.js';
-import { predictVideo, resolveModelDir, videoFeatures } from '../../inference/project-predict.js';
+import { predictVideo, savePredictions, videoFeatures } from '../../inference/project-predict.js';
 import { toPredictionsCsv, predictionsJsonText } from '../../export/predictions.js';
 import type { CommandContext } from '../command.js';
+import { withProject, projectModel } from '../project-context.js';
 
 export const predictCommand = {
   name: 'predict',
   summary: 'Classify and localize actions in videos with a trained model',
-  usage: 'framewise predict <project> <video>... [--model NAME] [--threshold 0.5] [--csv out.csv] [--json]',
-  options: { model: { type: 'string' }, threshold: { type: 'string' }, csv: { type: 'string' } },
+  usage: 'framewise predict <project> <video>... [--model NAME] [--threshold 0.5] [--csv out.csv] [--save] [--json]',
+  options: {
+    model: { type: 'string' },
+    threshold: { type: 'string' },
+    csv: { type: 'string' },
+    save: { type: 'boolean' },
+  },
   async run({ positionals, values, out, signal }: CommandContext): Promise<number> {
     const [dir, ...videos] = positionals;
     if (!dir || videos.length === 0) return out.usage();
     const threshold = values['threshold'] === undefined ? undefined : Number(values['threshold']);
     if (threshold !== undefined && !(threshold > 0 && threshold < 1))
       throw new FramewiseError('BAD_ARGUMENT', '--threshold must be between 0 and 1.');
-    const store = await ProjectStore.open(dir);
-    const engine = await createFeatureEngine(store.project.settings.backboneId);
-    try {
-      const model = await loadProjectModel(
-        await resolveModelDir(store, typeof values['model'] === 'string' ? values['model'] : undefined),
-        engine,
-      );
-      const results = [];
+    return withProject(dir, async (store, engine) => {
+      const model = await projectModel(store, engine, values['model']);
+      const results: Awaited<ReturnType<typeof predictVideo>>[] = [];
       for (const v of videos) {
         const feats = await videoFeatures(resolve(v), store, engine, { signal, fps: model.meta.fps });
         const p = await predictVideo(model, feats, v, { signal, ...(threshold !== undefined ? { threshold } : {}) });
@@ -47,6 +45,13 @@ export const predictCommand = {
         await writeFile(values['csv'], toPredictionsCsv(rows));
         out.line(`predictions written to ${values['csv']}`);
       }
+      if (values['save']) {
+        const saved = await savePredictions(
+          store,
+          videos.map((v, i) => ({ file: resolve(v), segments: results[i]!.segments })),
+        );
+        out.line(`${saved} predicted segment(s) saved in the project as pre-labels (source "prediction")`);
+      }
       if (out.json) {
         process.stdout.write(
           predictionsJsonText(
@@ -59,9 +64,7 @@ export const predictCommand = {
           ),
         );
       }
-    } finally {
-      await engine.dispose();
-    }
-    return 0;
+      return 0;
+    });
   },
 };

@@ -1,9 +1,7 @@
-import { createFeatureEngine } from '../../features/engines/select.js';
-import { ProjectStore } from '../../store/project-store.js';
-import { loadProjectModel, projectFeatures } from '../../training/project-training.js';
-import { resolveModelDir } from '../../inference/project-predict.js';
+import { projectFeatures } from '../../training/project-training.js';
 import { suggestSegments } from '../../inference/active-learning.js';
 import type { CommandContext } from '../command.js';
+import { withProject, projectModel } from '../project-context.js';
 
 export const suggestCommand = {
   name: 'suggest',
@@ -13,13 +11,8 @@ export const suggestCommand = {
   async run({ positionals, values, out, signal }: CommandContext): Promise<number> {
     const dir = positionals[0];
     if (!dir) return out.usage();
-    const store = await ProjectStore.open(dir);
-    const engine = await createFeatureEngine(store.project.settings.backboneId);
-    try {
-      const model = await loadProjectModel(
-        await resolveModelDir(store, typeof values['model'] === 'string' ? values['model'] : undefined),
-        engine,
-      );
+    return withProject(dir, async (store, engine) => {
+      const model = await projectModel(store, engine, values['model']);
       const videos = await projectFeatures(store, { engine, videoIds: store.project.videos.map((v) => v.id), signal });
       const labelled = store.project.segments.filter((s) => s.source === 'user');
       const limit = values['limit'] === undefined ? 10 : Math.max(1, Math.floor(Number(values['limit'])) || 10);
@@ -34,9 +27,7 @@ export const suggestCommand = {
       }
       if (suggestions.length === 0) out.line('Nothing to suggest: every window is labelled.');
       if (out.json) out.print(suggestions.map((s) => ({ ...s, video: paths.get(s.videoId) })));
-    } finally {
-      await engine.dispose();
-    }
-    return 0;
+      return 0;
+    });
   },
 };

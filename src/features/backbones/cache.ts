@@ -1,7 +1,8 @@
 /** Cache folder layout and the small file helpers the model cache needs (atomic writes, hashing). */
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, open, rename, rm } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
+import { atomicWriteFile } from '../../store/atomic-write.js';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -30,24 +31,8 @@ export function tempPathFor(file: string): string {
   return `${file}.${process.pid}.${randomBytes(4).toString('hex')}.part`;
 }
 
-/**
- * Writes `data` to `file` via temp file + fsync + rename: readers see the old file or the complete new
- * one, never a torn write, even if the process dies midway or another process writes concurrently.
- */
+/** Atomic write (temp + fsync + rename), creating the folder first. */
 export async function writeFileAtomic(file: string, data: Uint8Array | string): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
-  const tmp = tempPathFor(file);
-  try {
-    const fh = await open(tmp, 'w');
-    try {
-      await fh.writeFile(data);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
-    await rename(tmp, file);
-  } catch (e) {
-    await rm(tmp, { force: true });
-    throw e;
-  }
+  await atomicWriteFile(file, data);
 }
