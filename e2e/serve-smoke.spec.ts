@@ -15,7 +15,9 @@ test('serve mode: project, library, extraction and playback', async ({ page, ser
   await expect(backend).toContainText(/backend: (?!connecting)/);
   await expect(page.getByTestId('ffmpeg-indicator')).toContainText('ffmpeg:');
 
-  // Create a project by folder path.
+  // Create a project by folder path (another spec may already have one open on this worker's server).
+  await expect(page.getByTestId('shell')).toHaveAttribute('data-loaded', 'true');
+  if (await page.getByTestId('change-project').isVisible()) await page.getByTestId('change-project').click();
   await page.getByTestId('project-dir').fill(serve.projectDir);
   await page.getByTestId('project-name-input').fill('E2E project');
   await page.getByTestId('create-project').click();

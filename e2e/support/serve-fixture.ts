@@ -4,7 +4,7 @@
  * generated video and room for a project.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -27,7 +27,11 @@ export interface ServeInfo {
 async function startServe(tmp: string): Promise<{ child: ChildProcess; url: string; log: () => string }> {
   const entry = pathToFileURL(join(ROOT, 'dist/serve/cli-serve.js')).href;
   const code = `const { runServe } = await import(${JSON.stringify(entry)}); await runServe({ port: 0, open: false });`;
-  const child = spawn(process.execPath, ['--input-type=module', '-e', code], {
+  // A script file, not `--input-type=module -e`: worker threads (training) inherit execArgv, and
+  // --input-type makes them fail to start.
+  const script = join(tmp, 'start-serve.mjs');
+  await writeFile(script, code);
+  const child = spawn(process.execPath, [script], {
     cwd: ROOT,
     env: { ...process.env, HOME: process.env['HOME'] ?? tmp },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -18,3 +18,21 @@ export function makeTestVideo(dir: string, name = 'testsrc.mp4'): string {
   );
   return out;
 }
+
+/** A 160×120 clip: `redSec` seconds of red, then `blueSec` of blue (for labelling and training). */
+export function makeColorVideo(dir: string, name: string, redSec: number, blueSec: number): string {
+  const out = join(dir, name);
+  execFileSync(
+    'ffmpeg',
+    [
+      ...['-hide_banner', '-loglevel', 'error', '-y'],
+      ...['-f', 'lavfi', '-i', `color=c=red:size=160x120:rate=10:d=${redSec}`],
+      ...['-f', 'lavfi', '-i', `color=c=blue:size=160x120:rate=10:d=${blueSec}`],
+      ...['-filter_complex', '[0][1]concat=n=2:v=1', '-pix_fmt', 'yuv420p', '-c:v', 'libx264', '-preset', 'ultrafast'],
+      ...['-movflags', '+faststart'],
+      out,
+    ],
+    { stdio: 'inherit' },
+  );
+  return out;
+}

@@ -39,3 +39,8 @@ export function parsePathList(text: string): string[] {
     .map((l) => l.trim().replace(/^(['"])(.*)\1$/, '$2'))
     .filter((l) => l !== '');
 }
+
+/** 1.234 → "1.23 s" (segment boundaries). */
+export function formatSeconds(sec: number): string {
+  return Number.isFinite(sec) ? `${sec.toFixed(2)} s` : '–';
+}

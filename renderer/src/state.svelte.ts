@@ -2,8 +2,17 @@
  * App state with Svelte 5 runes. One object, passed to components as a prop: the app shell is
  * small enough that a store library would only add indirection.
  */
-import type { ApiEvent, JobState, ProjectSnapshot, SystemInfo } from '../../src/services/contract.js';
-import type { ProjectVideo } from '../../src/store/schema.js';
+import type {
+  ApiEvent,
+  JobState,
+  PredictionResult,
+  ProjectSnapshot,
+  SystemInfo,
+  TrainingArgs,
+  TrainingEpoch,
+  TrainingSummary,
+} from '../../src/services/contract.js';
+import type { Project, ProjectClass, ProjectVideo, Segment } from '../../src/store/schema.js';
 import type { Client } from './api-client.js';
 import { toApiCallError } from './errors.js';
 
@@ -31,7 +40,18 @@ export class AppState {
   /** False until the first state load finished (avoids flashing the "no project" form). */
   loaded = $state(false);
 
+  /** The <video> element of the player (the segment editor reads its current time). */
+  player = $state.raw<HTMLVideoElement | null>(null);
+  /** The training job shown in the Training view, its per-epoch curve and final summary. */
+  trainingJobId = $state<string | null>(null);
+  trainingEpochs = $state<Record<string, TrainingEpoch[]>>({});
+  trainingResults = $state<Record<string, TrainingSummary>>({});
+  /** videoId → the last prediction made in this session. */
+  predictions = $state<Record<string, PredictionResult>>({});
+
   readonly videos = $derived<ProjectVideo[]>(this.snapshot?.project.videos ?? []);
+  readonly classes = $derived<ProjectClass[]>(this.snapshot?.project.classes ?? []);
+  readonly segments = $derived<Segment[]>(this.snapshot?.project.segments ?? []);
   readonly selected = $derived<ProjectVideo | null>(this.videos.find((v) => v.id === this.selectedId) ?? null);
   readonly jobList = $derived<JobState[]>(Object.values(this.jobs).reverse());
 
@@ -89,6 +109,15 @@ export class AppState {
         break;
       case 'backend':
         if (this.info) this.info.featureBackend = e.featureBackend;
+        break;
+      case 'training': {
+        const list = this.trainingEpochs[e.jobId] ?? [];
+        if (!list.some((x) => x.epoch === e.epoch.epoch)) this.trainingEpochs[e.jobId] = [...list, e.epoch];
+        break;
+      }
+      case 'training.result':
+        this.trainingResults[e.result.jobId] = e.result;
+        this.trainingEpochs[e.result.jobId] = e.result.history;
         break;
     }
   }
@@ -182,6 +211,89 @@ export class AppState {
     }
   }
 
+  /** Applies `change` to a copy of the project and saves it through project.save. */
+  async saveProject(label: string, change: (p: Project) => void): Promise<boolean> {
+    const current = this.snapshot?.project;
+    if (!current) return false;
+    const next = $state.snapshot(current) as Project;
+    change(next);
+    const snap = await this.run(label, () => this.client.call('project.save', { project: next }));
+    if (snap) this.setSnapshot(snap);
+    return snap !== undefined;
+  }
+
+  addClass(name: string, color: string): Promise<boolean> {
+    const trimmed = name.trim();
+    if (!trimmed) {
+      this.toast('error', 'Give the class a name.');
+      return Promise.resolve(false);
+    }
+    if (this.classes.some((c) => c.name === trimmed)) {
+      this.toast('error', `There is already a class "${trimmed}".`);
+      return Promise.resolve(false);
+    }
+    return this.saveProject('Adding class…', (p) => p.classes.push({ id: newLocalId('cls'), name: trimmed, color }));
+  }
+
+  addSegment(videoId: string, start: number, end: number, classId: string): Promise<boolean> {
+    if (!(end > start)) {
+      this.toast('error', 'The Out point must be after the In point.');
+      return Promise.resolve(false);
+    }
+    return this.saveProject('Saving segment…', (p) =>
+      p.segments.push({ id: newLocalId('seg'), videoId, start, end, classId, captions: [], source: 'user' }),
+    );
+  }
+
+  deleteSegment(segmentId: string): Promise<boolean> {
+    return this.saveProject('Deleting segment…', (p) => {
+      p.segments = p.segments.filter((x) => x.id !== segmentId);
+    });
+  }
+
+  async startTraining(args: TrainingArgs): Promise<void> {
+    const ref = await this.run('Starting training…', () => this.client.call('training.start', args));
+    if (!ref) return;
+    this.trainingJobId = ref.jobId;
+    this.trainingEpochs[ref.jobId] ??= [];
+    if (!this.jobs[ref.jobId]) {
+      this.jobs[ref.jobId] = {
+        jobId: ref.jobId,
+        kind: 'train',
+        status: 'running',
+        label: 'Training',
+        done: 0,
+        total: args.epochs ?? 0,
+        rate: 0,
+        etaSec: null,
+      };
+    }
+  }
+
+  /** Fetches the summary in case its event was missed (e.g. the event stream reconnected). */
+  async loadTrainingResult(jobId: string): Promise<void> {
+    if (this.trainingResults[jobId]) return;
+    await this.attempt(async () => {
+      const r = await this.client.call('training.result', { jobId });
+      if (r) {
+        this.trainingResults[jobId] = r;
+        this.trainingEpochs[jobId] = r.history;
+      }
+    });
+  }
+
+  async predict(videoId: string): Promise<void> {
+    const res = await this.run('Predicting…', () => this.client.call('predict.run', { videoId }));
+    if (res) this.predictions[videoId] = res;
+  }
+
+  /** The video's predictions CSV as a download (Blob URL); null on failure. */
+  async predictionsCsv(videoId: string): Promise<{ fileName: string; url: string } | null> {
+    const res = await this.run('Exporting CSV…', () => this.client.call('export.predictionsCsv', { videoId }));
+    if (!res) return null;
+    return { fileName: res.fileName, url: URL.createObjectURL(new Blob([res.csv], { type: 'text/csv' })) };
+  }
+
   async cancelJob(jobId: string): Promise<void> {
     await this.attempt(async () => void (await this.client.call('jobs.cancel', { jobId })));
   }
@@ -198,4 +310,10 @@ export class AppState {
       () => undefined,
     );
   }
+}
+
+/** Ids for classes and segments made in the UI (the core accepts any unique non-empty id). */
+export function newLocalId(prefix: string): string {
+  const rand = globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}${Math.random().toString(36).slice(2)}`;
+  return `${prefix}_${rand.replace(/-/g, '').slice(0, 12)}`;
 }

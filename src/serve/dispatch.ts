@@ -19,6 +19,20 @@ const num =
   (key: string): Check =>
   (a) =>
     typeof a[key] === 'number' && Number.isFinite(a[key]) ? null : `"${key}" must be a finite number`;
+/** An optional whole number within [min, max]. */
+const intIn =
+  (key: string, min: number, max: number): Check =>
+  (a) => {
+    const v = a[key];
+    if (v === undefined) return null;
+    return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max
+      ? null
+      : `"${key}" must be a whole number from ${min} to ${max}`;
+  };
+const oneOf =
+  (key: string, values: readonly string[]): Check =>
+  (a) =>
+    typeof a[key] === 'string' && values.includes(a[key]) ? null : `"${key}" must be one of ${values.join(', ')}`;
 const strArray =
   (key: string, optional = false): Check =>
   (a) => {
@@ -50,6 +64,16 @@ const ARG_CHECKS: { [M in keyof ApiMethods]: Check[] } = {
   'video.probe': [str('path')],
   'video.thumbnail': [str('videoId'), num('timeSec'), num('width')],
   'features.extract': [strArray('videoIds', true)],
+  'training.start': [
+    oneOf('head', ['lstm', 'gru', 'mean']),
+    intIn('hidden', 1, 4096),
+    intIn('epochs', 1, 1000),
+    intIn('clipLength', 1, 1024),
+    str('name', true),
+  ],
+  'training.result': [str('jobId')],
+  'predict.run': [str('videoId')],
+  'export.predictionsCsv': [str('videoId')],
   'jobs.cancel': [str('jobId')],
   'jobs.list': [],
 };

@@ -47,6 +47,14 @@ export interface ApiMethods {
     result: { mime: string; base64: string };
   };
   'features.extract': { args: { videoIds?: string[] }; result: JobRef };
+  /** Trains a head on the project's labelled segments as a job ('train'); see TrainingEpoch / TrainingSummary events. */
+  'training.start': { args: TrainingArgs; result: JobRef };
+  /** The summary of a finished training job of this session (also pushed as a 'training.result' event). */
+  'training.result': { args: JobRef; result: TrainingSummary | null };
+  /** Runs the newest model on one project video; the segments are also stored as 'prediction' pre-labels. */
+  'predict.run': { args: { videoId: string }; result: PredictionResult };
+  /** The video's stored 'prediction' segments as CSV (video,start,end,label,score). */
+  'export.predictionsCsv': { args: { videoId: string }; result: { fileName: string; csv: string } };
   'jobs.cancel': { args: JobRef; result: { cancelled: boolean } };
   'jobs.list': { args: Record<string, never>; result: JobState[] };
 }
@@ -66,6 +74,10 @@ export const API_METHODS: readonly ApiMethod[] = [
   'video.probe',
   'video.thumbnail',
   'features.extract',
+  'training.start',
+  'training.result',
+  'predict.run',
+  'export.predictionsCsv',
   'jobs.cancel',
   'jobs.list',
 ] as const;
@@ -74,7 +86,51 @@ export function isApiMethod(m: string): m is ApiMethod {
   return (API_METHODS as readonly string[]).includes(m);
 }
 
-export type JobKind = 'extract';
+export type JobKind = 'extract' | 'train';
+
+export type TrainingHead = 'lstm' | 'gru' | 'mean';
+
+export interface TrainingArgs {
+  head: TrainingHead;
+  /** Units per recurrent layer (hidden width of the mean baseline); default 256. */
+  hidden?: number;
+  epochs?: number;
+  /** Frames per clip; default the project's settings.clipLength. */
+  clipLength?: number;
+  /** Model folder name under <project>/models; default a timestamp. */
+  name?: string;
+}
+
+/** One finished epoch of a training job, for live curves. */
+export interface TrainingEpoch {
+  /** 1-based. */
+  epoch: number;
+  epochs: number;
+  loss: number;
+  acc: number;
+  valLoss: number | null;
+  valAcc: number | null;
+}
+
+export interface TrainingSummary {
+  jobId: string;
+  modelName: string;
+  history: TrainingEpoch[];
+  classes: { id: string; name: string }[];
+  /** On held-out videos; null when there were too few videos to hold any out. */
+  validation: { top1: number; confusion: number[][] } | null;
+  seconds: number;
+  warnings: string[];
+}
+
+export interface PredictionResult {
+  videoId: string;
+  modelName: string;
+  durationSec: number;
+  top: { classId: string; label: string; score: number }[];
+  segments: { start: number; end: number; classId: string; label: string; score: number }[];
+  curves: { times: number[]; classes: { label: string; probabilities: number[] }[] };
+}
 
 export interface JobState {
   jobId: string;
@@ -99,7 +155,9 @@ export interface ApiError {
 export type ApiEvent =
   | { type: 'job'; job: JobState }
   | { type: 'project'; snapshot: ProjectSnapshot }
-  | { type: 'backend'; featureBackend: string };
+  | { type: 'backend'; featureBackend: string }
+  | { type: 'training'; jobId: string; epoch: TrainingEpoch }
+  | { type: 'training.result'; result: TrainingSummary };
 
 /** The service object both transports wrap. */
 export type Api = { [M in ApiMethod]: (args: ApiArgs<M>) => Promise<ApiResult<M>> };

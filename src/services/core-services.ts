@@ -17,8 +17,11 @@ import { contentHash } from '../features/content-hash.js';
 import { ProjectStore, newId, resolveVideoPath } from '../store/project-store.js';
 import type { ProjectVideo } from '../store/schema.js';
 import { expandVideoPaths } from '../util/scan.js';
+import { trainProjectModel, loadProjectModel } from '../training/project-training.js';
+import { predictVideo, resolveModelDir, savePredictions, videoFeatures } from '../inference/project-predict.js';
+import { toPredictionsCsv } from '../export/predictions.js';
 import { JobRunner } from './jobs.js';
-import type { Api, ApiEvent, ProjectSnapshot, SystemInfo } from './contract.js';
+import type { Api, ApiEvent, ProjectSnapshot, SystemInfo, TrainingEpoch, TrainingSummary } from './contract.js';
 
 export interface CoreServices {
   api: Api;
@@ -42,6 +45,8 @@ export function createCoreServices(opts: CoreServicesOptions): CoreServices {
   const engines = new Map<string, Promise<FeatureEngine>>();
   let featureBackend: string | null = null;
   const jobs = new JobRunner((job) => emit({ type: 'job', job }));
+  /** Finished training runs of this session, by job id. */
+  const trainingResults = new Map<string, TrainingSummary>();
 
   const engineFor = (backboneId: string): Promise<FeatureEngine> => {
     const existing = engines.get(backboneId);
@@ -250,6 +255,127 @@ export function createCoreServices(opts: CoreServicesOptions): CoreServices {
           : `${frames} frames`;
       });
       return { jobId };
+    },
+
+    'training.start': async ({ head, hidden, epochs, clipLength, name }) => {
+      const s = requireStore();
+      if (name !== undefined && !/^[\w.-]{1,64}$/.test(name))
+        throw new FramewiseError('BAD_ARGUMENT', 'A model name may only use letters, digits, "_", "-" and ".".');
+      const modelName = name ?? `${head}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+      const headConfig =
+        head === 'mean'
+          ? { kind: 'mean-mlp' as const, ...(hidden ? { hidden } : {}) }
+          : { kind: 'recurrent' as const, cell: head, ...(hidden ? { hidden } : {}) };
+      const totalEpochs = epochs ?? 30;
+      const label = `Training ${head === 'mean' ? 'baseline' : head.toUpperCase()} (${totalEpochs} epochs)`;
+      const jobId = jobs.start('train', label, async (ctx) => {
+        const engine = await engineFor(s.project.settings.backboneId);
+        ctx.progress({ done: 0, total: totalEpochs, message: 'Preparing features' });
+        const res = await trainProjectModel(s, {
+          engine,
+          name: modelName,
+          signal: ctx.signal,
+          config: {
+            head: headConfig,
+            epochs: totalEpochs,
+            ...(clipLength ? { clipLength } : {}),
+          },
+          onProgress: (p) => {
+            if (p.type === 'batch') {
+              ctx.progress({
+                done: p.epoch + p.batch / Math.max(1, p.batches),
+                total: p.epochs,
+                rate: p.samplesPerSec,
+                etaSec: p.etaSec,
+                message: `Epoch ${p.epoch + 1}/${p.epochs} · loss ${p.loss.toFixed(3)}`,
+              });
+              return;
+            }
+            // The trainer counts epochs from 0; the contract (and the UI) from 1.
+            const epoch: TrainingEpoch = {
+              epoch: p.epoch + 1,
+              epochs: p.epochs,
+              loss: p.loss,
+              acc: p.acc,
+              valLoss: p.valLoss,
+              valAcc: p.valAcc,
+            };
+            emit({ type: 'training', jobId, epoch });
+            ctx.progress({
+              done: p.epoch + 1,
+              total: p.epochs,
+              rate: p.samplesPerSec,
+              etaSec: p.etaSec,
+              message: `Epoch ${p.epoch + 1}/${p.epochs} · loss ${p.loss.toFixed(3)}`,
+            });
+          },
+        });
+        const summary: TrainingSummary = {
+          jobId,
+          modelName,
+          history: res.history.map((h) => ({
+            epoch: h.epoch + 1,
+            epochs: h.epochs,
+            loss: h.loss,
+            acc: h.acc,
+            valLoss: h.valLoss,
+            valAcc: h.valAcc,
+          })),
+          classes: res.classes,
+          validation: res.validation ? { top1: res.validation.top1, confusion: res.validation.confusion } : null,
+          seconds: res.seconds,
+          warnings: res.warnings,
+        };
+        trainingResults.set(jobId, summary);
+        emit({ type: 'training.result', result: summary });
+        // Early stopping can end before the last epoch: the job still finishes at 100 %.
+        const last = (res.history.at(-1)?.epoch ?? totalEpochs - 1) + 1;
+        ctx.progress({ done: last, total: last });
+        return res.validation
+          ? `Model ${modelName}: validation top-1 ${(res.validation.top1 * 100).toFixed(1)} %`
+          : `Model ${modelName} (too few videos for a validation split)`;
+      });
+      return { jobId };
+    },
+
+    'training.result': async ({ jobId }) => trainingResults.get(jobId) ?? null,
+
+    'predict.run': async ({ videoId }) => {
+      const s = requireStore();
+      const file = resolveMediaOrThrow(videoId);
+      const dir = await resolveModelDir(s);
+      const engine = await engineFor(s.project.settings.backboneId);
+      const model = await loadProjectModel(dir, engine);
+      const features = await videoFeatures(file, s, engine, { fps: model.meta.fps });
+      const pred = await predictVideo(model, features, file.split(/[\\/]/).pop() ?? videoId);
+      await savePredictions(s, [{ file, segments: pred.segments }]);
+      await publishProject();
+      return {
+        videoId,
+        modelName: dir.split(/[\\/]/).pop() ?? dir,
+        durationSec: pred.durationSec,
+        top: pred.top.map((t) => ({ classId: t.classId, label: t.name, score: t.probability })),
+        segments: pred.segments,
+        curves: pred.curves,
+      };
+    },
+
+    'export.predictionsCsv': async ({ videoId }) => {
+      const s = requireStore();
+      const file = resolveMediaOrThrow(videoId);
+      const video = file.split(/[\\/]/).pop() ?? videoId;
+      const names = new Map(s.project.classes.map((c) => [c.id, c.name]));
+      const rows = s.project.segments
+        .filter((seg) => seg.videoId === videoId && seg.source === 'prediction')
+        .sort((a, b) => a.start - b.start)
+        .map((seg) => ({
+          video,
+          start: seg.start,
+          end: seg.end,
+          label: seg.classId ? (names.get(seg.classId) ?? seg.classId) : '',
+          ...(seg.score !== undefined ? { score: seg.score } : {}),
+        }));
+      return { fileName: `${video.replace(/\.[^.]+$/, '')}-predictions.csv`, csv: toPredictionsCsv(rows) };
     },
 
     'jobs.cancel': async ({ jobId }) => ({ cancelled: jobs.cancel(jobId) }),

@@ -62,6 +62,12 @@ describe('checkArgs', () => {
     expect(checkArgs('features.extract', { videoIds: 'a' })).toMatch(/"videoIds"/);
     expect(checkArgs('project.save', { project: [] })).toMatch(/"project"/);
     expect(checkArgs('system.info', null)).toMatch(/JSON object/);
+    expect(checkArgs('training.start', { head: 'gru', hidden: 16, epochs: 3, clipLength: 4 })).toBeNull();
+    expect(checkArgs('training.start', { head: 'rnn' })).toMatch(/"head"/);
+    expect(checkArgs('training.start', { head: 'lstm', epochs: 0 })).toMatch(/"epochs"/);
+    expect(checkArgs('training.start', { head: 'lstm', hidden: 1.5 })).toMatch(/"hidden"/);
+    expect(checkArgs('predict.run', {})).toMatch(/"videoId"/);
+    expect(checkArgs('export.predictionsCsv', { videoId: 'v' })).toBeNull();
   });
 });
 

@@ -57,6 +57,17 @@ function stubServices(dir: string, videoPath: string, calls: Fixture['calls']): 
     },
     'video.thumbnail': async () => ({ mime: 'image/jpeg', base64: '' }),
     'features.extract': async () => ({ jobId: 'job_1' }),
+    'training.start': async (a) => (record('training.start', a), { jobId: 'job_2' }),
+    'training.result': async () => null,
+    'predict.run': async (a) => ({
+      videoId: a.videoId,
+      modelName: 'm',
+      durationSec: 0,
+      top: [],
+      segments: [],
+      curves: { times: [], classes: [] },
+    }),
+    'export.predictionsCsv': async () => ({ fileName: 'x.csv', csv: 'video,start,end,label,score\r\n' }),
     'jobs.cancel': async () => ({ cancelled: true }),
     'jobs.list': async () => [],
   };
