@@ -82,7 +82,7 @@ describe('video captioning on generated video', () => {
       '--steps',
       '12',
       '--epochs',
-      '40',
+      '60',
       '--batch',
       '8',
       '--seed',
