@@ -21,7 +21,7 @@ export const trainCommand = {
   summary: "Train an LSTM/GRU (or frame-mean baseline) on a project's labelled segments",
   usage:
     'framewise train <project> [--head lstm|gru|mean] [--hidden 256] [--layers 1] [--bidirectional] [--dropout 0.2]\n' +
-    '                [--epochs 30] [--batch 32] [--lr 0.001] [--clip-length 16] [--patience 5] [--seed 1] [--name NAME] [--json]',
+    '                [--epochs 30] [--batch 32] [--lr 0.001] [--clip-length 16] [--patience 5] [--val-fraction 0.2] [--seed 1] [--name NAME] [--json]',
   options: {
     head: { type: 'string' },
     hidden: { type: 'string' },
@@ -33,6 +33,7 @@ export const trainCommand = {
     lr: { type: 'string' },
     'clip-length': { type: 'string' },
     patience: { type: 'string' },
+    'val-fraction': { type: 'string' },
     seed: { type: 'string' },
     name: { type: 'string' },
   },
@@ -65,6 +66,10 @@ export const trainCommand = {
     );
     set('clipLength', optNum(values['clip-length'], 'clip-length', int(1, 4096)));
     set('patience', optNum(values['patience'], 'patience', int(0, 10000)));
+    set(
+      'valFraction',
+      optNum(values['val-fraction'], 'val-fraction', (n) => n >= 0 && n < 1),
+    );
     set('seed', optNum(values['seed'], 'seed', Number.isInteger));
 
     const store = await ProjectStore.open(dir);
