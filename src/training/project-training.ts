@@ -11,13 +11,7 @@ import { readFeatureFile } from '../features/feature-file.js';
 import { resolveVideoPath, type ProjectStore } from '../store/project-store.js';
 import { classificationReport, type ClassificationReport } from '../eval/metrics.js';
 import { samplesFromSegments, type VideoFeatures } from './dataset.js';
-import {
-  evaluateSamples,
-  type EpochProgress,
-  type TrainConfig,
-  type TrainingData,
-  type TrainProgress,
-} from './train.js';
+import { evaluateSamples, type TrainRun, type TrainConfig, type TrainingData, type TrainProgress } from './train.js';
 import { loadModel, normalizerOf, saveModel, type TrainedModel } from './model-io.js';
 import { modelFromWorkerResult, trainInWorker } from './run-in-worker.js';
 
@@ -91,18 +85,10 @@ export interface ProjectTrainOptions extends ProjectDataOptions {
   /** Folder name under <project>/models; default a timestamp. */
   name?: string;
   onProgress?: (p: TrainProgress) => void;
-  /** Train on this thread instead of a worker (tests of the worker-free path). */
-  inProcess?: boolean;
 }
 
-export interface ProjectTrainResult {
+export interface ProjectTrainResult extends TrainRun {
   modelDir: string;
-  history: EpochProgress[];
-  bestEpoch: number;
-  stoppedEarly: boolean;
-  trainVideos: string[];
-  valVideos: string[];
-  warnings: string[];
   /** On the validation videos; null when there were too few videos to hold any out. */
   validation: ClassificationReport | null;
   classes: { id: string; name: string }[];
@@ -113,25 +99,17 @@ export async function trainProjectModel(store: ProjectStore, opts: ProjectTrainO
   const t0 = performance.now();
   const data = await projectTrainingData(store, opts);
   const config: TrainConfig = { clipLength: store.project.settings.clipLength, ...opts.config };
-  let model: TrainedModel;
-  let run: {
-    history: EpochProgress[];
-    bestEpoch: number;
-    stoppedEarly: boolean;
-    trainVideos: string[];
-    valVideos: string[];
-    warnings: string[];
+  const r = await trainInWorker(config, data, { signal: opts.signal, onProgress: opts.onProgress });
+  const model = modelFromWorkerResult(r);
+  // Only the run summary: the worker result also carries the weights, which belong in the model folder.
+  const run: TrainRun = {
+    history: r.history,
+    bestEpoch: r.bestEpoch,
+    stoppedEarly: r.stoppedEarly,
+    trainVideos: r.trainVideos,
+    valVideos: r.valVideos,
+    warnings: r.warnings,
   };
-  if (opts.inProcess) {
-    const { train } = await import('./train.js');
-    const r = await train(config, data, { signal: opts.signal, onProgress: opts.onProgress });
-    model = r.model;
-    run = r;
-  } else {
-    const r = await trainInWorker(config, data, { signal: opts.signal, onProgress: opts.onProgress });
-    model = modelFromWorkerResult(r);
-    run = r;
-  }
 
   const videos = new Map(data.videos.map((v) => [v.videoId, v]));
   const valSet = new Set(run.valVideos);

@@ -8,18 +8,12 @@ import type { BackendInfo, BackendPreference } from '../ml/backend.js';
 import { SequenceHead, type HeadConfig } from '../models/head.js';
 import { ParamStore } from '../models/params.js';
 import type { ModelMeta, TrainedModel } from './model-io.js';
-import type { EpochProgress, TrainConfig, TrainingData, TrainProgress } from './train.js';
+import type { TrainConfig, TrainingData, TrainProgress, TrainRun } from './train.js';
 
-export interface WorkerTrainResult {
+export interface WorkerTrainResult extends TrainRun {
   config: HeadConfig;
   meta: ModelMeta;
   weights: Record<string, { shape: number[]; data: Float32Array }>;
-  history: EpochProgress[];
-  bestEpoch: number;
-  stoppedEarly: boolean;
-  trainVideos: string[];
-  valVideos: string[];
-  warnings: string[];
 }
 
 export function modelFromWorkerResult(r: WorkerTrainResult): TrainedModel {

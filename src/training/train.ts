@@ -86,14 +86,18 @@ export interface EpochProgress {
 
 export type TrainProgress = BatchProgress | EpochProgress;
 
-export interface TrainResult {
-  model: TrainedModel;
+/** What a training run reports besides the model itself. */
+export interface TrainRun {
   history: EpochProgress[];
   bestEpoch: number;
   stoppedEarly: boolean;
   trainVideos: string[];
   valVideos: string[];
   warnings: string[];
+}
+
+export interface TrainResult extends TrainRun {
+  model: TrainedModel;
 }
 
 export interface TrainOptions {
