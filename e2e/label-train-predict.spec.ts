@@ -1,101 +1,189 @@
+/**
+ * The whole used-by story in serve mode, in Debian's Chromium: import videos through the file
+ * chooser, label two classes with the keyboard and write captions, train an LSTM and a captioner,
+ * predict on a new video, accept a predicted segment (and undo it), caption the video and see the
+ * caption during playback, export SRT and CSV (download) and the model (saved to a typed path),
+ * and check the exported files. Screenshots of each stage are saved as artifacts (and, with
+ * FRAMEWISE_DOC_SCREENSHOTS=1, into docs/images for the user guide).
+ */
+import { existsSync, mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { Page } from '@playwright/test';
 import { test, expect } from './support/serve-fixture.js';
-import { ARTIFACTS } from './support/paths.js';
+import { ARTIFACTS, ROOT } from './support/paths.js';
 import { makeColorVideo } from './support/video.js';
 import type { VideoProbe } from './support/dom.js';
 
-test('label with the keyboard, train a GRU, predict and export CSV', async ({ page, serve }) => {
-  test.setTimeout(90_000);
+const DOCS_IMAGES = join(ROOT, 'docs', 'images');
+
+async function shot(page: Page, name: string): Promise<void> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  if (process.env['FRAMEWISE_DOC_SCREENSHOTS'] === '1') {
+    mkdirSync(DOCS_IMAGES, { recursive: true });
+    await page.screenshot({ path: join(DOCS_IMAGES, `${name}.jpg`), type: 'jpeg', quality: 70, fullPage: true });
+  }
+}
+
+test('import, label, train LSTM + captioner, predict, accept, caption, export', async ({ page, serve }) => {
+  test.setTimeout(240_000);
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.setViewportSize({ width: 1400, height: 1000 });
 
-  // Five red-then-blue clips (slightly different, so their content hashes differ).
+  // Four red-then-blue clips with different switch times, and a new one to predict on.
   const dir = join(dirname(serve.videoPath), 'colors');
   mkdirSync(dir, { recursive: true });
-  const paths = [0, 1, 2, 3, 4].map((i) => makeColorVideo(dir, `color${i}.mp4`, 1.2 + i * 0.05, 1.3));
+  const switches = [1.6, 2.0, 2.4, 1.8];
+  const paths = switches.map((s, i) => makeColorVideo(dir, `color${i}.mp4`, s, 4 - s));
+  const fresh = makeColorVideo(dir, 'new-clip.mp4', 2.2, 1.8);
 
   await page.goto(serve.url);
   await expect(page.getByTestId('shell')).toHaveAttribute('data-loaded', 'true');
   if (await page.getByTestId('change-project').isVisible()) await page.getByTestId('change-project').click();
-  await page.getByTestId('project-dir').fill(`${serve.projectDir}-ltp`);
+  const projectDir = `${serve.projectDir}-ltp`;
+  await page.getByTestId('project-dir').fill(projectDir);
   await page.getByTestId('project-name-input').fill('Label train predict');
   await page.getByTestId('create-project').click();
   await expect(page.getByTestId('project-name')).toHaveText('Label train predict');
+  await expect(page.getByTestId('classes-empty')).toBeVisible();
 
-  await page.getByTestId('video-paths').fill(paths.join('\n'));
-  await page.getByTestId('add-videos-button').click();
+  // Import with the file chooser: the browser uploads them into the project's videos/ folder.
+  await page.getByTestId('file-chooser').setInputFiles([...paths, fresh]);
   const items = page.getByTestId('library-item');
-  await expect(items).toHaveCount(5);
+  await expect(items).toHaveCount(5, { timeout: 30_000 });
 
-  // Two classes.
   for (const [i, name] of ['red', 'blue'].entries()) {
     await page.getByTestId('class-name').fill(name);
     await page.getByTestId('add-class').click();
     await expect(page.getByTestId('class-item')).toHaveCount(i + 1);
   }
-  await expect(page.getByTestId('class-item')).toHaveCount(2);
+  await expect(page.getByTestId('hint-segments')).toContainText('red (0/2)');
 
-  // One segment per video, with the keyboard only: I, O, a class number, Enter.
+  // Two segments per training video, keyboard only (I, O, class number, Enter), then a caption each.
   const video = page.getByTestId('player');
   const seek = async (t: number): Promise<void> => {
     await expect.poll(() => video.evaluate((el) => (el as unknown as VideoProbe).readyState)).toBeGreaterThanOrEqual(1);
     await video.evaluate((el, time) => void ((el as unknown as VideoProbe).currentTime = time), t);
   };
-  for (let i = 0; i < 5; i++) {
-    await items.nth(i).locator('button.item').click();
-    await expect(items.nth(i)).toHaveClass(/selected/);
-    // Keys go to the page, not to the focused library button.
-    await page.evaluate('document.activeElement && document.activeElement.blur()');
-    const red = i % 2 === 0;
-    const [start, end] = red ? [0.2, 1.0] : [1.5, 2.3];
-    await seek(start);
-    await page.keyboard.press('i');
-    await expect(page.getByTestId('in-point')).toHaveText(`${start.toFixed(2)} s`);
-    await seek(end);
-    await page.keyboard.press('o');
-    await expect(page.getByTestId('out-point')).toHaveText(`${end.toFixed(2)} s`);
-    await page.keyboard.press(red ? '1' : '2');
-    await page.keyboard.press('Enter');
-    await expect(page.getByTestId('segment-item')).toHaveCount(1);
-    await expect(page.getByTestId('timeline-segment')).toHaveCount(1);
+  const itemFor = (name: string) => items.filter({ hasText: name });
+  for (const [i, s] of switches.entries()) {
+    await itemFor(`color${i}.mp4`).locator('button.item').click();
+    await expect(itemFor(`color${i}.mp4`)).toHaveClass(/selected/);
+    for (const [k, [start, end]] of [
+      [0.1, s - 0.1],
+      [s + 0.1, 3.9],
+    ].entries()) {
+      await page.evaluate('document.activeElement && document.activeElement.blur()');
+      await seek(start!);
+      await page.keyboard.press('i');
+      await expect(page.getByTestId('in-point')).toHaveText(`${start!.toFixed(2)} s`);
+      await seek(end!);
+      await page.keyboard.press('o');
+      await page.keyboard.press(k === 0 ? '1' : '2');
+      await page.keyboard.press('Enter');
+      await expect(page.getByTestId('timeline-segment')).toHaveCount(k + 1);
+    }
+    for (const [k, color] of ['red', 'blue'].entries()) {
+      await page.getByTestId('timeline-segment').nth(k).click();
+      const caption = page.getByTestId('segment-caption');
+      await caption.fill(`the screen is ${color}`);
+      await caption.press('Enter');
+      await expect(page.getByTestId('segment-item').nth(k)).toContainText(`the screen is ${color}`);
+    }
   }
-  await expect(page.getByTestId('class-count').first()).toHaveText('3');
-  await expect(page.getByTestId('class-count').nth(1)).toHaveText('2');
+  await expect(page.getByTestId('class-count').first()).toHaveText('4');
+  await expect(page.getByTestId('class-count').nth(1)).toHaveText('4');
+  await expect(page.getByTestId('hint-segments')).toHaveCount(0);
+  await shot(page, 'labelling');
 
-  // Train a small GRU on 4-frame clips (the clips are 2.5 s at 4 fps).
-  await page.getByTestId('train-head').selectOption('gru');
+  // Undo and redo the last caption edit with the keyboard.
+  await page.evaluate('document.activeElement && document.activeElement.blur()');
+  await page.keyboard.press('Control+z');
+  await expect(page.getByTestId('segment-item').nth(1)).not.toContainText('the screen is blue');
+  await page.keyboard.press('Control+Shift+z');
+  await expect(page.getByTestId('segment-item').nth(1)).toContainText('the screen is blue');
+
+  // Train a small LSTM on 4-frame clips; progress reaches the end, curves and metrics appear.
+  await page.getByTestId('train-head').selectOption('lstm');
   await page.getByTestId('train-hidden').fill('16');
-  await page.getByTestId('train-epochs').fill('6');
+  await page.getByTestId('train-epochs').fill('10');
   await page.getByTestId('train-clip').fill('4');
   await page.getByTestId('train-start').click();
-  const train = page.getByTestId('train-job');
-  await expect(train).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+  await expect(page.getByTestId('train-job')).toHaveAttribute('data-status', 'done', { timeout: 90_000 });
   await expect(page.getByTestId('train-progress')).toHaveJSProperty('value', 100);
-  await expect(page.getByTestId('loss-curve')).toBeVisible();
-  await expect(page.getByTestId('loss-line')).toHaveAttribute('points', /\d+(\.\d+)?,\d+(\.\d+)? .+/);
+  await expect(page.getByTestId('loss-curve-train')).toHaveAttribute('points', /\d+(\.\d+)?,\d+(\.\d+)? .+/);
+  await expect(page.getByTestId('acc-curve')).toBeVisible();
   await expect(page.getByTestId('train-result')).toBeVisible();
-  await expect(page.getByTestId('confusion').locator('thead th')).toHaveCount(3);
+  await expect(page.getByTestId('model-list')).toContainText('LSTM 16');
+  await shot(page, 'training');
 
-  // Predict on the first video: predicted segments on the strip, curves under it, CSV to download.
-  await items.nth(0).locator('button.item').click();
+  // Train a captioner on the captioned segments.
+  await page.getByTestId('cap-cell').selectOption('gru');
+  await page.getByTestId('cap-hidden').fill('64');
+  await page.getByTestId('cap-epochs').fill('100');
+  await page.getByTestId('cap-train').click();
+  await expect(page.getByTestId('cap-job')).toHaveAttribute('data-status', 'done', { timeout: 90_000 });
+  await expect(page.getByTestId('cap-result')).toBeVisible();
+
+  // Predict on the new video: predicted segments on their lane, probability curves under it.
+  await itemFor('new-clip.mp4').locator('button.item').click();
+  await expect(itemFor('new-clip.mp4')).toHaveClass(/selected/);
   await page.getByTestId('predict-button').click();
-  await expect(page.getByTestId('predicted-segment').first()).toBeVisible();
+  const predicted = page.getByTestId('predicted-segment');
+  await expect(predicted.first()).toBeVisible({ timeout: 60_000 });
   await expect(page.getByTestId('probability-curves').locator('polyline')).toHaveCount(2);
-  await page.getByTestId('export-csv').click();
-  const link = page.getByTestId('csv-link');
-  await expect(link).toHaveAttribute('href', /^blob:/);
-  const [download] = await Promise.all([page.waitForEvent('download'), link.click()]);
-  expect(download.suggestedFilename()).toBe('color0-predictions.csv');
-  const csv = await readFile(await download.path(), 'utf8');
-  const lines = csv.trim().split(/\r\n/);
-  expect(lines[0]).toBe('video,start,end,label,score');
-  expect(lines.length).toBeGreaterThan(1);
-  for (const row of lines.slice(1)) expect(row).toMatch(/^color0\.mp4,\d+\.\d{3},\d+\.\d{3},(red|blue),\d\.\d{4}$/);
+  const nPredicted = await predicted.count();
+
+  // Accept one prediction with the keyboard (A), then undo it (Ctrl+Z).
+  await predicted.first().click();
+  await page.keyboard.press('a');
+  await expect(page.getByTestId('timeline-segment')).toHaveCount(1);
+  await expect(predicted).toHaveCount(nPredicted - 1);
+  await page.evaluate('document.activeElement && document.activeElement.blur()');
+  await page.keyboard.press('Control+z');
+  await expect(page.getByTestId('timeline-segment')).toHaveCount(0);
+  await expect(predicted).toHaveCount(nPredicted);
+
+  // Caption the new video (per predicted segment); the caption shows during playback.
+  await page.getByTestId('caption-video').click();
+  const texts = page.getByTestId('caption-text');
+  await expect(texts.first()).toBeVisible({ timeout: 60_000 });
+  for (const t of await texts.allTextContents()) expect(t).toMatch(/^the screen is (red|blue)$/);
+  await seek(0.5);
+  await expect(page.getByTestId('caption-now')).toHaveText(/the screen is (red|blue)/);
+  await shot(page, 'predictions');
+
+  // Export captions (SRT) and predictions (CSV) as downloads.
+  await page.getByTestId('export-open').click();
+  await expect(page.getByTestId('export-dialog')).toBeVisible();
+  await page.getByTestId('export-kind-captions-srt').check();
+  const [srtDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-download').click()]);
+  expect(srtDownload.suggestedFilename()).toBe('new-clip.srt');
+  const srt = await readFile(await srtDownload.path(), 'utf8');
+  expect(srt).toMatch(/^1\r?\n00:00:\d\d,\d{3} --> 00:00:\d\d,\d{3}\r?\nthe screen is (red|blue)/);
+
+  await page.getByTestId('export-kind-predictions-csv').check();
+  const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-download').click()]);
+  expect(csvDownload.suggestedFilename()).toBe('new-clip-predictions.csv');
+  const lines = (await readFile(await csvDownload.path(), 'utf8')).trim().split(/\r\n/);
+  expect(lines[0]).toBe('video,start,end,label,score,caption');
+  expect(lines.length).toBe(nPredicted + 1);
+  for (const row of lines.slice(1))
+    expect(row).toMatch(/^new-clip\.mp4,\d+\.\d{3},\d+\.\d{3},(red|blue),\d\.\d{4},the screen is (red|blue)$/);
+
+  // The model, saved where the person typed (serve mode has no native dialog).
+  await page.getByTestId('export-kind-model').check();
+  await page.getByTestId('export-path').fill(projectDir);
+  await page.getByTestId('export-save-path').click();
+  await expect(page.getByTestId('export-saved')).toContainText('.zip');
+  const saved = (await page.getByTestId('export-saved').textContent())!.replace(/^Saved: /, '').trim();
+  expect(dirname(saved)).toBe(projectDir);
+  expect(existsSync(saved)).toBe(true);
+  await shot(page, 'export');
+  await page.getByTestId('export-close').click();
 
   await expect(page.locator('[data-testid="toast"][data-kind="error"]')).toHaveCount(0);
-  mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: join(ARTIFACTS, 'label-train-predict.png'), fullPage: true });
   expect(pageErrors).toEqual([]);
 });

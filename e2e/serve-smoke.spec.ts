@@ -81,16 +81,22 @@ test('core errors are shown as readable messages', async ({ page, serve }) => {
   await expect(page.getByTestId('backend-indicator')).toBeVisible();
 });
 
-test('dropping files in the browser explains why a path is needed', async ({ page, serve }) => {
+test('a dropped file that is not a video is refused with a readable message', async ({ page, serve }) => {
   await page.goto(serve.url);
   await expect(page.getByTestId('shell')).toHaveAttribute('data-loaded', 'true');
+  if (await page.getByTestId('change-project').isVisible()) await page.getByTestId('change-project').click();
+  await page.getByTestId('project-dir').fill(`${serve.projectDir}-drop`);
+  await page.getByTestId('project-name-input').fill('Drop');
+  await page.getByTestId('create-project').click();
+  await expect(page.getByTestId('project-name')).toHaveText('Drop');
   // Built in the page (a string: this file is type-checked without the DOM lib).
   const dataTransfer = await page.evaluateHandle(
     `(() => { const dt = new DataTransfer(); dt.items.add(new File(['x'], 'dropped-clip.mp4', { type: 'video/mp4' })); return dt; })()`,
   );
   await page.getByTestId('drop-zone').dispatchEvent('drop', { dataTransfer });
-  await expect(page.getByTestId('drop-note')).toContainText('dropped-clip.mp4');
-  await expect(page.getByTestId('drop-note')).toContainText('Paste the full path');
+  const toast = page.locator('[data-testid="toast"][data-kind="error"]');
+  await expect(toast).toContainText('dropped-clip.mp4');
+  await expect(page.getByTestId('library-item')).toHaveCount(0);
 });
 
 test('requests without the token are refused with 401', async ({ request, serve }) => {

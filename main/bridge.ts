@@ -12,11 +12,14 @@ export interface FramewiseBridge extends ApiClient {
    * webUtils is the only way to get it, and only for files the user handed to the page.
    */
   pathForFile(file: File): string;
+  /** The native save dialog; resolves to the chosen path, or null when cancelled. */
+  chooseSavePath(defaultName: string): Promise<string | null>;
 }
 
 /** IPC channel names, shared by main and preload so a typo cannot split them. */
 export const IPC_API = 'api';
 export const IPC_EVENT = 'api-event';
+export const IPC_SAVE_DIALOG = 'dialog-save';
 
 /** Scheme and host the renderer is served from in production (a custom protocol, not file://). */
 export const APP_SCHEME = 'framewise';

@@ -5,12 +5,16 @@
  * no permissions, custom protocols instead of file://.
  */
 import { join } from 'node:path';
-import { BrowserWindow, Menu, app, session, shell, type WebContents } from 'electron';
+import { BrowserWindow, Menu, app, dialog, session, shell, type WebContents } from 'electron';
 import { createCoreServices, type CoreServices } from '../src/services/core-services.js';
 import type { ApiEvent } from '../src/services/contract.js';
 import { CSP } from '../src/serve/security.js';
+import { toFramewiseError } from '../src/errors.js';
+import { pathFromArgv, resolveProjectFolder } from '../src/store/project-link.js';
+import { desktopAppSearchPath } from '../src/util/packaged-paths.js';
 import { APP_ORIGIN, IPC_EVENT, MEDIA_SCHEME } from './bridge.js';
 import { registerApiHandler } from './ipc.js';
+import { registerDialogHandlers } from './dialogs.js';
 import { buildMenu } from './menu.js';
 import { handleAppProtocol, handleMediaProtocol, registerSchemes } from './protocols.js';
 
@@ -44,8 +48,47 @@ function isAppUrl(url: string): boolean {
 registerSchemes();
 if (!app.requestSingleInstanceLock()) app.quit();
 
+// Started from Finder or the Dock, macOS gives the app launchd's PATH: add Homebrew's and MacPorts'
+// folders so an ffmpeg/ffprobe installed there is found, as it is from a terminal.
+if (app.isPackaged) {
+  const searchPath = desktopAppSearchPath(process.env['PATH'], process.platform);
+  if (searchPath !== undefined) process.env['PATH'] = searchPath;
+}
+
 let services: CoreServices | null = null;
 let mainWindow: BrowserWindow | null = null;
+
+/** argv before the path the OS passes: the executable, plus the app folder under `electron .`. */
+const ARGV_SKIP = process.defaultApp ? 2 : 1;
+/** A project the OS asked us to open before the core services were up. */
+let pendingOpen: { path: string; cwd: string } | undefined;
+
+/**
+ * Opens a project folder, project.json or .framewise file the OS handed over (file association,
+ * command line, Dock). The core emits a `project` event, so the page follows without main telling it.
+ */
+function openFromOs(path: string, cwd: string = process.cwd()): void {
+  if (!services) {
+    pendingOpen = { path, cwd };
+    return;
+  }
+  const api = services.api;
+  // macOS keeps running with every window closed: the project needs one to show in.
+  showMainWindow();
+  void resolveProjectFolder(path, { cwd })
+    .then((dir) => api['project.open']({ dir }))
+    .catch((e: unknown) => dialog.showErrorBox('Framewise', toFramewiseError(e).message));
+}
+
+const argvPath = pathFromArgv(process.argv, ARGV_SKIP);
+if (argvPath !== undefined) openFromOs(argvPath);
+
+// macOS: double-clicked .framewise files and folders dropped on the Dock icon, also at launch
+// (before 'ready', hence registered here). preventDefault tells macOS the app handled it.
+app.on('open-file', (event, path) => {
+  event.preventDefault();
+  openFromOs(path);
+});
 
 function send(e: ApiEvent): void {
   for (const w of BrowserWindow.getAllWindows()) {
@@ -92,13 +135,29 @@ function createWindow(): BrowserWindow {
   return win;
 }
 
-app.on('web-contents-created', (_e, contents) => harden(contents));
-
-app.on('second-instance', () => {
+/** Brings the main window to the front, creating it if there is none (only once the app is ready). */
+function showMainWindow(): void {
   if (mainWindow) {
     if (mainWindow.isMinimized()) mainWindow.restore();
     mainWindow.focus();
+    return;
   }
+  if (!app.isReady()) return;
+  const win = createWindow();
+  win.on('closed', () => {
+    if (mainWindow === win) mainWindow = null;
+  });
+  mainWindow = win;
+}
+
+app.on('web-contents-created', (_e, contents) => harden(contents));
+
+// Windows and Linux start a second process for a double-clicked file; it quits at once (single
+// instance lock) and its argv arrives here.
+app.on('second-instance', (_e, argv, workingDirectory) => {
+  showMainWindow();
+  const path = pathFromArgv(argv, ARGV_SKIP);
+  if (path !== undefined) openFromOs(path, workingDirectory);
 });
 
 void app.whenReady().then(() => {
@@ -120,14 +179,16 @@ void app.whenReady().then(() => {
   handleAppProtocol(RENDERER_DIR, ELECTRON_CSP);
   handleMediaProtocol((id) => services?.resolveMedia(id) ?? null);
   registerApiHandler(services.api, isAppUrl);
+  registerDialogHandlers(isAppUrl);
   Menu.setApplicationMenu(buildMenu(services.api, DEV_URL !== undefined));
 
-  mainWindow = createWindow();
-  mainWindow.on('closed', () => {
-    mainWindow = null;
-  });
+  showMainWindow();
+  if (pendingOpen) {
+    openFromOs(pendingOpen.path, pendingOpen.cwd);
+    pendingOpen = undefined;
+  }
   app.on('activate', () => {
-    if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow();
+    if (BrowserWindow.getAllWindows().length === 0) showMainWindow();
   });
 });
 

@@ -6,7 +6,7 @@
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import type { ApiEvent } from '../src/services/contract.js';
 import type { ApiEnvelope } from '../src/serve/dispatch.js';
-import { IPC_API, IPC_EVENT, MEDIA_HOST, MEDIA_SCHEME, type FramewiseBridge } from './bridge.js';
+import { IPC_API, IPC_EVENT, IPC_SAVE_DIALOG, MEDIA_HOST, MEDIA_SCHEME, type FramewiseBridge } from './bridge.js';
 
 const bridge: FramewiseBridge = {
   call: async (method, args) => {
@@ -26,6 +26,10 @@ const bridge: FramewiseBridge = {
   mediaUrl: (videoId) => `${MEDIA_SCHEME}://${MEDIA_HOST}/${encodeURIComponent(videoId)}`,
   platform: process.platform,
   pathForFile: (file) => webUtils.getPathForFile(file),
+  chooseSavePath: async (defaultName) => {
+    const res: unknown = await ipcRenderer.invoke(IPC_SAVE_DIALOG, String(defaultName));
+    return typeof res === 'string' ? res : null;
+  },
 };
 
 contextBridge.exposeInMainWorld('framewise', bridge);

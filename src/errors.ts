@@ -20,6 +20,7 @@ export type ErrorCode =
   | 'UNAUTHORIZED'
   | 'FORBIDDEN'
   | 'NOT_FOUND'
+  | 'CONFLICT'
   | 'INTERNAL';
 
 export class FramewiseError extends Error {

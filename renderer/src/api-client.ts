@@ -12,6 +12,13 @@ export interface Client extends ApiClient {
   readonly platform: string;
   /** Filesystem path of a dropped/chosen File; null where the platform cannot tell (browsers). */
   readonly pathForFile: ((file: File) => string) | null;
+  /** The native save dialog (Electron); null in a browser, where the page downloads or takes a typed path. */
+  readonly chooseSavePath: ((defaultName: string) => Promise<string | null>) | null;
+  /**
+   * Serve mode: streams a dropped/chosen file into the open project's videos/ folder and returns
+   * its path there (browsers hide where files live). Null in Electron, which reads files in place.
+   */
+  readonly uploadFile: ((file: File, onProgress: (fraction: number) => void) => Promise<string>) | null;
   /** Event stream health: false while the connection to the core is down. */
   onConnection(listener: (connected: boolean) => void): () => void;
 }
@@ -31,6 +38,8 @@ function electronClient(bridge: FramewiseBridge): Client {
     transport: 'electron',
     platform: bridge.platform,
     pathForFile: (file) => bridge.pathForFile(file),
+    chooseSavePath: (defaultName) => bridge.chooseSavePath(defaultName),
+    uploadFile: null,
     async call<M extends ApiMethod>(method: M, args: ApiArgs<M>): Promise<ApiResult<M>> {
       try {
         return await bridge.call(method, args);
@@ -101,6 +110,30 @@ function httpClient(token: string | null): Client {
     transport: 'serve',
     platform: 'browser',
     pathForFile: null,
+    chooseSavePath: null,
+    // XMLHttpRequest, not fetch: fetch reports no upload progress, and videos can be gigabytes.
+    uploadFile: (file, onProgress) =>
+      new Promise<string>((resolve, reject) => {
+        const xhr = new XMLHttpRequest();
+        xhr.open('POST', `/upload?name=${encodeURIComponent(file.name)}`);
+        if (token) xhr.setRequestHeader('Authorization', `Bearer ${token}`);
+        xhr.upload.onprogress = (e) => {
+          if (e.lengthComputable) onProgress(e.loaded / e.total);
+        };
+        xhr.onerror = () =>
+          reject(new ApiCallError('NETWORK', `Uploading ${file.name} failed: the server could not be reached.`));
+        xhr.onload = () => {
+          let body: { ok?: boolean; result?: { path?: string }; error?: unknown } = {};
+          try {
+            body = JSON.parse(xhr.responseText) as typeof body;
+          } catch {
+            // handled below
+          }
+          if (body.ok && typeof body.result?.path === 'string') resolve(body.result.path);
+          else reject(toApiCallError(body.error ?? `Uploading ${file.name} failed (${xhr.status}).`));
+        };
+        xhr.send(file);
+      }),
     async call<M extends ApiMethod>(method: M, args: ApiArgs<M>): Promise<ApiResult<M>> {
       const headers: Record<string, string> = { 'Content-Type': 'application/json' };
       if (token) headers['Authorization'] = `Bearer ${token}`;

@@ -58,7 +58,12 @@ function checkOptions(o: BeamOptions): { maxLen: number; alpha: number; beamWidt
   return { maxLen, alpha, beamWidth };
 }
 
-const banned = (v: number): boolean => v === PAD_ID || v === BOS_ID;
+/**
+ * Tokens never generated at step t: <pad> and <bos> ever, and <eos> first — an empty caption is
+ * never the answer a person wants, yet a weakly trained model can rank it first (its one-token
+ * log-probability is not diluted over a sentence).
+ */
+const banned = (v: number, t: number): boolean => v === PAD_ID || v === BOS_ID || (t === 0 && v === EOS_ID);
 
 function result(
   vocab: Vocabulary,
@@ -95,7 +100,7 @@ export function greedyDecode(
       if (done[b]) continue;
       let best = -1;
       for (let v = 0; v < V; v++)
-        if (!banned(v) && (best < 0 || r.logProbs[b * V + v]! > r.logProbs[b * V + best]!)) best = v;
+        if (!banned(v, t) && (best < 0 || r.logProbs[b * V + v]! > r.logProbs[b * V + best]!)) best = v;
       logProb[b]! += r.logProbs[b * V + best]!;
       prev[b] = best;
       if (best === EOS_ID) done[b] = 1;
@@ -140,7 +145,7 @@ export function beamSearch(
       for (let k = 0; k < K; k++) {
         const base = alive[k]!.logProb;
         for (let v = 0; v < V; v++) {
-          if (banned(v)) continue;
+          if (banned(v, t)) continue;
           const lp = base + r.logProbs[k * V + v]!;
           if (cands.length < keep || lp > cands[cands.length - 1]!.lp) {
             let i = cands.length < keep ? cands.length : keep - 1;

@@ -63,12 +63,8 @@ export async function trainProjectCaptioner(
   return { ...res, dir };
 }
 
-/** The newest captioner of the project, or the one named. */
-export async function loadProjectCaptioner(
-  store: ProjectStore,
-  engine: Pick<FeatureEngine, 'backboneId' | 'featureDim'>,
-  name?: string,
-): Promise<TrainedCaptioner> {
+/** The folder of the newest captioner of the project, or of the one named. */
+export async function resolveCaptionerDir(store: ProjectStore, name?: string): Promise<string> {
   const root = captionersDir(store);
   const names = await readdir(root).catch(() => [] as string[]);
   const found: { name: string; mtime: number }[] = [];
@@ -81,7 +77,17 @@ export async function loadProjectCaptioner(
   const pick = name === undefined ? found.sort((a, b) => b.mtime - a.mtime)[0]! : found.find((f) => f.name === name);
   if (!pick)
     throw new FramewiseError('NOT_FOUND', `No captioner "${name}"; available: ${found.map((f) => f.name).join(', ')}.`);
-  return loadCaptioner(join(root, pick.name), { backboneId: engine.backboneId, featureDim: engine.featureDim });
+  return join(root, pick.name);
+}
+
+/** The newest captioner of the project, or the one named. */
+export async function loadProjectCaptioner(
+  store: ProjectStore,
+  engine: Pick<FeatureEngine, 'backboneId' | 'featureDim'>,
+  name?: string,
+): Promise<TrainedCaptioner> {
+  const dir = await resolveCaptionerDir(store, name);
+  return loadCaptioner(dir, { backboneId: engine.backboneId, featureDim: engine.featureDim });
 }
 
 export function captionFeatures(

@@ -19,10 +19,12 @@ import { evalCommand } from './commands/eval.js';
 import { importCommand } from './commands/import.js';
 import { suggestCommand } from './commands/suggest.js';
 import { trainCaptionerCommand, captionCommand, importCaptionsCommand } from './commands/captioning.js';
+import { demoCommand } from './commands/demo.js';
 
 const COMMANDS: Command[] = [
   probeCommand,
   extractCommand,
+  demoCommand,
   initCommand,
   addCommand,
   importCommand,
@@ -47,6 +49,7 @@ function help(): string {
     ...COMMANDS.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`),
     '',
     'Global options: --json (machine-readable output on stdout), --help, --version',
+    "New here? 'framewise demo' creates a small labelled project with a trained model to explore.",
     "Run 'framewise <command> --help' for a command's options.",
   ].join('\n');
 }

@@ -9,8 +9,7 @@ import type { FeatureEngine } from '../features/types.js';
 import { extractFeatures, type ExtractProgress } from '../features/extract.js';
 import { readFeatureFile } from '../features/feature-file.js';
 import { newId, resolveVideoPath, type ProjectStore } from '../store/project-store.js';
-import { probe } from '../video/probe.js';
-import { contentHash } from '../features/content-hash.js';
+import { describeVideo } from '../store/video-entry.js';
 import type { VideoFeatures } from '../training/dataset.js';
 import type { TrainedModel } from '../training/model-io.js';
 import { classify, localize, type ClassScore, type LocalizeOptions } from './predict.js';
@@ -116,20 +115,9 @@ export async function savePredictions(
   const added: ProjectStore['project']['videos'] = [];
   for (const { file } of items) {
     if (known.has(file)) continue;
-    const info = await probe(file);
-    const id = newId('vid');
-    added.push({
-      id,
-      path: file,
-      contentHash: await contentHash(file),
-      durationSec: info.durationSec,
-      fps: info.fps,
-      width: info.displayWidth,
-      height: info.displayHeight,
-      codec: info.codec,
-      addedAt: new Date().toISOString(),
-    });
-    known.set(file, id);
+    const video = await describeVideo(file);
+    added.push(video);
+    known.set(file, video.id);
   }
   const classIds = new Set(store.project.classes.map((c) => c.id));
   let count = 0;

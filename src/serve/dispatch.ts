@@ -29,6 +29,20 @@ const intIn =
       ? null
       : `"${key}" must be a whole number from ${min} to ${max}`;
   };
+/** An optional finite number within [min, max]. */
+const numIn =
+  (key: string, min: number, max: number): Check =>
+  (a) => {
+    const v = a[key];
+    if (v === undefined) return null;
+    return typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max
+      ? null
+      : `"${key}" must be a number from ${min} to ${max}`;
+  };
+const bool =
+  (key: string, optional = false): Check =>
+  (a) =>
+    (optional && a[key] === undefined) || typeof a[key] === 'boolean' ? null : `"${key}" must be true or false`;
 const oneOf =
   (key: string, values: readonly string[]): Check =>
   (a) =>
@@ -58,11 +72,12 @@ const ARG_CHECKS: { [M in keyof ApiMethods]: Check[] } = {
   'project.create': [str('dir'), str('name')],
   'project.open': [str('dir')],
   'project.current': [],
-  'project.save': [obj('project')],
+  'project.save': [obj('project'), intIn('baseRevision', 0, Number.MAX_SAFE_INTEGER)],
   'project.addVideos': [strArray('paths')],
   'project.removeVideo': [str('videoId')],
   'video.probe': [str('path')],
   'video.thumbnail': [str('videoId'), num('timeSec'), num('width')],
+  'video.filmstrip': [str('videoId'), intIn('count', 1, 64), num('width')],
   'features.extract': [strArray('videoIds', true)],
   'training.start': [
     oneOf('head', ['lstm', 'gru', 'mean']),
@@ -72,8 +87,26 @@ const ARG_CHECKS: { [M in keyof ApiMethods]: Check[] } = {
     str('name', true),
   ],
   'training.result': [str('jobId')],
-  'predict.run': [str('videoId')],
-  'export.predictionsCsv': [str('videoId')],
+  'models.list': [],
+  'predict.start': [str('videoId'), str('modelName', true)],
+  'captioning.train': [
+    oneOf('cell', ['lstm', 'gru']),
+    bool('attention', true),
+    intIn('hidden', 1, 4096),
+    intIn('epochs', 1, 1000),
+    str('name', true),
+  ],
+  'captioning.run': [str('videoId'), str('captioner', true), numIn('windowSec', 0.1, 600)],
+  'captioning.get': [str('videoId')],
+  'video.proxy': [str('videoId')],
+  'export.file': [
+    oneOf('kind', ['predictions-csv', 'predictions-json', 'captions-srt', 'captions-vtt', 'model', 'captioner']),
+    str('videoId', true),
+    str('name', true),
+    str('destPath', true),
+  ],
+  'demo.create': [str('dir'), bool('train', true), bool('captioner', true)],
+  'jobs.result': [str('jobId')],
   'jobs.cancel': [str('jobId')],
   'jobs.list': [],
 };
@@ -123,6 +156,8 @@ export function httpStatusFor(code: ErrorCode): number {
       return 403;
     case 'NOT_FOUND':
       return 404;
+    case 'CONFLICT':
+      return 409;
     case 'INTERNAL':
       return 500;
     case 'FFMPEG_NOT_FOUND':

@@ -14,13 +14,22 @@ export interface SystemInfo {
   ffmpeg: { path: string; source: string; version: string } | { error: string };
   platform: string;
   transport: 'electron' | 'serve';
+  /** Where "Try a demo project" suggests creating it (in the user's home folder). */
+  demoDir: string;
 }
 
 export interface ProjectSnapshot {
   root: string;
   project: Project;
+  /**
+   * Increases with every save of the project; project.save refuses a change made on an older one
+   * (another window or a job saved in between) instead of silently overwriting it.
+   */
+  revision: number;
   /** Per video: whether features for the project settings are cached. */
   features: Record<string, { cached: boolean; frames?: number }>;
+  /** Per video: whether the app's player can play it, and whether a playable proxy exists. */
+  playback: Record<string, { playable: boolean; reason?: string; proxy: boolean }>;
 }
 
 export interface JobRef {
@@ -33,7 +42,8 @@ export interface ApiMethods {
   'project.create': { args: { dir: string; name: string }; result: ProjectSnapshot };
   'project.open': { args: { dir: string }; result: ProjectSnapshot };
   'project.current': { args: Record<string, never>; result: ProjectSnapshot | null };
-  'project.save': { args: { project: Project }; result: ProjectSnapshot };
+  /** Saves the whole project; with `baseRevision`, fails with CONFLICT if it was saved since. */
+  'project.save': { args: { project: Project; baseRevision?: number }; result: ProjectSnapshot };
   /** Adds videos by path (files, or folders scanned for videos); bad files are reported, not added. */
   'project.addVideos': {
     args: { paths: string[] };
@@ -46,15 +56,46 @@ export interface ApiMethods {
     args: { videoId: string; timeSec: number; width: number };
     result: { mime: string; base64: string };
   };
+  /** `count` JPEG thumbnails spread over the video (the timeline's filmstrip), in one call. */
+  'video.filmstrip': {
+    args: { videoId: string; count: number; width: number };
+    result: { mime: string; times: number[]; images: string[] };
+  };
   'features.extract': { args: { videoIds?: string[] }; result: JobRef };
   /** Trains a head on the project's labelled segments as a job ('train'); see TrainingEpoch / TrainingSummary events. */
   'training.start': { args: TrainingArgs; result: JobRef };
   /** The summary of a finished training job of this session (also pushed as a 'training.result' event). */
   'training.result': { args: JobRef; result: TrainingSummary | null };
-  /** Runs the newest model on one project video; the segments are also stored as 'prediction' pre-labels. */
-  'predict.run': { args: { videoId: string }; result: PredictionResult };
-  /** The video's stored 'prediction' segments as CSV (video,start,end,label,score). */
-  'export.predictionsCsv': { args: { videoId: string }; result: { fileName: string; csv: string } };
+  /** Trained action models and captioners of the open project, newest first. */
+  'models.list': { args: Record<string, never>; result: ModelInfo[] };
+  /**
+   * Runs a model (default the newest) on one project video as a job ('predict'); the segments are
+   * stored as 'prediction' pre-labels and the PredictionResult arrives as a 'job.result' event.
+   */
+  'predict.start': { args: { videoId: string; modelName?: string }; result: JobRef };
+  /** Trains a captioner on the project's captioned segments as a job ('caption-train'). */
+  'captioning.train': { args: CaptionerTrainArgs; result: JobRef };
+  /**
+   * Captions one video as a job ('caption'): per labelled segment when it has any (or `windowSec`
+   * windows when given / when it has none). The result is kept in the project for playback and export.
+   */
+  'captioning.run': { args: { videoId: string; captioner?: string; windowSec?: number }; result: JobRef };
+  /** The last generated captions of a video, or null. */
+  'captioning.get': { args: { videoId: string }; result: CaptionResult | null };
+  /** Makes an H.264 MP4 copy the player can play, as a job ('proxy'); the media URL then serves it. */
+  'video.proxy': { args: { videoId: string }; result: JobRef };
+  /**
+   * Creates the demo project in `dir` (generated clips of three actions, labels, captions), extracts
+   * features and trains a small LSTM (and a captioner), as a job ('demo'); then opens it.
+   */
+  'demo.create': { args: { dir: string; train?: boolean; captioner?: boolean }; result: JobRef };
+  /**
+   * Exports predictions, captions or a model. With `destPath` the file is written there (atomically)
+   * and its path returned; without, its bytes come back (base64) for the page to offer as a download.
+   */
+  'export.file': { args: ExportArgs; result: ExportResult };
+  /** The result of a finished predict / caption / caption-train / demo job of this session. */
+  'jobs.result': { args: JobRef; result: JobResult | null };
   'jobs.cancel': { args: JobRef; result: { cancelled: boolean } };
   'jobs.list': { args: Record<string, never>; result: JobState[] };
 }
@@ -73,11 +114,19 @@ export const API_METHODS: readonly ApiMethod[] = [
   'project.removeVideo',
   'video.probe',
   'video.thumbnail',
+  'video.filmstrip',
   'features.extract',
   'training.start',
   'training.result',
-  'predict.run',
-  'export.predictionsCsv',
+  'models.list',
+  'predict.start',
+  'captioning.train',
+  'captioning.run',
+  'captioning.get',
+  'video.proxy',
+  'demo.create',
+  'export.file',
+  'jobs.result',
   'jobs.cancel',
   'jobs.list',
 ] as const;
@@ -86,7 +135,7 @@ export function isApiMethod(m: string): m is ApiMethod {
   return (API_METHODS as readonly string[]).includes(m);
 }
 
-export type JobKind = 'extract' | 'train';
+export type JobKind = 'extract' | 'train' | 'predict' | 'caption-train' | 'caption' | 'proxy' | 'demo';
 
 export type TrainingHead = 'lstm' | 'gru' | 'mean';
 
@@ -107,9 +156,12 @@ export interface TrainingEpoch {
   epoch: number;
   epochs: number;
   loss: number;
-  acc: number;
+  /** Training accuracy; null for captioners (token accuracy says little about sentences). */
+  acc: number | null;
   valLoss: number | null;
   valAcc: number | null;
+  /** Captioners: validation BLEU-4 when computed this epoch. */
+  bleu4?: number;
 }
 
 export interface TrainingSummary {
@@ -132,9 +184,85 @@ export interface PredictionResult {
   curves: { times: number[]; classes: { label: string; probabilities: number[] }[] };
 }
 
+export interface ModelInfo {
+  name: string;
+  kind: 'classifier' | 'captioner';
+  createdAt: string;
+  /** One line for a list, e.g. "LSTM 256 · 3 classes · 16 frames". */
+  summary: string;
+  classes?: string[];
+}
+
+export interface CaptionerTrainArgs {
+  cell: 'lstm' | 'gru';
+  attention?: boolean;
+  hidden?: number;
+  epochs?: number;
+  name?: string;
+}
+
+export interface CaptionerSummary {
+  jobId: string;
+  name: string;
+  history: TrainingEpoch[];
+  /** Greedy-decoding scores on held-out segments; null when too few videos to hold any out. */
+  validation: { bleu4: number; ciderD: number } | null;
+  seconds: number;
+  warnings: string[];
+}
+
+export interface CaptionResult {
+  videoId: string;
+  captioner: string;
+  createdAt: string;
+  captions: { start: number; end: number; text: string }[];
+}
+
+export type ExportKind =
+  'predictions-csv' | 'predictions-json' | 'captions-srt' | 'captions-vtt' | 'model' | 'captioner';
+
+export interface ExportArgs {
+  kind: ExportKind;
+  /** Predictions and captions: the video (predictions of every video when omitted). */
+  videoId?: string;
+  /** model / captioner: which one (default the newest). */
+  name?: string;
+  /** Absolute path of the file to write; omitted: the bytes are returned instead. */
+  destPath?: string;
+}
+
+export interface ExportResult {
+  fileName: string;
+  mime: string;
+  bytes: number;
+  /** Where the file was written (with destPath), else null. */
+  path: string | null;
+  /** The content, base64 (without destPath), else null. */
+  base64: string | null;
+}
+
+export interface DemoResult {
+  root: string;
+  videos: number;
+  segments: number;
+  classes: string[];
+  modelName: string | null;
+  validationTop1: number | null;
+  captionerName: string | null;
+  seconds: number;
+}
+
+export type JobResult =
+  | { kind: 'predict'; jobId: string; prediction: PredictionResult }
+  | { kind: 'caption'; jobId: string; captions: CaptionResult }
+  | { kind: 'caption-train'; jobId: string; summary: CaptionerSummary }
+  | { kind: 'demo'; jobId: string; demo: DemoResult };
+
 export interface JobState {
   jobId: string;
   kind: JobKind;
+  /** The project video a predict / caption / proxy job works on. */
+  videoId?: string;
   status: 'running' | 'done' | 'failed' | 'cancelled';
   label: string;
   done: number;
@@ -157,7 +285,8 @@ export type ApiEvent =
   | { type: 'project'; snapshot: ProjectSnapshot }
   | { type: 'backend'; featureBackend: string }
   | { type: 'training'; jobId: string; epoch: TrainingEpoch }
-  | { type: 'training.result'; result: TrainingSummary };
+  | { type: 'training.result'; result: TrainingSummary }
+  | { type: 'job.result'; result: JobResult };
 
 /** The service object both transports wrap. */
 export type Api = { [M in ApiMethod]: (args: ApiArgs<M>) => Promise<ApiResult<M>> };

@@ -18,10 +18,25 @@ export class JobRunner {
 
   constructor(private readonly emit: (job: JobState) => void) {}
 
-  start(kind: JobKind, label: string, work: (ctx: JobContext) => Promise<string | void>): string {
+  start(
+    kind: JobKind,
+    label: string,
+    work: (ctx: JobContext) => Promise<string | void>,
+    opts: { videoId?: string } = {},
+  ): string {
     const jobId = `job_${randomUUID().slice(0, 8)}`;
     const controller = new AbortController();
-    const state: JobState = { jobId, kind, status: 'running', label, done: 0, total: 0, rate: 0, etaSec: null };
+    const state: JobState = {
+      jobId,
+      kind,
+      ...(opts.videoId ? { videoId: opts.videoId } : {}),
+      status: 'running',
+      label,
+      done: 0,
+      total: 0,
+      rate: 0,
+      etaSec: null,
+    };
     const publish = (): void => this.emit({ ...state });
     const ctx: JobContext = {
       signal: controller.signal,

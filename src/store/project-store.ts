@@ -3,6 +3,7 @@ import { join, resolve, isAbsolute } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { FramewiseError } from '../errors.js';
 import { atomicWriteFile } from './atomic-write.js';
+import { projectLinkContent, projectLinkFileName } from './project-link.js';
 import { newProject, validateProject, type Project } from './schema.js';
 
 export const PROJECT_FILE = 'project.json';
@@ -41,7 +42,26 @@ export async function createProject(root: string, name: string): Promise<{ paths
   await mkdir(paths.models, { recursive: true });
   const project = newProject(name);
   await atomicWriteFile(paths.file, serialize(project));
+  await writeProjectLink(paths.root, project.name);
   return { paths, project };
+}
+
+/**
+ * `<root>/<safe name>.framewise`: the file the installers associate with the app, so the project
+ * opens with a double click (project-link.ts). A convenience only: the project is complete without
+ * it, so an existing file of that name is left alone and a failed write does not fail the creation.
+ */
+async function writeProjectLink(root: string, projectName: string): Promise<void> {
+  const file = join(root, projectLinkFileName(projectName));
+  try {
+    const exists = await stat(file).then(
+      () => true,
+      () => false,
+    );
+    if (!exists) await atomicWriteFile(file, projectLinkContent('.'));
+  } catch {
+    /* best effort: see above */
+  }
 }
 
 export async function loadProject(root: string): Promise<{ paths: ProjectPaths; project: Project }> {
@@ -87,6 +107,7 @@ function serialize(p: Project): string {
  */
 export class ProjectStore {
   private queue: Promise<unknown> = Promise.resolve();
+  private rev = 0;
 
   private constructor(
     readonly paths: ProjectPaths,
@@ -107,15 +128,30 @@ export class ProjectStore {
     return this.current;
   }
 
-  /** Applies `change` to a copy of the project, validates, and saves it atomically. */
-  update(change: (draft: Project) => void): Promise<Project> {
+  /** Counts the saves since the project was opened; a change based on an older one is a conflict. */
+  get revision(): number {
+    return this.rev;
+  }
+
+  /**
+   * Applies `change` to a copy of the project, validates, and saves it atomically. With
+   * `baseRevision`, refuses (CONFLICT) when another save landed after that revision: two windows
+   * editing the same project each get their own changes in, or an error, never a silent overwrite.
+   */
+  update(change: (draft: Project) => void, baseRevision?: number): Promise<Project> {
     const run = async (): Promise<Project> => {
+      if (baseRevision !== undefined && baseRevision !== this.rev)
+        throw new FramewiseError(
+          'CONFLICT',
+          'The project was changed elsewhere (another window or a finished job) since this edit began; it has been reloaded, please repeat the edit.',
+        );
       const draft = structuredClone(this.current);
       change(draft);
       draft.updatedAt = new Date().toISOString();
       validateProject(draft, this.paths.file);
       await atomicWriteFile(this.paths.file, serialize(draft), { backup: true });
       this.current = draft;
+      this.rev++;
       return draft;
     };
     const next = this.queue.then(run, run);
@@ -124,9 +160,9 @@ export class ProjectStore {
   }
 
   /** Replaces the whole project (e.g. from the UI), validated first. */
-  replace(project: Project): Promise<Project> {
+  replace(project: Project, baseRevision?: number): Promise<Project> {
     return this.update((draft) => {
       Object.assign(draft, structuredClone(project), { createdAt: draft.createdAt });
-    });
+    }, baseRevision);
   }
 }

@@ -18,6 +18,9 @@ export interface ProjectVideo {
   width?: number;
   height?: number;
   codec?: string;
+  /** ffprobe's format name ("mov,mp4,m4a,3gp,3g2,mj2", "avi"…) and pixel format: decide playability. */
+  container?: string;
+  pixelFormat?: string;
   addedAt: string;
 }
 
@@ -133,7 +136,7 @@ export function validateProject(data: unknown, source = 'project.json'): Project
     c.str(o, 'contentHash', at, { optional: true });
     c.str(o, 'addedAt', at);
     for (const k of ['durationSec', 'fps', 'width', 'height']) c.num(o, k, at, { optional: true, min: 0 });
-    c.str(o, 'codec', at, { optional: true });
+    for (const k of ['codec', 'container', 'pixelFormat']) c.str(o, k, at, { optional: true });
   });
 
   const classIds = new Set<string>();

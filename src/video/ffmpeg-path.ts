@@ -2,6 +2,7 @@ import { accessSync, constants, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { FramewiseError } from '../errors.js';
+import { realFileCandidates } from '../util/packaged-paths.js';
 import { ffmpegInstallHint } from './install-hint.js';
 import { runProcess } from './process.js';
 
@@ -76,11 +77,6 @@ function searchPath(tool: Tool, env: NodeJS.ProcessEnv, platform: NodeJS.Platfor
   return undefined;
 }
 
-/** Electron packs node_modules into app.asar, but binaries must be spawned from app.asar.unpacked. */
-function unpackedAsar(file: string): string {
-  return file.replace(/([\\/])app\.asar([\\/])/, '$1app.asar.unpacked$2');
-}
-
 function fromStaticPackage(
   tool: Tool,
   requireModule: (id: string) => unknown,
@@ -96,7 +92,9 @@ function fromStaticPackage(
   let file: unknown = exported;
   if (typeof exported === 'object' && exported !== null && 'path' in exported) file = exported.path;
   if (typeof file !== 'string' || file === '') return undefined;
-  for (const candidate of [unpackedAsar(file), file]) {
+  // In a packaged app the package reports a path inside app.asar, which the OS cannot execute; the
+  // binary itself is unpacked next to the archive (electron-builder.yml: asarUnpack).
+  for (const candidate of realFileCandidates(file)) {
     // The package can be installed while its postinstall download failed, leaving no binary.
     if (isExecutableFile(candidate, platform)) return candidate;
   }

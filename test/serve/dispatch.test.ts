@@ -66,8 +66,15 @@ describe('checkArgs', () => {
     expect(checkArgs('training.start', { head: 'rnn' })).toMatch(/"head"/);
     expect(checkArgs('training.start', { head: 'lstm', epochs: 0 })).toMatch(/"epochs"/);
     expect(checkArgs('training.start', { head: 'lstm', hidden: 1.5 })).toMatch(/"hidden"/);
-    expect(checkArgs('predict.run', {})).toMatch(/"videoId"/);
-    expect(checkArgs('export.predictionsCsv', { videoId: 'v' })).toBeNull();
+    expect(checkArgs('predict.start', {})).toMatch(/"videoId"/);
+    expect(checkArgs('predict.start', { videoId: 'v', modelName: 3 })).toMatch(/"modelName"/);
+    expect(checkArgs('export.file', { kind: 'captions-srt', videoId: 'v' })).toBeNull();
+    expect(checkArgs('export.file', { kind: 'captions-ass' })).toMatch(/"kind"/);
+    expect(checkArgs('export.file', { kind: 'model', destPath: 7 })).toMatch(/"destPath"/);
+    expect(checkArgs('captioning.train', { cell: 'gru', attention: true, epochs: 5 })).toBeNull();
+    expect(checkArgs('captioning.train', { cell: 'gru', attention: 'yes' })).toMatch(/"attention"/);
+    expect(checkArgs('captioning.run', { videoId: 'v', windowSec: 0 })).toMatch(/"windowSec"/);
+    expect(checkArgs('project.save', { project: {}, baseRevision: -1 })).toMatch(/"baseRevision"/);
   });
 });
 

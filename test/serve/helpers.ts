@@ -26,7 +26,7 @@ export interface Fixture {
 }
 
 function snapshot(root: string): ProjectSnapshot {
-  return { root, project: newProject('Test'), features: {} };
+  return { root, project: newProject('Test'), revision: 0, features: {}, playback: {} };
 }
 
 /** A stub core: the server is the unit under test, not the services. */
@@ -41,6 +41,7 @@ function stubServices(dir: string, videoPath: string, calls: Fixture['calls']): 
         ffmpeg: { path: '/usr/bin/ffmpeg', source: 'system', version: '6' },
         platform: 'test',
         transport: 'serve',
+        demoDir: '/tmp/Framewise demo',
       };
     },
     'project.create': async (a) => (record('project.create', a), snapshot(a.dir)),
@@ -56,18 +57,19 @@ function stubServices(dir: string, videoPath: string, calls: Fixture['calls']): 
       throw new Error('boom: an unexpected bug');
     },
     'video.thumbnail': async () => ({ mime: 'image/jpeg', base64: '' }),
+    'video.filmstrip': async () => ({ mime: 'image/jpeg', times: [], images: [] }),
     'features.extract': async () => ({ jobId: 'job_1' }),
     'training.start': async (a) => (record('training.start', a), { jobId: 'job_2' }),
     'training.result': async () => null,
-    'predict.run': async (a) => ({
-      videoId: a.videoId,
-      modelName: 'm',
-      durationSec: 0,
-      top: [],
-      segments: [],
-      curves: { times: [], classes: [] },
-    }),
-    'export.predictionsCsv': async () => ({ fileName: 'x.csv', csv: 'video,start,end,label,score\r\n' }),
+    'models.list': async () => [],
+    'predict.start': async (a) => (record('predict.start', a), { jobId: 'job_3' }),
+    'captioning.train': async () => ({ jobId: 'job_4' }),
+    'captioning.run': async () => ({ jobId: 'job_5' }),
+    'captioning.get': async () => null,
+    'video.proxy': async () => ({ jobId: 'job_6' }),
+    'export.file': async () => ({ fileName: 'x.csv', mime: 'text/csv', bytes: 0, path: null, base64: '' }),
+    'demo.create': async () => ({ jobId: 'job_7' }),
+    'jobs.result': async () => null,
     'jobs.cancel': async () => ({ cancelled: true }),
     'jobs.list': async () => [],
   };

@@ -1,0 +1,426 @@
+/**
+ * Feature extraction, training, prediction and captioning methods of the contract. Each long
+ * operation is a job: it reports progress, can be cancelled, and hands its result back through
+ * ctx.publishResult (a 'job.result' event, and jobs.result for a page that missed the event).
+ */
+import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { FramewiseError, toFramewiseError } from '../errors.js';
+import { extractFeatures } from '../features/extract.js';
+import { resolveVideoPath, type ProjectStore } from '../store/project-store.js';
+import { atomicWriteFile } from '../store/atomic-write.js';
+import { trainProjectModel, loadProjectModel } from '../training/project-training.js';
+import {
+  listProjectModels,
+  predictVideo,
+  resolveModelDir,
+  savePredictions,
+  videoFeatures,
+} from '../inference/project-predict.js';
+import {
+  captionersDir,
+  captionFeatures,
+  loadProjectCaptioner,
+  resolveCaptionerDir,
+  trainProjectCaptioner,
+} from '../captioning/project-captioning.js';
+import type { Api, CaptionResult, ModelInfo, TrainingEpoch, TrainingSummary } from './contract.js';
+import { fileBase, findVideo, videoFile, type ServiceContext } from './service-context.js';
+
+type MlApi = Pick<
+  Api,
+  | 'features.extract'
+  | 'training.start'
+  | 'training.result'
+  | 'models.list'
+  | 'predict.start'
+  | 'captioning.train'
+  | 'captioning.run'
+  | 'captioning.get'
+>;
+
+const NAME_RE = /^[\w.-]{1,64}$/;
+
+function checkName(name: string | undefined): void {
+  if (name !== undefined && !NAME_RE.test(name))
+    throw new FramewiseError('BAD_ARGUMENT', 'A model name may only use letters, digits, "_", "-" and ".".');
+}
+
+function timestampName(prefix: string): string {
+  return `${prefix}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+}
+
+/** Where a video's generated captions are kept, so playback and export survive a restart. */
+export function captionsFile(store: ProjectStore, videoId: string): string {
+  return join(store.paths.root, 'captions', `${videoId}.json`);
+}
+
+export async function readCaptions(store: ProjectStore, videoId: string): Promise<CaptionResult | null> {
+  const text = await readFile(captionsFile(store, videoId), 'utf8').catch(() => null);
+  if (text === null) return null;
+  try {
+    const data = JSON.parse(text) as CaptionResult;
+    return Array.isArray(data.captions) ? data : null;
+  } catch {
+    return null;
+  }
+}
+
+export function mlServices(ctx: ServiceContext): MlApi {
+  /** Finished training runs of this session, by job id. */
+  const trainingResults = new Map<string, TrainingSummary>();
+
+  const toEpoch = (p: {
+    epoch: number;
+    epochs: number;
+    loss: number;
+    acc?: number;
+    valLoss: number | null;
+    valAcc?: number | null;
+    bleu4?: number;
+  }): TrainingEpoch => ({
+    // The trainers count epochs from 0; the contract (and the UI) from 1.
+    epoch: p.epoch + 1,
+    epochs: p.epochs,
+    loss: p.loss,
+    acc: p.acc ?? null,
+    valLoss: p.valLoss,
+    valAcc: p.valAcc ?? null,
+    ...(p.bleu4 !== undefined ? { bleu4: p.bleu4 } : {}),
+  });
+
+  return {
+    'features.extract': async ({ videoIds }) => {
+      const s = ctx.requireStore();
+      const wanted =
+        videoIds && videoIds.length > 0 ? s.project.videos.filter((v) => videoIds.includes(v.id)) : s.project.videos;
+      if (wanted.length === 0)
+        throw new FramewiseError('BAD_ARGUMENT', 'There are no videos to extract features from. Add videos first.');
+      const { backboneId, fps } = s.project.settings;
+      const label =
+        wanted.length === 1 ? `Features: ${fileBase(wanted[0]!.path)}` : `Features: ${wanted.length} videos`;
+      const jobId = ctx.jobs.start('extract', label, async (job) => {
+        const engine = await ctx.engineFor(backboneId);
+        const failures: string[] = [];
+        const failureCodes = new Set<FramewiseError['code']>();
+        let frames = 0;
+        for (const [i, v] of wanted.entries()) {
+          if (job.signal.aborted) throw new FramewiseError('ABORTED', 'Cancelled.');
+          try {
+            const res = await extractFeatures(resolveVideoPath(s.paths, v.path), {
+              engine,
+              fps,
+              cacheDir: s.paths.features,
+              hash: v.contentHash,
+              signal: job.signal,
+              onProgress: (p) =>
+                job.progress({
+                  done: p.framesDone,
+                  total: p.framesTotal,
+                  rate: p.fps,
+                  etaSec: p.etaSec,
+                  message: `Video ${i + 1} of ${wanted.length}`,
+                }),
+            });
+            frames += res.header.count;
+          } catch (e) {
+            const err = toFramewiseError(e);
+            if (err.code === 'ABORTED') throw err;
+            // One bad video must not stop the others.
+            failures.push(`${v.path}: ${err.message}`);
+            failureCodes.add(err.code);
+          }
+        }
+        await ctx.publishProject();
+        if (failures.length === wanted.length) {
+          // Keep the real cause's code (FILE_NOT_FOUND, CORRUPT_VIDEO…) when every video failed the same way.
+          const code = failureCodes.size === 1 ? [...failureCodes][0]! : 'DECODE_FAILED';
+          throw new FramewiseError(code, failures.join('\n'));
+        }
+        return failures.length > 0
+          ? `${frames} frames; ${failures.length} failed:\n${failures.join('\n')}`
+          : `${frames} frames`;
+      });
+      return { jobId };
+    },
+
+    'training.start': async ({ head, hidden, epochs, clipLength, name }) => {
+      const s = ctx.requireStore();
+      checkName(name);
+      const modelName = name ?? timestampName(head);
+      const headConfig =
+        head === 'mean'
+          ? { kind: 'mean-mlp' as const, ...(hidden ? { hidden } : {}) }
+          : { kind: 'recurrent' as const, cell: head, ...(hidden ? { hidden } : {}) };
+      const totalEpochs = epochs ?? 30;
+      const label = `Training ${head === 'mean' ? 'baseline' : head.toUpperCase()} (${totalEpochs} epochs)`;
+      const jobId = ctx.jobs.start('train', label, async (job) => {
+        const engine = await ctx.engineFor(s.project.settings.backboneId);
+        job.progress({ done: 0, total: totalEpochs, message: 'Preparing features' });
+        const res = await trainProjectModel(s, {
+          engine,
+          name: modelName,
+          signal: job.signal,
+          config: { head: headConfig, epochs: totalEpochs, ...(clipLength ? { clipLength } : {}) },
+          onProgress: (p) => {
+            const message = `Epoch ${p.epoch + 1}/${p.epochs} · loss ${p.loss.toFixed(3)}`;
+            if (p.type === 'batch') {
+              job.progress({
+                done: p.epoch + p.batch / Math.max(1, p.batches),
+                total: p.epochs,
+                rate: p.samplesPerSec,
+                etaSec: p.etaSec,
+                message,
+              });
+              return;
+            }
+            ctx.emit({ type: 'training', jobId, epoch: toEpoch(p) });
+            job.progress({ done: p.epoch + 1, total: p.epochs, rate: p.samplesPerSec, etaSec: p.etaSec, message });
+          },
+        });
+        const summary: TrainingSummary = {
+          jobId,
+          modelName,
+          history: res.history.map(toEpoch),
+          classes: res.classes,
+          validation: res.validation ? { top1: res.validation.top1, confusion: res.validation.confusion } : null,
+          seconds: res.seconds,
+          warnings: res.warnings,
+        };
+        trainingResults.set(jobId, summary);
+        ctx.emit({ type: 'training.result', result: summary });
+        // Early stopping can end before the last epoch: the job still finishes at 100 %.
+        const last = (res.history.at(-1)?.epoch ?? totalEpochs - 1) + 1;
+        job.progress({ done: last, total: last });
+        return res.validation
+          ? `Model ${modelName}: validation top-1 ${(res.validation.top1 * 100).toFixed(1)} %`
+          : `Model ${modelName} (too few videos for a validation split)`;
+      });
+      return { jobId };
+    },
+
+    'training.result': async ({ jobId }) => trainingResults.get(jobId) ?? null,
+
+    'models.list': async () => listModels(ctx.requireStore()),
+
+    'predict.start': async ({ videoId, modelName }) => {
+      const s = ctx.requireStore();
+      const file = videoFile(s, videoId);
+      checkName(modelName);
+      const dir = await resolveModelDir(s, modelName);
+      const name = fileBase(dir);
+      const jobId = ctx.jobs.start(
+        'predict',
+        `Predicting: ${fileBase(file)}`,
+        async (job) => {
+          const engine = await ctx.engineFor(s.project.settings.backboneId);
+          const model = await loadProjectModel(dir, engine);
+          job.progress({ done: 0, total: 1, message: 'Features' });
+          const features = await videoFeatures(file, s, engine, {
+            fps: model.meta.fps,
+            signal: job.signal,
+            onExtract: (p) =>
+              job.progress({
+                done: p.framesDone,
+                total: p.framesTotal + 1,
+                rate: p.fps,
+                etaSec: p.etaSec,
+                message: 'Features',
+              }),
+          });
+          if (job.signal.aborted) throw new FramewiseError('ABORTED', 'Cancelled.');
+          const pred = await predictVideo(model, features, fileBase(file));
+          await savePredictions(s, [{ file, segments: pred.segments }]);
+          await ctx.publishProject();
+          job.progress({ done: 1, total: 1 });
+          ctx.publishResult({
+            kind: 'predict',
+            jobId,
+            prediction: {
+              videoId,
+              modelName: name,
+              durationSec: pred.durationSec,
+              top: pred.top.map((t) => ({ classId: t.classId, label: t.name, score: t.probability })),
+              segments: pred.segments,
+              curves: pred.curves,
+            },
+          });
+          return `${pred.segments.length} segments · ${pred.top[0] ? `${pred.top[0].name} ${(pred.top[0].probability * 100).toFixed(0)} %` : ''}`;
+        },
+        { videoId },
+      );
+      return { jobId };
+    },
+
+    'captioning.train': async ({ cell, attention, hidden, epochs, name }) => {
+      const s = ctx.requireStore();
+      checkName(name);
+      const captionerName = name ?? timestampName(`captioner-${cell}`);
+      const totalEpochs = epochs ?? 40;
+      const label = `Training captioner ${cell.toUpperCase()}${attention ? ' + attention' : ''} (${totalEpochs} epochs)`;
+      const jobId = ctx.jobs.start('caption-train', label, async (job) => {
+        const engine = await ctx.engineFor(s.project.settings.backboneId);
+        job.progress({ done: 0, total: totalEpochs, message: 'Preparing features' });
+        const res = await trainProjectCaptioner(s, {
+          engine,
+          name: captionerName,
+          signal: job.signal,
+          config: {
+            epochs: totalEpochs,
+            model: {
+              cell,
+              attention: attention ? 'general' : 'none',
+              ...(hidden ? { encoderHidden: hidden, decoderHidden: hidden } : {}),
+            },
+          },
+          onProgress: (p) => {
+            ctx.emit({ type: 'training', jobId, epoch: toEpoch(p) });
+            job.progress({
+              done: p.epoch + 1,
+              total: p.epochs,
+              message: `Epoch ${p.epoch + 1}/${p.epochs} · loss ${p.loss.toFixed(3)}`,
+            });
+          },
+        });
+        const v = res.valScores;
+        ctx.publishResult({
+          kind: 'caption-train',
+          jobId,
+          summary: {
+            jobId,
+            name: captionerName,
+            history: res.history.map(toEpoch),
+            validation: v ? { bleu4: v.bleu4, ciderD: v.ciderD } : null,
+            seconds: res.seconds,
+            warnings: res.warnings,
+          },
+        });
+        const last = (res.history.at(-1)?.epoch ?? totalEpochs - 1) + 1;
+        job.progress({ done: last, total: last });
+        return v ? `Captioner ${captionerName}: validation BLEU-4 ${v.bleu4.toFixed(2)}` : `Captioner ${captionerName}`;
+      });
+      return { jobId };
+    },
+
+    'captioning.run': async ({ videoId, captioner, windowSec }) => {
+      const s = ctx.requireStore();
+      const video = findVideo(s, videoId);
+      const file = resolveVideoPath(s.paths, video.path);
+      checkName(captioner);
+      if (windowSec !== undefined && !(windowSec > 0 && windowSec <= 600))
+        throw new FramewiseError('BAD_ARGUMENT', 'The caption window must be between 0 and 600 seconds.');
+      const jobId = ctx.jobs.start(
+        'caption',
+        `Captioning: ${fileBase(file)}`,
+        async (job) => {
+          const engine = await ctx.engineFor(s.project.settings.backboneId);
+          const model = await loadProjectCaptioner(s, engine, captioner);
+          const features = await videoFeatures(file, s, engine, {
+            fps: model.meta.fps,
+            signal: job.signal,
+            onExtract: (p) =>
+              job.progress({ done: p.framesDone, total: p.framesTotal + 1, rate: p.fps, message: 'Features' }),
+          });
+          if (job.signal.aborted) throw new FramewiseError('ABORTED', 'Cancelled.');
+          // Labelled segments first (what the person marked), then predicted ones, else fixed windows.
+          const mine = s.project.segments.filter((x) => x.videoId === videoId).sort((a, b) => a.start - b.start);
+          const user = mine.filter((x) => x.source === 'user');
+          const ranges = user.length > 0 ? user : mine;
+          const source =
+            windowSec !== undefined || ranges.length === 0
+              ? { windowSeconds: windowSec ?? 4 }
+              : { segments: ranges.map((r) => ({ start: r.start, end: r.end })) };
+          const captions = captionFeatures(model, features, source);
+          const result: CaptionResult = {
+            videoId,
+            captioner: fileBase(await resolveCaptionerDir(s, captioner)),
+            createdAt: new Date().toISOString(),
+            captions: captions.map((c) => ({ start: c.start, end: c.end, text: c.text })),
+          };
+          await mkdir(join(s.paths.root, 'captions'), { recursive: true });
+          await atomicWriteFile(captionsFile(s, videoId), JSON.stringify(result, null, 1) + '\n');
+          job.progress({ done: 1, total: 1 });
+          ctx.publishResult({ kind: 'caption', jobId, captions: result });
+          return `${result.captions.length} captions`;
+        },
+        { videoId },
+      );
+      return { jobId };
+    },
+
+    'captioning.get': async ({ videoId }) => {
+      const s = ctx.requireStore();
+      findVideo(s, videoId);
+      return readCaptions(s, videoId);
+    },
+  };
+}
+
+async function listCaptioners(store: ProjectStore): Promise<ModelInfo[]> {
+  const root = captionersDir(store);
+  const out: ModelInfo[] = [];
+  for (const name of await readdir(root).catch(() => [] as string[])) {
+    const dir = join(root, name);
+    const st = await stat(join(dir, 'meta.json')).catch(() => null);
+    if (!st) continue;
+    const config = await readJson(join(dir, 'model.json'));
+    const vocab = await readJson(join(dir, 'vocab.json'));
+    const c = (config?.['config'] ?? {}) as Record<string, unknown>;
+    const words = Array.isArray(vocab?.['words']) ? (vocab['words'] as unknown[]).length : null;
+    out.push({
+      name,
+      kind: 'captioner',
+      createdAt: st.mtime.toISOString(),
+      summary: [
+        `${String(c['cell'] ?? '?').toUpperCase()} ${String(c['encoderHidden'] ?? '')}`.trim(),
+        c['attention'] === 'general' ? 'attention' : null,
+        words !== null ? `${words} words` : null,
+      ]
+        .filter(Boolean)
+        .join(' · '),
+    });
+  }
+  return out.sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
+}
+
+/** Action models and captioners, newest first. */
+export async function listModels(store: ProjectStore): Promise<ModelInfo[]> {
+  const models: ModelInfo[] = [];
+  for (const m of await listProjectModels(store)) {
+    const config = await readJson(join(m.dir, 'model.json'));
+    const meta = await readJson(join(m.dir, 'meta.json'));
+    const c = (config?.['config'] ?? {}) as Record<string, unknown>;
+    const classes = Array.isArray(meta?.['classes'])
+      ? (meta['classes'] as { name?: unknown }[]).map((x) => String(x.name))
+      : [];
+    const kind =
+      c['kind'] === 'mean-mlp'
+        ? 'Baseline'
+        : `${String(c['cell'] ?? '?').toUpperCase()}${c['bidirectional'] ? ' bi' : ''} ${String(c['hidden'] ?? '')}`;
+    const valAcc = (meta?.['metrics'] as Record<string, unknown> | undefined)?.['valAcc'];
+    models.push({
+      name: m.name,
+      kind: 'classifier',
+      createdAt: m.createdAt,
+      summary: [
+        kind.trim(),
+        `${classes.length} classes`,
+        meta?.['clipLength'] ? `${String(meta['clipLength'])} frames` : null,
+        typeof valAcc === 'number' ? `val acc ${(valAcc * 100).toFixed(0)} %` : null,
+      ]
+        .filter(Boolean)
+        .join(' · '),
+      classes,
+    });
+  }
+  return [...models, ...(await listCaptioners(store))].sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
+}
+
+async function readJson(file: string): Promise<Record<string, unknown> | null> {
+  try {
+    const v: unknown = JSON.parse(await readFile(file, 'utf8'));
+    return typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}

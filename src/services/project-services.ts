@@ -1,0 +1,211 @@
+/**
+ * Project and video methods of the contract: create/open/save, adding videos, thumbnails, and
+ * playable proxies for files the player cannot play.
+ */
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { FramewiseError, toFramewiseError } from '../errors.js';
+import { VERSION } from '../version.js';
+import { probe } from '../video/probe.js';
+import { filmstrip, filmstripTimes, thumbnail } from '../video/thumbnails.js';
+import { getFfmpegPaths } from '../video/ffmpeg-path.js';
+import { runProcess } from '../video/process.js';
+import { browserPlayability, makeProxy, proxyFileName, type Playability } from '../video/proxy.js';
+import { ProjectStore, resolveVideoPath } from '../store/project-store.js';
+import { describeVideo } from '../store/video-entry.js';
+import type { ProjectVideo } from '../store/schema.js';
+import { expandVideoPaths } from '../util/scan.js';
+import type { Api, SystemInfo } from './contract.js';
+import { fileBase, findVideo, proxiesDir, proxyFile, videoFile, type ServiceContext } from './service-context.js';
+
+type ProjectApi = Pick<
+  Api,
+  | 'system.info'
+  | 'project.create'
+  | 'project.open'
+  | 'project.current'
+  | 'project.save'
+  | 'project.addVideos'
+  | 'project.removeVideo'
+  | 'video.probe'
+  | 'video.thumbnail'
+  | 'video.filmstrip'
+  | 'video.proxy'
+>;
+
+const EXTENSION_FORMATS: Record<string, string> = {
+  mp4: 'mp4',
+  m4v: 'mp4',
+  mov: 'mov',
+  webm: 'webm',
+  mkv: 'matroska',
+  ogv: 'ogg',
+  ogg: 'ogg',
+};
+
+/** Playability from what the project stored at import (older projects lack the container: use the extension). */
+export function videoPlayability(v: ProjectVideo): Playability {
+  if (!v.codec) return { playable: true };
+  const ext = v.path.split('.').pop()?.toLowerCase() ?? '';
+  const container = v.container ?? EXTENSION_FORMATS[ext] ?? (ext || 'unknown');
+  return browserPlayability({
+    codec: v.codec,
+    container: container.split(',')[0]!,
+    formatName: container,
+    ...(v.pixelFormat ? { pixelFormat: v.pixelFormat } : {}),
+  });
+}
+
+export function projectServices(ctx: ServiceContext, transport: SystemInfo['transport']): ProjectApi {
+  return {
+    'system.info': async () => {
+      let ffmpeg: SystemInfo['ffmpeg'];
+      try {
+        const loc = getFfmpegPaths();
+        ffmpeg = { path: loc.ffmpeg, source: loc.source, version: await ffmpegVersion(loc.ffmpeg) };
+      } catch (e) {
+        ffmpeg = { error: toFramewiseError(e).message };
+      }
+      return {
+        version: VERSION,
+        featureBackend: ctx.featureBackend(),
+        ffmpeg,
+        platform: `${process.platform}-${process.arch}`,
+        transport,
+        demoDir: join(homedir(), 'Framewise demo'),
+      };
+    },
+
+    'project.create': async ({ dir, name }) => {
+      if (!dir) throw new FramewiseError('BAD_ARGUMENT', 'Choose a folder for the new project.');
+      ctx.setStore(await ProjectStore.create(resolve(dir), name || 'Untitled project'));
+      return ctx.publishProject();
+    },
+
+    'project.open': async ({ dir }) => {
+      if (!dir) throw new FramewiseError('BAD_ARGUMENT', 'Choose a project folder to open.');
+      ctx.setStore(await ProjectStore.open(resolve(dir)));
+      return ctx.publishProject();
+    },
+
+    'project.current': async () => (ctx.currentStore() ? ctx.snapshot() : null),
+
+    'project.save': async ({ project, baseRevision }) => {
+      const s = ctx.requireStore();
+      // /media/<id> streams the file a video's path names, so paths may only enter the project through
+      // project.addVideos (which probes them): a save cannot add a video or point one elsewhere.
+      const stored = new Map(s.project.videos.map((v) => [v.id, v.path]));
+      for (const v of Array.isArray(project?.videos) ? project.videos : []) {
+        if (stored.get(v?.id) !== v?.path)
+          throw new FramewiseError(
+            'BAD_ARGUMENT',
+            `project.save cannot add videos or change their paths (video ${String(v?.id)}); use project.addVideos.`,
+          );
+      }
+      await s.replace(project, baseRevision);
+      return ctx.publishProject();
+    },
+
+    'project.addVideos': async ({ paths }) => {
+      const s = ctx.requireStore();
+      if (!Array.isArray(paths) || paths.length === 0)
+        throw new FramewiseError('BAD_ARGUMENT', 'Give at least one video file or folder.');
+      const files = await expandVideoPaths(paths.map((p) => resolve(p)));
+      const rejected: { path: string; code: FramewiseError['code']; message: string }[] = [];
+      const added: ProjectVideo[] = [];
+      const known = new Set(s.project.videos.map((v) => resolveVideoPath(s.paths, v.path)));
+      for (const file of files) {
+        if (known.has(file)) continue;
+        try {
+          added.push(await describeVideo(file));
+          known.add(file);
+        } catch (e) {
+          const err = toFramewiseError(e);
+          rejected.push({ path: file, code: err.code, message: err.message });
+        }
+      }
+      if (added.length > 0) await s.update((p) => void p.videos.push(...added));
+      return { snapshot: await ctx.publishProject(), rejected };
+    },
+
+    'project.removeVideo': async ({ videoId }) => {
+      const s = ctx.requireStore();
+      findVideo(s, videoId);
+      await s.update((p) => {
+        p.videos = p.videos.filter((v) => v.id !== videoId);
+        p.segments = p.segments.filter((seg) => seg.videoId !== videoId);
+      });
+      return ctx.publishProject();
+    },
+
+    'video.probe': async ({ path }) => probe(resolve(path)),
+
+    'video.thumbnail': async ({ videoId, timeSec, width }) => {
+      const file = videoFile(ctx.requireStore(), videoId);
+      const buf = await thumbnail(file, Math.max(0, timeSec), {
+        width: Math.min(Math.max(16, Math.round(width)), 1920),
+        format: 'jpeg',
+      });
+      return { mime: 'image/jpeg', base64: buf.toString('base64') };
+    },
+
+    'video.filmstrip': async ({ videoId, count, width }) => {
+      const file = videoFile(ctx.requireStore(), videoId);
+      const info = await probe(file);
+      const images = await filmstrip(file, {
+        count,
+        info,
+        width: Math.min(Math.max(16, Math.round(width)), 640),
+        format: 'jpeg',
+      });
+      return {
+        mime: 'image/jpeg',
+        times: filmstripTimes(info.durationSec, count),
+        images: images.map((b) => b.toString('base64')),
+      };
+    },
+
+    'video.proxy': async ({ videoId }) => {
+      const s = ctx.requireStore();
+      const video = findVideo(s, videoId);
+      if (!video.contentHash)
+        throw new FramewiseError('BAD_ARGUMENT', `Video ${videoId} has no content hash; re-add it to the project.`);
+      const hash = video.contentHash;
+      const source = resolveVideoPath(s.paths, video.path);
+      const jobId = ctx.jobs.start(
+        'proxy',
+        `Playable copy: ${fileBase(video.path)}`,
+        async (job) => {
+          if (proxyFile(s, video)) return 'Already made';
+          const info = await probe(source);
+          await makeProxy(source, join(proxiesDir(s), proxyFileName(hash)), {
+            durationSec: info.durationSec,
+            signal: job.signal,
+            onProgress: (p) =>
+              job.progress({
+                done: p.doneSec,
+                total: p.totalSec,
+                rate: p.speed ?? 0,
+                etaSec: p.speed ? (p.totalSec - p.doneSec) / p.speed : null,
+                message: 'Transcoding to H.264',
+              }),
+          });
+          job.progress({ done: info.durationSec, total: info.durationSec });
+          await ctx.publishProject();
+          return 'Ready to play';
+        },
+        { videoId },
+      );
+      return { jobId };
+    },
+  };
+}
+
+/** First line of `ffmpeg -version`, e.g. "ffmpeg version 5.1.6-0+deb12u1". */
+async function ffmpegVersion(ffmpeg: string): Promise<string> {
+  const res = await runProcess(ffmpeg, ['-hide_banner', '-version'], {
+    purpose: 'reading the ffmpeg version',
+    maxStdoutBytes: 1 << 16,
+  });
+  return res.stdout.toString('utf8').split('\n')[0]?.trim() ?? 'unknown';
+}

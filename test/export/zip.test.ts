@@ -1,0 +1,91 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { crc32, zipStore } from '../../src/export/zip.js';
+
+/** Reads a stored-only archive through its central directory, checking every CRC. */
+function readZip(buf: Uint8Array): Map<string, Uint8Array> {
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  const end = buf.length - 22;
+  expect(view.getUint32(end, true)).toBe(0x06054b50);
+  const count = view.getUint16(end + 10, true);
+  let at = view.getUint32(end + 16, true);
+  const out = new Map<string, Uint8Array>();
+  for (let i = 0; i < count; i++) {
+    expect(view.getUint32(at, true)).toBe(0x02014b50);
+    const crc = view.getUint32(at + 16, true);
+    const size = view.getUint32(at + 24, true);
+    const nameLen = view.getUint16(at + 28, true);
+    const local = view.getUint32(at + 42, true);
+    const name = new TextDecoder().decode(buf.subarray(at + 46, at + 46 + nameLen));
+    expect(view.getUint32(local, true)).toBe(0x04034b50);
+    const dataAt = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true);
+    const data = buf.subarray(dataAt, dataAt + size);
+    expect(crc32(data)).toBe(crc);
+    out.set(name, data);
+    at += 46 + nameLen;
+  }
+  return out;
+}
+
+function hasPython(): boolean {
+  try {
+    execFileSync('python3', ['-c', 'import zipfile'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('zipStore', () => {
+  it('crc32 matches the standard check value', () => {
+    expect(crc32(new TextEncoder().encode('123456789'))).toBe(0xcbf43926);
+    expect(crc32(new Uint8Array(0))).toBe(0);
+  });
+
+  it('round-trips entries (UTF-8 names, empty and binary files)', () => {
+    const weights = Uint8Array.from({ length: 5000 }, (_, i) => (i * 37) % 256);
+    const zip = zipStore([
+      { name: 'model/weights.bin', data: weights },
+      { name: 'model/empty.txt', data: new Uint8Array(0) },
+      { name: 'model/naïve café.json', data: new TextEncoder().encode('{"a":1}') },
+    ]);
+    const files = readZip(zip);
+    expect([...files.keys()]).toEqual(['model/weights.bin', 'model/empty.txt', 'model/naïve café.json']);
+    expect(files.get('model/weights.bin')).toEqual(weights);
+    expect(new TextDecoder().decode(files.get('model/naïve café.json'))).toBe('{"a":1}');
+  });
+
+  it('refuses names that would escape the extraction folder, and duplicates', () => {
+    const data = new Uint8Array(1);
+    expect(() => zipStore([{ name: '../evil', data }])).toThrow(/Unsafe/);
+    expect(() => zipStore([{ name: '/etc/passwd', data }])).toThrow(/Unsafe/);
+    expect(() => zipStore([{ name: 'a\\b', data }])).toThrow(/Unsafe/);
+    expect(() =>
+      zipStore([
+        { name: 'a', data },
+        { name: 'a', data },
+      ]),
+    ).toThrow(/Duplicate/);
+  });
+
+  it.skipIf(!hasPython())("Python's zipfile reads it and finds every CRC correct", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fw-zip-'));
+    try {
+      const file = join(dir, 'm.zip');
+      const data = Uint8Array.from({ length: 70_000 }, (_, i) => (i * 7919) % 256);
+      await writeFile(file, zipStore([{ name: 'm/weights.bin', data, date: new Date(2024, 5, 1, 12, 30, 10) }]));
+      const out = execFileSync('python3', [
+        '-c',
+        'import sys,zipfile;z=zipfile.ZipFile(sys.argv[1]);assert z.testzip() is None;i=z.infolist()[0];print(i.filename,i.file_size,i.date_time)',
+        file,
+      ]).toString();
+      expect(out.trim()).toBe('m/weights.bin 70000 (2024, 6, 1, 12, 30, 10)');
+      expect((await readFile(file)).length).toBe(70_000 + 2 * 13 + 30 + 46 + 22);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
