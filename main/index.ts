@@ -90,7 +90,10 @@ app.on('open-file', (event, path) => {
   openFromOs(path);
 });
 
+let onProjectOpened: (root: string) => void = () => undefined;
+
 function send(e: ApiEvent): void {
+  if (e.type === 'project') onProjectOpened(e.snapshot.root);
   for (const w of BrowserWindow.getAllWindows()) {
     if (!w.isDestroyed()) w.webContents.send(IPC_EVENT, e);
   }
@@ -175,12 +178,25 @@ void app.whenReady().then(() => {
     callback({ responseHeaders: headers });
   });
 
-  services = createCoreServices({ transport: 'electron', emit: send });
+  services = createCoreServices({ transport: 'electron', emit: send, stateDir: app.getPath('userData') });
   handleAppProtocol(RENDERER_DIR, ELECTRON_CSP);
   handleMediaProtocol((id) => services?.resolveMedia(id) ?? null);
   registerApiHandler(services.api, isAppUrl);
   registerDialogHandlers(isAppUrl);
-  Menu.setApplicationMenu(buildMenu(services.api, DEV_URL !== undefined));
+  const api = services.api;
+  const refreshMenu = async (): Promise<void> => {
+    const recent = await api['project.recent']({}).catch(() => []);
+    Menu.setApplicationMenu(buildMenu(api, DEV_URL !== undefined, recent));
+    for (const r of recent.slice(0, 5).reverse()) app.addRecentDocument(r.root);
+  };
+  refreshMenu().catch(() => Menu.setApplicationMenu(buildMenu(api, DEV_URL !== undefined, [])));
+  // A project opened (from the page, the menu or the OS) moves to the top of File → Open Recent.
+  let lastRoot: string | null = null;
+  onProjectOpened = (root) => {
+    if (root === lastRoot) return;
+    lastRoot = root;
+    void refreshMenu();
+  };
 
   showMainWindow();
   if (pendingOpen) {

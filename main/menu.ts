@@ -5,11 +5,11 @@
 import { basename } from 'node:path';
 import { BrowserWindow, Menu, app, dialog, type MenuItemConstructorOptions } from 'electron';
 import { toFramewiseError } from '../src/errors.js';
-import type { Api } from '../src/services/contract.js';
+import type { Api, RecentProject } from '../src/services/contract.js';
 
 const VIDEO_EXTENSIONS = ['mp4', 'm4v', 'mov', 'webm', 'mkv', 'avi', 'mpg', 'mpeg', 'ts', 'wmv', 'flv', '3gp', 'ogv'];
 
-export function buildMenu(api: Api, isDev: boolean): Menu {
+export function buildMenu(api: Api, isDev: boolean, recent: readonly RecentProject[] = []): Menu {
   const withWindow = (action: (win: BrowserWindow) => Promise<void>) => async (): Promise<void> => {
     const win = BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0];
     if (!win) return;
@@ -69,6 +69,14 @@ export function buildMenu(api: Api, isDev: boolean): Menu {
       submenu: [
         { label: 'New Project…', accelerator: 'CmdOrCtrl+N', click: newProject },
         { label: 'Open Project…', accelerator: 'CmdOrCtrl+O', click: openProject },
+        {
+          label: 'Open Recent',
+          enabled: recent.length > 0,
+          submenu: recent.map((r) => ({
+            label: `${r.name} — ${r.root}`,
+            click: withWindow(async () => void (await api['project.open']({ dir: r.root }))),
+          })),
+        },
         { label: 'Add Videos…', accelerator: 'CmdOrCtrl+I', click: addVideos },
         { type: 'separator' },
         isMac ? { role: 'close' } : { label: 'Quit', accelerator: 'CmdOrCtrl+Q', click: () => app.quit() },

@@ -33,7 +33,7 @@ async function startServe(tmp: string): Promise<{ child: ChildProcess; url: stri
   await writeFile(script, code);
   const child = spawn(process.execPath, [script], {
     cwd: ROOT,
-    env: { ...process.env, HOME: process.env['HOME'] ?? tmp },
+    env: { ...process.env, HOME: process.env['HOME'] ?? tmp, FRAMEWISE_STATE_DIR: join(tmp, 'state') },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -13,6 +13,7 @@ import type {
   JobState,
   ModelInfo,
   PredictionResult,
+  RecentProject,
   ProjectSnapshot,
   SystemInfo,
   TrainingArgs,
@@ -66,6 +67,8 @@ export class AppState {
   captionerResults = $state<Record<string, CaptionerSummary>>({});
   /** The captioner training job shown in the Captioning panel. */
   captionerJobId = $state<string | null>(null);
+  /** Recently opened projects (newest first). */
+  recent = $state<RecentProject[]>([]);
   /** Trained models and captioners of the project. */
   models = $state<ModelInfo[]>([]);
   /** Undo/redo per video, over that video's segments; bumped to make `canUndo` reactive. */
@@ -113,6 +116,7 @@ export class AppState {
         },
       ),
       this.attempt(async () => this.setSnapshot(await this.client.call('project.current', {}))),
+      this.loadRecent(),
       this.attempt(async () => {
         const list = await this.client.call('jobs.list', {});
         this.jobs = Object.fromEntries(list.map((j) => [j.jobId, j]));
@@ -155,6 +159,7 @@ export class AppState {
     const projectChanged = s?.root !== this.snapshot?.root;
     this.snapshot = s;
     if (projectChanged) {
+      void this.loadRecent();
       this.histories.clear();
       this.predictions = {};
       this.captions = {};
@@ -515,6 +520,14 @@ export class AppState {
       if (c) this.captions[videoId] = c;
     } catch {
       // No captions is the normal case; a failure here must not interrupt playback.
+    }
+  }
+
+  async loadRecent(): Promise<void> {
+    try {
+      this.recent = await this.client.call('project.recent', {});
+    } catch {
+      // The list is a convenience; without it the panel just shows no recent projects.
     }
   }
 

@@ -5,8 +5,8 @@
  * keeps both busy: it starts inference on batch k, then collects batch k+1 from the decoder while
  * batch k runs, then writes batch k. Memory holds at most two batches of frames, whatever the length.
  */
-import { mkdir, rename, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readdir, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { FramewiseError } from '../errors.js';
 import { probe } from '../video/probe.js';
 import { decodeFrames } from '../video/decode.js';
@@ -93,6 +93,7 @@ export async function extractFeatures(videoPath: string, opts: ExtractOptions): 
 
   const span = Math.max(0, Math.min(opts.end ?? info.durationSec, info.durationSec) - (opts.start ?? 0));
   const framesTotal = Math.max(1, Math.round(span * fps));
+  await removeStalePartials(file);
   const partial = `${file}.${process.pid}.partial`;
   const writer = await FeatureWriter.create(partial, {
     backboneId: engine.backboneId,
@@ -173,4 +174,35 @@ export async function extractFeatures(videoPath: string, opts: ExtractOptions): 
   report({ phase: 'done', framesDone: done, framesTotal: done, fps: runFps, etaSec: 0 });
   const { header } = await readFeatureHeader(file);
   return { file, cached: false, header, backend: engine.backend, seconds, fps: runFps };
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it exists but belongs to someone else.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes `<file>.<pid>.partial` left by an extraction whose process died (kill -9, power cut):
+ * the rename to the final name never happened, so nothing uses them. A partial of a live process
+ * (another window or CLI extracting the same video) is left alone.
+ */
+export async function removeStalePartials(file: string): Promise<string[]> {
+  const dir = dirname(file);
+  const prefix = `${basename(file)}.`;
+  const removed: string[] = [];
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    if (!name.startsWith(prefix) || !name.endsWith('.partial')) continue;
+    const pid = Number(name.slice(prefix.length, -'.partial'.length));
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || isAlive(pid)) continue;
+    await unlink(join(dir, name)).then(
+      () => removed.push(name),
+      () => undefined,
+    );
+  }
+  return removed;
 }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { toFramewiseError } from '../errors.js';
 import { createCoreServices } from '../services/core-services.js';
+import { defaultStateDir } from '../util/state-dir.js';
 import { openBrowser } from './open-browser.js';
 import { startServer, type ServerHandle } from './server.js';
 
@@ -37,7 +38,7 @@ export async function runServe(opts: RunServeOptions = {}): Promise<void> {
   const server = await startServer({
     port: opts.port ?? 0,
     rendererDir,
-    services: (emit) => createCoreServices({ transport: 'serve', emit }),
+    services: (emit) => createCoreServices({ transport: 'serve', emit, stateDir: defaultStateDir() }),
   });
 
   if (opts.projectDir) {

@@ -72,6 +72,7 @@ const ARG_CHECKS: { [M in keyof ApiMethods]: Check[] } = {
   'project.create': [str('dir'), str('name')],
   'project.open': [str('dir')],
   'project.current': [],
+  'project.recent': [],
   'project.save': [obj('project'), intIn('baseRevision', 0, Number.MAX_SAFE_INTEGER)],
   'project.addVideos': [strArray('paths')],
   'project.removeVideo': [str('videoId')],

@@ -6,6 +6,9 @@
 import type { VideoInfo } from '../video/types.js';
 import type { Project } from '../store/schema.js';
 import type { ErrorCode } from '../errors.js';
+import type { RecentProject } from '../store/recent-types.js';
+
+export type { RecentProject };
 
 export interface SystemInfo {
   version: string;
@@ -42,6 +45,8 @@ export interface ApiMethods {
   'project.create': { args: { dir: string; name: string }; result: ProjectSnapshot };
   'project.open': { args: { dir: string }; result: ProjectSnapshot };
   'project.current': { args: Record<string, never>; result: ProjectSnapshot | null };
+  /** Projects opened or created lately, newest first (empty where the host keeps no list). */
+  'project.recent': { args: Record<string, never>; result: RecentProject[] };
   /** Saves the whole project; with `baseRevision`, fails with CONFLICT if it was saved since. */
   'project.save': { args: { project: Project; baseRevision?: number }; result: ProjectSnapshot };
   /** Adds videos by path (files, or folders scanned for videos); bad files are reported, not added. */
@@ -109,6 +114,7 @@ export const API_METHODS: readonly ApiMethod[] = [
   'project.create',
   'project.open',
   'project.current',
+  'project.recent',
   'project.save',
   'project.addVideos',
   'project.removeVideo',

@@ -33,6 +33,11 @@ export interface CoreServices {
 export interface CoreServicesOptions {
   transport: 'electron' | 'serve';
   emit: (e: ApiEvent) => void;
+  /**
+   * App-wide state folder (recent projects). The desktop app and `framewise serve` pass one;
+   * without it nothing is written outside the projects.
+   */
+  stateDir?: string;
   /** Lets tests inject a fake or preloaded engine. */
   engineFactory?: (backboneId: string) => Promise<FeatureEngine>;
 }
@@ -88,6 +93,7 @@ export function createCoreServices(opts: CoreServicesOptions): CoreServices {
 
   const ctx: ServiceContext = {
     emit,
+    stateDir: opts.stateDir ?? null,
     jobs,
     results,
     requireStore,

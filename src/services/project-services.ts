@@ -13,6 +13,7 @@ import { runProcess } from '../video/process.js';
 import { browserPlayability, makeProxy, proxyFileName, type Playability } from '../video/proxy.js';
 import { ProjectStore, resolveVideoPath } from '../store/project-store.js';
 import { describeVideo } from '../store/video-entry.js';
+import { loadRecent, saveRecent, withRecent, withoutRecent } from '../store/recent-projects.js';
 import type { ProjectVideo } from '../store/schema.js';
 import { expandVideoPaths } from '../util/scan.js';
 import type { Api, SystemInfo } from './contract.js';
@@ -24,6 +25,7 @@ type ProjectApi = Pick<
   | 'project.create'
   | 'project.open'
   | 'project.current'
+  | 'project.recent'
   | 'project.save'
   | 'project.addVideos'
   | 'project.removeVideo'
@@ -57,6 +59,13 @@ export function videoPlayability(v: ProjectVideo): Playability {
 }
 
 export function projectServices(ctx: ServiceContext, transport: SystemInfo['transport']): ProjectApi {
+  /** Puts the open project first in the recent list; a failure to write it never fails the open. */
+  const remember = async (store: ProjectStore): Promise<void> => {
+    if (!ctx.stateDir) return;
+    const entry = { root: store.paths.root, name: store.project.name, openedAt: new Date().toISOString() };
+    await saveRecent(ctx.stateDir, withRecent(await loadRecent(ctx.stateDir), entry)).catch(() => undefined);
+  };
+
   return {
     'system.info': async () => {
       let ffmpeg: SystemInfo['ffmpeg'];
@@ -78,17 +87,30 @@ export function projectServices(ctx: ServiceContext, transport: SystemInfo['tran
 
     'project.create': async ({ dir, name }) => {
       if (!dir) throw new FramewiseError('BAD_ARGUMENT', 'Choose a folder for the new project.');
-      ctx.setStore(await ProjectStore.create(resolve(dir), name || 'Untitled project'));
+      const store = await ProjectStore.create(resolve(dir), name || 'Untitled project');
+      ctx.setStore(store);
+      await remember(store);
       return ctx.publishProject();
     },
 
     'project.open': async ({ dir }) => {
       if (!dir) throw new FramewiseError('BAD_ARGUMENT', 'Choose a project folder to open.');
-      ctx.setStore(await ProjectStore.open(resolve(dir)));
+      const store = await ProjectStore.open(resolve(dir)).catch(async (e: unknown) => {
+        // A recent project that is gone (moved, deleted) leaves the list instead of failing again.
+        if (ctx.stateDir && toFramewiseError(e).code === 'FILE_NOT_FOUND')
+          await saveRecent(ctx.stateDir, withoutRecent(await loadRecent(ctx.stateDir), resolve(dir))).catch(
+            () => undefined,
+          );
+        throw e;
+      });
+      ctx.setStore(store);
+      await remember(store);
       return ctx.publishProject();
     },
 
     'project.current': async () => (ctx.currentStore() ? ctx.snapshot() : null),
+
+    'project.recent': async () => (ctx.stateDir ? loadRecent(ctx.stateDir) : []),
 
     'project.save': async ({ project, baseRevision }) => {
       const s = ctx.requireStore();

@@ -29,6 +29,8 @@ export interface ServiceContext {
   snapshot(): Promise<ProjectSnapshot>;
   /** Builds the snapshot, pushes it as a 'project' event and returns it. */
   publishProject(): Promise<ProjectSnapshot>;
+  /** Where app-wide state (the recent-projects list) lives; null: none is kept (tests, scripts). */
+  readonly stateDir: string | null;
   /** Results of finished predict/caption/demo jobs of this session, by job id. */
   readonly results: Map<string, JobResult>;
   /** Stores a job's result and pushes it as a 'job.result' event. */

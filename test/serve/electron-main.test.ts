@@ -18,6 +18,7 @@ const h = vi.hoisted(() => ({
   appEvents: new Map<string, ((...args: unknown[]) => unknown)[]>(),
   windows: [] as { opts: { webPreferences: Record<string, unknown> }; sent: unknown[][]; url?: string }[],
   ready: null as null | (() => void),
+  isReady: false,
   emit: null as null | ((e: unknown) => void),
   videoPath: '',
   permissionHandler: null as null | ((...args: unknown[]) => void),
@@ -35,6 +36,11 @@ vi.mock('electron', () => {
     }
     once(): void {}
     on(): void {}
+    isMinimized(): boolean {
+      return false;
+    }
+    restore(): void {}
+    focus(): void {}
     isDestroyed(): boolean {
       return false;
     }
@@ -48,13 +54,17 @@ vi.mock('electron', () => {
       return null;
     }
   }
-  const ready = new Promise<void>((resolve) => (h.ready = resolve));
+  const ready = new Promise<void>((resolve) => (h.ready = resolve)).then(() => void (h.isReady = true));
   return {
     app: {
       on: (ev: string, fn: Handler) => h.appEvents.set(ev, [...(h.appEvents.get(ev) ?? []), fn]),
       whenReady: () => ready,
       requestSingleInstanceLock: () => true,
       quit: () => undefined,
+      isReady: () => h.isReady,
+      isPackaged: false,
+      getPath: (name: string) => join(tmpdir(), `fw-electron-${name}`),
+      addRecentDocument: () => undefined,
     },
     protocol: {
       registerSchemesAsPrivileged: (s: typeof h.privileged) => h.privileged.push(...s),
@@ -69,7 +79,7 @@ vi.mock('electron', () => {
       },
     },
     Menu: { buildFromTemplate: (t: unknown) => ({ t }), setApplicationMenu: () => undefined },
-    dialog: {},
+    dialog: { showErrorBox: () => undefined },
     shell: { openExternal: async () => undefined },
     BrowserWindow,
   };
@@ -80,6 +90,7 @@ vi.mock('../../src/services/core-services.js', () => ({
     h.emit = opts.emit;
     const api = {
       'system.info': async () => ({ transport: 'electron' }),
+      'project.recent': async () => [],
       'jobs.cancel': async () => {
         throw Object.assign(new Error('No job job_x.'), { code: 'NOT_FOUND' });
       },

@@ -50,6 +50,7 @@ function stubServices(dir: string, videoPath: string, calls: Fixture['calls']): 
       throw new FramewiseError('FILE_NOT_FOUND', `No Framewise project in ${a.dir}.`);
     },
     'project.current': async () => null,
+    'project.recent': async () => [],
     'project.save': async () => snapshot(dir),
     'project.addVideos': async () => ({ snapshot: snapshot(dir), rejected: [] }),
     'project.removeVideo': async () => snapshot(dir),
