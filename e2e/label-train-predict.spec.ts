@@ -9,7 +9,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { test, expect } from './support/serve-fixture.js';
 import { ARTIFACTS, ROOT } from './support/paths.js';
 import { makeColorVideo } from './support/video.js';
@@ -17,12 +17,15 @@ import type { VideoProbe } from './support/dom.js';
 
 const DOCS_IMAGES = join(ROOT, 'docs', 'images');
 
-async function shot(page: Page, name: string): Promise<void> {
+/** The whole page as a test artifact; for the docs, just `part` (or the window), small JPEGs. */
+async function shot(page: Page, name: string, part?: Locator): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
   if (process.env['FRAMEWISE_DOC_SCREENSHOTS'] === '1') {
     mkdirSync(DOCS_IMAGES, { recursive: true });
-    await page.screenshot({ path: join(DOCS_IMAGES, `${name}.jpg`), type: 'jpeg', quality: 70, fullPage: true });
+    const opts = { path: join(DOCS_IMAGES, `${name}.jpg`), type: 'jpeg' as const, quality: 60 };
+    if (part) await part.screenshot(opts);
+    else await page.screenshot(opts);
   }
 }
 
@@ -96,6 +99,7 @@ test('import, label, train LSTM + captioner, predict, accept, caption, export', 
   await expect(page.getByTestId('class-count').first()).toHaveText('4');
   await expect(page.getByTestId('class-count').nth(1)).toHaveText('4');
   await expect(page.getByTestId('hint-segments')).toHaveCount(0);
+  await page.evaluate('window.scrollTo(0, 0)');
   await shot(page, 'labelling');
 
   // Undo and redo the last caption edit with the keyboard.
@@ -117,7 +121,7 @@ test('import, label, train LSTM + captioner, predict, accept, caption, export', 
   await expect(page.getByTestId('acc-curve')).toBeVisible();
   await expect(page.getByTestId('train-result')).toBeVisible();
   await expect(page.getByTestId('model-list')).toContainText('LSTM 16');
-  await shot(page, 'training');
+  await shot(page, 'training', page.getByTestId('training-panel'));
 
   // Train a captioner on the captioned segments.
   await page.getByTestId('cap-cell').selectOption('gru');
@@ -153,6 +157,7 @@ test('import, label, train LSTM + captioner, predict, accept, caption, export', 
   for (const t of await texts.allTextContents()) expect(t).toMatch(/^the screen is (red|blue)$/);
   await seek(0.5);
   await expect(page.getByTestId('caption-now')).toHaveText(/the screen is (red|blue)/);
+  await page.evaluate('window.scrollTo(0, 0)');
   await shot(page, 'predictions');
 
   // Export captions (SRT) and predictions (CSV) as downloads.
@@ -181,7 +186,7 @@ test('import, label, train LSTM + captioner, predict, accept, caption, export', 
   const saved = (await page.getByTestId('export-saved').textContent())!.replace(/^Saved: /, '').trim();
   expect(dirname(saved)).toBe(projectDir);
   expect(existsSync(saved)).toBe(true);
-  await shot(page, 'export');
+  await shot(page, 'export', page.getByTestId('export-dialog'));
   await page.getByTestId('export-close').click();
 
   await expect(page.locator('[data-testid="toast"][data-kind="error"]')).toHaveCount(0);

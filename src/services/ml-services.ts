@@ -232,7 +232,7 @@ export function mlServices(ctx: ServiceContext): MlApi {
           const pred = await predictVideo(model, features, fileBase(file));
           await savePredictions(s, [{ file, segments: pred.segments }]);
           await ctx.publishProject();
-          job.progress({ done: 1, total: 1 });
+          job.progress({ done: features.times.length, total: features.times.length });
           ctx.publishResult({
             kind: 'predict',
             jobId,
@@ -339,7 +339,7 @@ export function mlServices(ctx: ServiceContext): MlApi {
           };
           await mkdir(join(s.paths.root, 'captions'), { recursive: true });
           await atomicWriteFile(captionsFile(s, videoId), JSON.stringify(result, null, 1) + '\n');
-          job.progress({ done: 1, total: 1 });
+          job.progress({ done: features.times.length, total: features.times.length });
           ctx.publishResult({ kind: 'caption', jobId, captions: result });
           return `${result.captions.length} captions`;
         },
