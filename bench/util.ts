@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getFfmpegPaths } from '../src/video/ffmpeg-path.js';
 
@@ -44,10 +44,11 @@ export function ffmpegDecodeSeconds(
   file: string,
   fps: number,
   size: number,
-): Promise<{ seconds: number; frames: number }> {
+): Promise<{ seconds: number; frames: number; cpuSeconds: number | null }> {
   const { ffmpeg } = getFfmpegPaths();
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
+    let cpuSeconds: number | null = null;
     const p = spawn(
       ffmpeg,
       [
@@ -70,12 +71,31 @@ export function ffmpegDecodeSeconds(
     );
     let bytes = 0;
     p.stdout.on('data', (d: Buffer) => (bytes += d.length));
+    // CPU time of ffmpeg (all its threads), sampled from /proc while it runs (Linux only).
+    const poll = setInterval(() => {
+      const t = p.pid !== undefined ? procCpuSeconds(p.pid) : null;
+      if (t !== null) cpuSeconds = t;
+    }, 20);
     p.on('error', reject);
     p.on('close', (code) => {
+      clearInterval(poll);
       if (code !== 0) reject(new Error(`ffmpeg exited ${code}`));
-      else resolve({ seconds: (performance.now() - t0) / 1000, frames: bytes / (size * size * 3) });
+      else resolve({ seconds: (performance.now() - t0) / 1000, frames: bytes / (size * size * 3), cpuSeconds });
     });
   });
+}
+
+/** utime + stime of a live process from /proc/<pid>/stat, in seconds; null off Linux or once it is gone. */
+export function procCpuSeconds(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the ")" that closes the command name: state is field 3, utime 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? ticks / 100 : null; // USER_HZ is 100 on Linux
+  } catch {
+    return null;
+  }
 }
 
 export function fmt(n: number, digits = 2): string {
