@@ -19,6 +19,7 @@ const h = vi.hoisted(() => ({
   windows: [] as { opts: { webPreferences: Record<string, unknown> }; sent: unknown[][]; url?: string }[],
   ready: null as null | (() => void),
   isReady: false,
+  saveDialogs: [] as unknown[],
   emit: null as null | ((e: unknown) => void),
   videoPath: '',
   permissionHandler: null as null | ((...args: unknown[]) => void),
@@ -53,6 +54,9 @@ vi.mock('electron', () => {
     static getFocusedWindow(): null {
       return null;
     }
+    static fromWebContents(): null {
+      return null;
+    }
   }
   const ready = new Promise<void>((resolve) => (h.ready = resolve)).then(() => void (h.isReady = true));
   return {
@@ -79,7 +83,13 @@ vi.mock('electron', () => {
       },
     },
     Menu: { buildFromTemplate: (t: unknown) => ({ t }), setApplicationMenu: () => undefined },
-    dialog: { showErrorBox: () => undefined },
+    dialog: {
+      showErrorBox: () => undefined,
+      showSaveDialog: async (...args: unknown[]) => {
+        h.saveDialogs.push(args.at(-1));
+        return { canceled: false, filePath: '/home/me/clip.srt' };
+      },
+    },
     shell: { openExternal: async () => undefined },
     BrowserWindow,
   };
@@ -148,6 +158,18 @@ describe('Electron main (with a stand-in electron module)', () => {
     expect(await api({ senderFrame: { url: APP } }, 'jobs.cancel', { jobId: 7 })).toMatchObject({
       ok: false,
       error: { code: 'BAD_ARGUMENT' },
+    });
+  });
+
+  it('opens the save dialog for export only for the app page, with a filter for the file type', async () => {
+    const save = h.ipc.get('dialog-save')!;
+    const sender = { id: 1 };
+    expect(await save({ senderFrame: { url: 'https://evil.example/' }, sender }, 'x.srt')).toBeNull();
+    expect(h.saveDialogs).toHaveLength(0);
+    expect(await save({ senderFrame: { url: APP }, sender }, '../../etc/clip.srt')).toBe('/home/me/clip.srt');
+    expect(h.saveDialogs[0]).toEqual({
+      defaultPath: '.._.._etc_clip.srt',
+      filters: [{ name: 'SubRip subtitles', extensions: ['srt'] }],
     });
   });
 
