@@ -49,10 +49,12 @@ test('create, resize, move, zoom, delete and undo segments with the mouse', asyn
   await expect(page.getByTestId('timeline-lane')).toHaveCount(1);
 
   const lane = page.getByTestId('timeline-lane').first();
-  await expect(lane).toBeVisible();
-  await lane.scrollIntoViewIfNeeded();
-  // Wait until the lane has its full width (the timeline measures itself after mounting).
-  await expect.poll(async () => (await lane.boundingBox())?.width ?? 0).toBeGreaterThan(400);
+  // The lane may be re-rendered once more as the project event lands: retry until it holds still
+  // at its full width (the timeline measures itself after mounting).
+  await expect(async () => {
+    await lane.scrollIntoViewIfNeeded();
+    expect((await lane.boundingBox())?.width ?? 0).toBeGreaterThan(400);
+  }).toPass({ timeout: 15_000 });
   const box = (await lane.boundingBox())!;
   const y = box.y + box.height / 2;
   const xAt = (t: number): number => box.x + (t / 4) * box.width;

@@ -297,16 +297,30 @@ export class AppState {
   }
 
   /** Replaces a video's segments (one timeline gesture) as one undoable step. */
-  async editSegments(videoId: string, next: Segment[], label: string): Promise<boolean> {
-    const h = this.historyFor(videoId);
-    const ok = await this.saveProject(label, (p) => {
-      p.segments = [...p.segments.filter((x) => x.videoId !== videoId), ...next];
+  /**
+   * Timeline edits, undo and redo run one after another: an undo pressed right after a drag (before
+   * its save returned) must undo that drag, not find an empty history.
+   */
+  private editQueue: Promise<unknown> = Promise.resolve();
+  private enqueueEdit<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.editQueue.then(work, work);
+    this.editQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Replaces a video's segments (one timeline gesture) as one undoable step. */
+  editSegments(videoId: string, next: Segment[], label: string): Promise<boolean> {
+    return this.enqueueEdit(async () => {
+      const h = this.historyFor(videoId);
+      const ok = await this.saveProject(label, (p) => {
+        p.segments = [...p.segments.filter((x) => x.videoId !== videoId), ...next];
+      });
+      if (ok) {
+        h.push(next, { label });
+        this.historyTick++;
+      }
+      return ok;
     });
-    if (ok) {
-      h.push(next, { label });
-      this.historyTick++;
-    }
-    return ok;
   }
 
   canUndo(videoId: string): boolean {
@@ -321,12 +335,12 @@ export class AppState {
     return !!h && h.canRedo() && sameSegments(h.present, this.segmentsOf(videoId));
   }
 
-  async undo(videoId: string): Promise<void> {
-    await this.travel(videoId, 'undo');
+  undo(videoId: string): Promise<void> {
+    return this.enqueueEdit(() => this.travel(videoId, 'undo'));
   }
 
-  async redo(videoId: string): Promise<void> {
-    await this.travel(videoId, 'redo');
+  redo(videoId: string): Promise<void> {
+    return this.enqueueEdit(() => this.travel(videoId, 'redo'));
   }
 
   private async travel(videoId: string, way: 'undo' | 'redo'): Promise<void> {
