@@ -11,6 +11,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { test, expect } from './support/serve-fixture.js';
+import { createProject } from './support/project.js';
 import { ARTIFACTS, ROOT } from './support/paths.js';
 import { makeColorVideo } from './support/video.js';
 import type { VideoProbe } from './support/dom.js';
@@ -43,13 +44,8 @@ test('import, label, train LSTM + captioner, predict, accept, caption, export', 
   const fresh = makeColorVideo(dir, 'new-clip.mp4', 2.2, 1.8);
 
   await page.goto(serve.url);
-  await expect(page.getByTestId('shell')).toHaveAttribute('data-loaded', 'true');
-  if (await page.getByTestId('change-project').isVisible()) await page.getByTestId('change-project').click();
   const projectDir = `${serve.projectDir}-ltp`;
-  await page.getByTestId('project-dir').fill(projectDir);
-  await page.getByTestId('project-name-input').fill('Label train predict');
-  await page.getByTestId('create-project').click();
-  await expect(page.getByTestId('project-name')).toHaveText('Label train predict');
+  await createProject(page, projectDir, 'Label train predict');
   await expect(page.getByTestId('classes-empty')).toBeVisible();
 
   // Import with the file chooser: the browser uploads them into the project's videos/ folder.

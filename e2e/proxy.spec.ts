@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test, expect } from './support/serve-fixture.js';
+import { createProject } from './support/project.js';
 import type { VideoProbe } from './support/dom.js';
 
 test('an unplayable AVI gets a playable copy on request', async ({ page, serve }) => {
@@ -20,12 +21,7 @@ test('an unplayable AVI gets a playable copy on request', async ({ page, serve }
   ]);
 
   await page.goto(serve.url);
-  await expect(page.getByTestId('shell')).toHaveAttribute('data-loaded', 'true');
-  if (await page.getByTestId('change-project').isVisible()) await page.getByTestId('change-project').click();
-  await page.getByTestId('project-dir').fill(`${serve.projectDir}-proxy`);
-  await page.getByTestId('project-name-input').fill('Proxy');
-  await page.getByTestId('create-project').click();
-  await expect(page.getByTestId('project-name')).toHaveText('Proxy');
+  await createProject(page, `${serve.projectDir}-proxy`, 'Proxy');
   await page.getByTestId('video-paths').fill(avi);
   await page.getByTestId('add-videos-button').click();
   await expect(page.getByTestId('library-item')).toHaveCount(1);

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { test, expect } from './support/serve-fixture.js';
+import { createProject } from './support/project.js';
 import { ARTIFACTS } from './support/paths.js';
 import type { VideoProbe } from './support/dom.js';
 
@@ -16,12 +17,7 @@ test('serve mode: project, library, extraction and playback', async ({ page, ser
   await expect(page.getByTestId('ffmpeg-indicator')).toContainText('ffmpeg:');
 
   // Create a project by folder path (another spec may already have one open on this worker's server).
-  await expect(page.getByTestId('shell')).toHaveAttribute('data-loaded', 'true');
-  if (await page.getByTestId('change-project').isVisible()) await page.getByTestId('change-project').click();
-  await page.getByTestId('project-dir').fill(serve.projectDir);
-  await page.getByTestId('project-name-input').fill('E2E project');
-  await page.getByTestId('create-project').click();
-  await expect(page.getByTestId('project-name')).toHaveText('E2E project');
+  await createProject(page, serve.projectDir, 'E2E project');
 
   // Add the generated video by path; it shows up with its duration and a thumbnail.
   await page.getByTestId('video-paths').fill(serve.videoPath);
@@ -83,12 +79,7 @@ test('core errors are shown as readable messages', async ({ page, serve }) => {
 
 test('a dropped file that is not a video is refused with a readable message', async ({ page, serve }) => {
   await page.goto(serve.url);
-  await expect(page.getByTestId('shell')).toHaveAttribute('data-loaded', 'true');
-  if (await page.getByTestId('change-project').isVisible()) await page.getByTestId('change-project').click();
-  await page.getByTestId('project-dir').fill(`${serve.projectDir}-drop`);
-  await page.getByTestId('project-name-input').fill('Drop');
-  await page.getByTestId('create-project').click();
-  await expect(page.getByTestId('project-name')).toHaveText('Drop');
+  await createProject(page, `${serve.projectDir}-drop`, 'Drop');
   // Built in the page (a string: this file is type-checked without the DOM lib).
   const dataTransfer = await page.evaluateHandle(
     `(() => { const dt = new DataTransfer(); dt.items.add(new File(['x'], 'dropped-clip.mp4', { type: 'video/mp4' })); return dt; })()`,

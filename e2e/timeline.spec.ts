@@ -7,6 +7,7 @@ import { dirname, join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import type { Locator, Page } from '@playwright/test';
 import { test, expect } from './support/serve-fixture.js';
+import { createProject } from './support/project.js';
 import { makeColorVideo } from './support/video.js';
 
 /** Seconds of "start – end" in a segment list item ("0.50 s – 1.20 s"). */
@@ -35,12 +36,7 @@ test('create, resize, move, zoom, delete and undo segments with the mouse', asyn
   const video = makeColorVideo(dir, 'tl.mp4', 2, 2);
 
   await page.goto(serve.url);
-  await expect(page.getByTestId('shell')).toHaveAttribute('data-loaded', 'true');
-  if (await page.getByTestId('change-project').isVisible()) await page.getByTestId('change-project').click();
-  await page.getByTestId('project-dir').fill(`${serve.projectDir}-timeline`);
-  await page.getByTestId('project-name-input').fill('Timeline');
-  await page.getByTestId('create-project').click();
-  await expect(page.getByTestId('project-name')).toHaveText('Timeline');
+  await createProject(page, `${serve.projectDir}-timeline`, 'Timeline');
   await page.getByTestId('video-paths').fill(video);
   await page.getByTestId('add-videos-button').click();
   await expect(page.getByTestId('library-item')).toHaveCount(1);

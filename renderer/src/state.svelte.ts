@@ -171,6 +171,12 @@ export class AppState {
     if (!this.selectedId && s && s.project.videos.length > 0) this.selectedId = s.project.videos[0]!.id;
   }
 
+  /** Moves the player (when one is showing) and the timeline's playhead to `t` seconds. */
+  seek(t: number): void {
+    if (this.player) this.player.currentTime = t;
+    this.currentTime = t;
+  }
+
   /**
    * Runs a user action: shows `label` while it runs, turns any failure into a readable toast, and
    * never lets an error escape to leave the UI half-updated.
@@ -235,22 +241,9 @@ export class AppState {
   }
 
   async extract(videoIds?: string[]): Promise<void> {
-    const ref = await this.run('Starting extraction…', () =>
+    await this.startJob('extract', 'Extracting features', () =>
       this.client.call('features.extract', videoIds ? { videoIds } : {}),
     );
-    // The job's own events follow; this placeholder only bridges the gap until the first arrives.
-    if (ref && !this.jobs[ref.jobId]) {
-      this.jobs[ref.jobId] = {
-        jobId: ref.jobId,
-        kind: 'extract',
-        status: 'running',
-        label: 'Extracting features',
-        done: 0,
-        total: 0,
-        rate: 0,
-        etaSec: null,
-      };
-    }
   }
 
   /**
@@ -427,22 +420,12 @@ export class AppState {
   }
 
   async startTraining(args: TrainingArgs): Promise<void> {
-    const ref = await this.run('Starting training…', () => this.client.call('training.start', args));
-    if (!ref) return;
-    this.trainingJobId = ref.jobId;
-    this.trainingEpochs[ref.jobId] ??= [];
-    if (!this.jobs[ref.jobId]) {
-      this.jobs[ref.jobId] = {
-        jobId: ref.jobId,
-        kind: 'train',
-        status: 'running',
-        label: 'Training',
-        done: 0,
-        total: args.epochs ?? 0,
-        rate: 0,
-        etaSec: null,
-      };
-    }
+    const jobId = await this.startJob('train', 'Training', () => this.client.call('training.start', args), {
+      total: args.epochs ?? 0,
+    });
+    if (!jobId) return;
+    this.trainingJobId = jobId;
+    this.trainingEpochs[jobId] ??= [];
   }
 
   /** Fetches the summary in case its event was missed (e.g. the event stream reconnected). */
@@ -462,19 +445,20 @@ export class AppState {
     kind: JobKind,
     label: string,
     start: () => Promise<{ jobId: string }>,
-    videoId?: string,
+    opts: { videoId?: string; total?: number } = {},
   ): Promise<string | null> {
     const ref = await this.run(`Starting: ${label}…`, start);
     if (!ref) return null;
+    // The job's own events follow; this placeholder only bridges the gap until the first arrives.
     if (!this.jobs[ref.jobId]) {
       this.jobs[ref.jobId] = {
         jobId: ref.jobId,
         kind,
-        ...(videoId ? { videoId } : {}),
+        ...(opts.videoId ? { videoId: opts.videoId } : {}),
         status: 'running',
         label,
         done: 0,
-        total: 0,
+        total: opts.total ?? 0,
         rate: 0,
         etaSec: null,
       };
@@ -492,7 +476,7 @@ export class AppState {
       'predict',
       'Predicting',
       () => this.client.call('predict.start', modelName ? { videoId, modelName } : { videoId }),
-      videoId,
+      { videoId },
     );
   }
 
@@ -511,7 +495,7 @@ export class AppState {
       'caption',
       'Captioning',
       () => this.client.call('captioning.run', windowSec ? { videoId, windowSec } : { videoId }),
-      videoId,
+      { videoId },
     );
   }
 
@@ -523,7 +507,7 @@ export class AppState {
   }
 
   async makeProxy(videoId: string): Promise<void> {
-    await this.startJob('proxy', 'Playable copy', () => this.client.call('video.proxy', { videoId }), videoId);
+    await this.startJob('proxy', 'Playable copy', () => this.client.call('video.proxy', { videoId }), { videoId });
   }
 
   /** Generated captions of a video, fetched once per video and session. */

@@ -102,7 +102,6 @@ export function createCoreServices(opts: CoreServicesOptions): CoreServices {
       store = s;
     },
     engineFor,
-    loadedEngine: (id) => engines.get(id),
     featureBackend: () => featureBackend,
     snapshot,
     publishProject: async () => {

@@ -22,8 +22,6 @@ export interface ServiceContext {
   setStore(store: ProjectStore): void;
   /** The feature engine for a backbone, loaded once and shared by every job. */
   engineFor(backboneId: string): Promise<FeatureEngine>;
-  /** The engine if it is already loaded (or loading), without starting a load. */
-  loadedEngine(backboneId: string): Promise<FeatureEngine> | undefined;
   /** "onnxruntime-node … cpu (2 threads)" once an engine has loaded, else null. */
   featureBackend(): string | null;
   snapshot(): Promise<ProjectSnapshot>;
