@@ -31,6 +31,8 @@ import { findStaticFile, resolveRoot } from './static-files.js';
 export interface ServeServices {
   api: Api;
   resolveMedia(videoId: string): string | null | Promise<string | null>;
+  /** Folder of the open project (uploads go to its videos/), or null when none is open. */
+  projectRoot(): string | null;
   dispose(): Promise<void>;
 }
 
@@ -168,12 +170,12 @@ export async function startServer(opts: StartServerOptions): Promise<ServerHandl
       return refuse(405, 'BAD_ARGUMENT', 'Uploads use POST.');
     }
     if (!originAllowed(req)) return refuse(403, 'FORBIDDEN', 'Cross-origin request refused.');
-    const current = await services.api['project.current']({});
-    if (!current) return refuse(400, 'BAD_ARGUMENT', 'Open or create a project before adding videos.');
+    const root = services.projectRoot();
+    if (!root) return refuse(400, 'BAD_ARGUMENT', 'Open or create a project before adding videos.');
     try {
       const path = await receiveUpload(
         req,
-        join(current.root, 'videos'),
+        join(root, 'videos'),
         url.searchParams.get('name') ?? '',
         opts.maxUploadBytes ?? 64 * 1024 * MiB,
       );

@@ -25,6 +25,8 @@ export interface CoreServices {
    * playable proxy when one exists), or null: the media routes serve nothing else.
    */
   resolveMedia(videoId: string): string | null;
+  /** Folder of the open project, or null. */
+  projectRoot(): string | null;
   /** Waits for a job to settle (tests, CLI). */
   waitForJob(jobId: string): ReturnType<JobRunner['wait']>;
   dispose(): Promise<void>;
@@ -134,6 +136,7 @@ export function createCoreServices(opts: CoreServicesOptions): CoreServices {
   return {
     api,
     resolveMedia,
+    projectRoot: () => store?.paths.root ?? null,
     waitForJob: (jobId) => jobs.wait(jobId),
     dispose: async () => {
       await jobs.cancelAll();

@@ -77,6 +77,7 @@ function stubServices(dir: string, videoPath: string, calls: Fixture['calls']): 
   return {
     api,
     resolveMedia: (id) => (id === 'vid_1' ? videoPath : null),
+    projectRoot: () => null,
     dispose: async () => undefined,
   };
 }

@@ -10,7 +10,7 @@ import { raw } from './helpers.js';
 const token = 'c'.repeat(64);
 
 function services(onDispose: () => void): ServeServices {
-  return { api: {} as Api, resolveMedia: () => null, dispose: async () => onDispose() };
+  return { api: {} as Api, resolveMedia: () => null, projectRoot: () => null, dispose: async () => onDispose() };
 }
 
 describe('server lifecycle', () => {

@@ -10,7 +10,6 @@ import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type ServerHandle } from '../../src/serve/server.js';
 import { uploadFileName } from '../../src/serve/upload.js';
-import { newProject } from '../../src/store/schema.js';
 import type { Api } from '../../src/services/contract.js';
 import { raw } from './helpers.js';
 import { FramewiseError } from '../../src/errors.js';
@@ -29,14 +28,17 @@ beforeAll(async () => {
         throw new FramewiseError('CORRUPT_VIDEO', `${path} is not a readable video.`);
       return {};
     },
-    'project.current': async () =>
-      projectOpen ? { root: dir, project: newProject('U'), revision: 0, features: {}, playback: {} } : null,
   } as unknown as Api;
   server = await startServer({
     token: TOKEN,
     rendererDir: dir,
     maxUploadBytes: 1000,
-    services: { api, resolveMedia: () => null, dispose: async () => undefined },
+    services: {
+      api,
+      resolveMedia: () => null,
+      projectRoot: () => (projectOpen ? dir : null),
+      dispose: async () => undefined,
+    },
   });
 });
 afterAll(async () => {
