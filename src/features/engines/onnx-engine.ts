@@ -30,6 +30,13 @@ export interface OnnxEngineOptions {
    * asked for and fall back to 'cpu' if this build or machine lacks them.
    */
   executionProvider?: ExecutionProviderName;
+  /**
+   * Nice value for the inference threads (0–19; Linux only, where it is per thread). Default 19:
+   * feature extraction shares the cores with ffmpeg's decoder, which feeds it; when the decoder gets
+   * the CPU first, it never waits and inference uses what is left (see docs/video-pipeline.md).
+   * The UI and the app's main thread also stay responsive during an extraction.
+   */
+  niceness?: number;
 }
 
 export interface OnnxFeatureEngine extends FeatureEngine {
@@ -64,6 +71,7 @@ type WorkerMessage =
   | { type: 'error'; id: number; message: string };
 
 const require = createRequire(import.meta.url);
+const DEFAULT_NICENESS = 19;
 
 export function onnxRuntimeVersion(): string {
   return packageVersion(resolvePackageRoot('onnxruntime-node'));
@@ -95,6 +103,7 @@ class OnnxEngine implements OnnxFeatureEngine {
     readonly threads: number,
     workers: number,
     readonly microBatch: number,
+    readonly niceness: number,
   ) {
     this.backboneId = spec.id;
     this.featureDim = spec.featureDim;
@@ -110,6 +119,7 @@ class OnnxEngine implements OnnxFeatureEngine {
       modelPath: this.modelPath,
       executionProviders: providers,
       intraOpNumThreads,
+      niceness: process.platform === 'linux' ? this.niceness : 0,
       width: spec.inputWidth,
       height: spec.inputHeight,
       featureDim: spec.featureDim,
@@ -292,7 +302,8 @@ export async function createOnnxEngine(
     const onGpu = ep !== 'cpu';
     const workers = Math.max(1, Math.min(threads, Math.floor(options.workers ?? (onGpu ? 1 : threads))));
     const microBatch = Math.max(1, Math.floor(options.microBatch ?? (onGpu ? 32 : 4)));
-    const engine = new OnnxEngine(spec, modelPath, threads, workers, microBatch);
+    const niceness = Math.max(0, Math.min(19, Math.floor(options.niceness ?? DEFAULT_NICENESS)));
+    const engine = new OnnxEngine(spec, modelPath, threads, workers, microBatch, niceness);
     await engine.start(spec, [ep]);
     return engine;
   };

@@ -17,6 +17,14 @@ export const ONNX_WORKER_SOURCE = String.raw`
 const { parentPort, workerData } = await import('node:worker_threads');
 const { createRequire } = await import('node:module');
 const ort = createRequire(workerData.ortPath)(workerData.ortPath);
+if (workerData.niceness > 0) {
+  // Linux keeps a nice value per thread, so this lowers only this worker (see onnx-engine.ts).
+  try {
+    (await import('node:os')).setPriority(workerData.niceness);
+  } catch {
+    // Not permitted here (a container policy, say): run at normal priority.
+  }
+}
 let session;
 let io;
 

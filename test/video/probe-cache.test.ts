@@ -1,0 +1,87 @@
+/**
+ * probe() remembers results per (ffprobe, path, size, mtime, inode): a second look at the same file
+ * starts no process, a changed file is read again.
+ */
+import { chmod, copyFile, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { getFfmpegPaths, resetFfmpegPathsCache } from '../../src/video/ffmpeg-path.js';
+import { clearProbeCache, probe } from '../../src/video/probe.js';
+import { makeTempDir, makeVideo, removeTempDir } from '../fixtures/videos.js';
+
+let dir: string;
+let counter: string;
+const savedEnv = { ffprobe: process.env.FFPROBE_PATH };
+
+beforeAll(async () => {
+  dir = await makeTempDir();
+  // An ffprobe that counts its runs and then does the real work.
+  counter = path.join(dir, 'runs.txt');
+  const realProbe = getFfmpegPaths().ffprobe;
+  const wrapper = path.join(dir, 'counting-ffprobe');
+  await writeFile(wrapper, `#!/bin/sh\necho run >> '${counter}'\nexec '${realProbe}' "$@"\n`);
+  await chmod(wrapper, 0o755);
+  process.env.FFPROBE_PATH = wrapper;
+  resetFfmpegPathsCache();
+});
+
+afterAll(async () => {
+  if (savedEnv.ffprobe === undefined) delete process.env.FFPROBE_PATH;
+  else process.env.FFPROBE_PATH = savedEnv.ffprobe;
+  resetFfmpegPathsCache();
+  await removeTempDir(dir);
+});
+
+afterEach(() => clearProbeCache());
+
+async function runs(): Promise<number> {
+  return (await readFile(counter, 'utf8').catch(() => '')).split('\n').filter(Boolean).length;
+}
+
+describe.skipIf(process.platform === 'win32')('probe cache', () => {
+  it('answers a second probe of an unchanged file without running ffprobe', async () => {
+    const file = await makeVideo(dir, 'same.mp4', { durationSec: 1 });
+    const before = await runs();
+    const a = await probe(file);
+    const b = await probe(file);
+    expect(await runs()).toBe(before + 1);
+    expect(b).toEqual(a);
+    // Callers get their own copy.
+    b.durationSec = -1;
+    expect((await probe(file)).durationSec).toBe(a.durationSec);
+    // fresh: true asks ffprobe again.
+    await probe(file, { fresh: true });
+    expect(await runs()).toBe(before + 2);
+  });
+
+  it('probes again when the file changes (content, mtime) and reports the path it was asked for', async () => {
+    const file = await makeVideo(dir, 'changing.mp4', { durationSec: 1 });
+    const longer = await makeVideo(dir, 'longer.mp4', { durationSec: 2 });
+    const before = await runs();
+    const first = await probe(file);
+    await copyFile(longer, file);
+    const second = await probe(file);
+    expect(second.durationSec).toBeGreaterThan(first.durationSec + 0.5);
+    const stamp = new Date(Date.now() + 5000);
+    await utimes(file, stamp, stamp);
+    await probe(file);
+    expect(await runs()).toBe(before + 3);
+
+    const alias = path.join(dir, '.', 'changing.mp4');
+    expect((await probe(alias)).path).toBe(alias);
+    expect(await runs()).toBe(before + 3);
+  });
+
+  it('does not remember failures, and a deleted file is an error, not a cached answer', async () => {
+    const file = await makeVideo(dir, 'gone.mp4', { durationSec: 1 });
+    await probe(file);
+    await rm(file);
+    await expect(probe(file)).rejects.toMatchObject({ code: 'FILE_NOT_FOUND' });
+    const bad = path.join(dir, 'bad.mp4');
+    await writeFile(bad, 'not a video at all');
+    const before = await runs();
+    await expect(probe(bad)).rejects.toMatchObject({ code: 'NOT_A_VIDEO' });
+    await expect(probe(bad)).rejects.toMatchObject({ code: 'NOT_A_VIDEO' });
+    expect(await runs()).toBe(before + 2);
+  });
+});
