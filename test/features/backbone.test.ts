@@ -64,6 +64,9 @@ function cosine(a: Float32Array, b: Float32Array): number {
   return ab / Math.sqrt(aa * bb);
 }
 
+/** The float32 conversion (the default backbone is its int8 form, checked in quantize-int8.test.ts). */
+const FLOAT_MOBILENET = 'mobilenet_v2_nsfwjs';
+
 let cacheRoot: string;
 beforeAll(async () => {
   cacheRoot = await mkdtemp(path.join(os.tmpdir(), 'framewise-backbone-'));
@@ -98,13 +101,13 @@ describe('MobileNetV2 (nsfwjs) on onnxruntime vs tfjs-wasm', () => {
   const N = 8;
 
   beforeAll(async () => {
-    spec = await getBackbone(DEFAULT_BACKBONE_ID);
+    spec = await getBackbone(FLOAT_MOBILENET);
     frames = concat([render('testsrc', 224, 3), render('mandelbrot', 224, 3), render('smptebars', 224, 2)]);
     const built = await ensureOnnxModel(spec, { cacheRoot });
     expect(built.origin).toBe('built');
     console.log(`[backbone] MobileNetV2 -> ONNX: ${built.ms.toFixed(0)} ms, ${(built.bytes / 1e6).toFixed(2)} MB`);
-    onnx = await createFeatureEngine(DEFAULT_BACKBONE_ID, { cacheRoot });
-    tfjs = await createFeatureEngine(DEFAULT_BACKBONE_ID, { prefer: 'tfjs-wasm', strict: true });
+    onnx = await createFeatureEngine(FLOAT_MOBILENET, { cacheRoot });
+    tfjs = await createFeatureEngine(FLOAT_MOBILENET, { prefer: 'tfjs-wasm', strict: true });
   });
   afterAll(async () => {
     await onnx?.dispose();
@@ -166,6 +169,7 @@ describe('ONNX cache', () => {
   it('reuses a valid file and rebuilds a corrupted or unrecorded one', async () => {
     const spec = await getBackbone(DEFAULT_BACKBONE_ID);
     const file = cachedModelPath(spec, cacheRoot);
+    await ensureOnnxModel(spec, { cacheRoot });
     expect((await ensureOnnxModel(spec, { cacheRoot })).origin).toBe('cache');
 
     const bytes = await readFile(file);
@@ -182,6 +186,10 @@ describe('ONNX cache', () => {
     expect((await ensureOnnxModel(spec, { cacheRoot })).origin).toBe('built');
     const record = JSON.parse(await readFile(`${file}.json`, 'utf8')) as { sha256: string; packageName: string };
     expect(record).toMatchObject({ sha256: rebuilt.sha256, packageName: 'nsfwjs' });
+    // The int8 default records which calibration it was built with: new ranges mean a rebuild.
+    expect(record).toMatchObject({ quantization: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    const recalibrated = { ...spec, quantization: { ...spec.quantization!, calibration: 'new ranges' } };
+    expect((await ensureOnnxModel(recalibrated, { cacheRoot })).origin).toBe('built');
   });
 
   it('shares one build between concurrent callers', async () => {
@@ -216,7 +224,7 @@ describe('engine selection', () => {
     const blocked = path.join(cacheRoot, 'not-a-dir');
     await writeFile(blocked, 'x');
     const fallbacks: string[] = [];
-    const engine = await createFeatureEngine(DEFAULT_BACKBONE_ID, {
+    const engine = await createFeatureEngine(FLOAT_MOBILENET, {
       cacheRoot: blocked,
       onFallback: (kind, error) => fallbacks.push(`${kind}: ${error.code}: ${error.message}`),
     });
@@ -229,9 +237,24 @@ describe('engine selection', () => {
     } finally {
       await engine.dispose();
     }
-    await expect(createFeatureEngine(DEFAULT_BACKBONE_ID, { cacheRoot: blocked, strict: true })).rejects.toMatchObject({
+    await expect(createFeatureEngine(FLOAT_MOBILENET, { cacheRoot: blocked, strict: true })).rejects.toMatchObject({
       code: 'BACKBONE_UNAVAILABLE',
     });
+  });
+
+  it('never runs an int8 backbone on tfjs-wasm, which would give float features under the int8 id', async () => {
+    const blocked = path.join(cacheRoot, 'not-a-dir-either');
+    await writeFile(blocked, 'x');
+    await expect(createFeatureEngine(DEFAULT_BACKBONE_ID, { cacheRoot: blocked })).rejects.toMatchObject({
+      code: 'BACKBONE_UNAVAILABLE',
+      message: expect.stringMatching(/Cannot write the model cache file/),
+    });
+    await expect(createFeatureEngine(DEFAULT_BACKBONE_ID, { prefer: 'tfjs-wasm', strict: true })).rejects.toMatchObject(
+      {
+        code: 'BACKBONE_UNAVAILABLE',
+        message: expect.stringMatching(/int8.*onnxruntime.*mobilenet_v2_nsfwjs/),
+      },
+    );
   });
 });
 

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { FramewiseError, toFramewiseError } from '../../errors.js';
+import { DEFAULT_BACKBONE_ID } from '../../features/backbones/registry.js';
 import { createFeatureEngine } from '../../features/engines/select.js';
 import { extractFeatures, type ExtractResult } from '../../features/extract.js';
 import { readFeatureFile } from '../../features/feature-file.js';
@@ -22,7 +23,7 @@ export const extractCommand = {
   name: 'extract',
   summary: 'Decode videos and write per-frame CNN features (cached; .fwf, optionally .npy)',
   usage:
-    'framewise extract <video|folder>... [--fps 4] [--out features/] [--backbone mobilenet_v2_nsfwjs] [--engine onnx|tfjs-wasm]\n' +
+    'framewise extract <video|folder>... [--fps 4] [--out features/] [--backbone mobilenet_v2_nsfwjs_int8] [--engine onnx|tfjs-wasm]\n' +
     '                  [--fit stretch|crop|pad] [--dtype float16|float32] [--batch 16] [--npy] [--list files.txt] [--shard k/N] [--json]',
   options: {
     fps: { type: 'string' },
@@ -67,7 +68,7 @@ export const extractCommand = {
     }
 
     const engine = await createFeatureEngine(
-      String(values['backbone'] ?? 'mobilenet_v2_nsfwjs'),
+      String(values['backbone'] ?? DEFAULT_BACKBONE_ID),
       engineName ? { prefer: engineName } : {},
     );
     out.line(`backend: ${engine.backend}`);

@@ -13,7 +13,7 @@ export const infoCommand = {
     const info = await core.api['system.info']({});
     let backend: string;
     try {
-      const engine = await createFeatureEngine('mobilenet_v2_nsfwjs');
+      const engine = await createFeatureEngine();
       backend = engine.backend;
       await engine.dispose();
     } catch (e) {

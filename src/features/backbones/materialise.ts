@@ -13,6 +13,7 @@ import { downloadFile } from '../download.js';
 import type { DownloadProgress } from '../download.js';
 import { CONVERTER_VERSION, convertKerasToOnnx } from '../onnx/keras-to-onnx.js';
 import type { KerasToOnnxResult } from '../onnx/keras-to-onnx.js';
+import { quantizeGraphQdq } from '../onnx/quantize-qdq.js';
 import { defaultCacheRoot, modelCacheDir, sha256File, writeFileAtomic } from './cache.js';
 import type { BackboneManifest } from './registry.js';
 import { dequantizeWeights, loadNpmTfjsModel, packageVersion, resolvePackageRoot } from './tfjs-source.js';
@@ -47,7 +48,13 @@ interface BuildRecord {
   modelDir: string;
   featureLayer: string | null;
   normalisation: { scale: number[]; offset: number[] };
+  /** sha256 of the manifest's quantization block; null for a float model. Older records lack it. */
+  quantization?: string | null;
   builtAt: string;
+}
+
+function quantizationKey(spec: BackboneManifest): string | null {
+  return spec.quantization ? createHash('sha256').update(JSON.stringify(spec.quantization)).digest('hex') : null;
 }
 
 export interface NpmBuild extends KerasToOnnxResult {
@@ -65,6 +72,18 @@ export async function buildOnnxFromNpm(spec: BackboneManifest): Promise<NpmBuild
     featureLayer: spec.featureLayer,
     normalisation: spec.normalisation,
     graphName: spec.id,
+    transformGraph: spec.quantization
+      ? (graph) => {
+          try {
+            return quantizeGraphQdq(graph, spec.quantization!.activationRanges);
+          } catch (e) {
+            throw new FramewiseError(
+              'MODEL_MISMATCH',
+              `Backbone ${spec.id}: the quantization ranges in ${spec.manifestPath} do not fit the converted graph (${(e as Error).message}). Re-run scripts/calibrate-backbone.ts.`,
+            );
+          }
+        }
+      : undefined,
     metadata: {
       backbone: spec.id,
       source: `${files.packageName}@${files.packageVersion}/${spec.source.modelDir}`,
@@ -181,6 +200,7 @@ async function ensureBuilt(
     modelDir: spec.source.modelDir,
     featureLayer: spec.featureLayer ?? null,
     normalisation: spec.normalisation,
+    quantization: quantizationKey(spec),
     builtAt: new Date().toISOString(),
   };
   await writeCached(`${file}.json`, `${JSON.stringify(next, null, 2)}\n`);
@@ -218,7 +238,8 @@ function recordMatches(record: BuildRecord, spec: BackboneManifest): boolean {
     record.packageVersion === installedVersion &&
     record.modelDir === spec.source.modelDir &&
     record.featureLayer === (spec.featureLayer ?? null) &&
-    JSON.stringify(record.normalisation) === JSON.stringify(spec.normalisation)
+    JSON.stringify(record.normalisation) === JSON.stringify(spec.normalisation) &&
+    (record.quantization ?? null) === quantizationKey(spec)
   );
 }
 

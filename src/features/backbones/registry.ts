@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { FramewiseError } from '../../errors.js';
 import type { BackboneSpec, WeightSource } from '../types.js';
 
-export const DEFAULT_BACKBONE_ID = 'mobilenet_v2_nsfwjs';
+export const DEFAULT_BACKBONE_ID = 'mobilenet_v2_nsfwjs_int8';
 
 /** How a downloaded ONNX model expects its input. Our converted models use 'nhwc-uint8'. */
 export type OnnxInputLayout = 'nhwc-uint8' | 'nchw-float32';
@@ -29,10 +29,22 @@ export interface BackboneManifest extends BackboneSpec {
   featureLayer?: string;
   /** url/onnx sources: input/output convention; default `{ layout: 'nhwc-uint8' }`. */
   onnx?: OnnxIoSpec;
+  /**
+   * npm sources: store the converted model in int8 (see onnx/quantize-qdq.ts). The ranges are
+   * per activation tensor of the converted graph, from scripts/calibrate-backbone.ts.
+   */
+  quantization?: BackboneQuantization;
   /** The file this manifest was read from. */
   manifestPath: string;
   /** True for manifests shipped in the repository's models/ folder. */
   builtin: boolean;
+}
+
+export interface BackboneQuantization {
+  kind: 'int8-qdq';
+  /** What the ranges were calibrated on (for the docs and `framewise backbones`). */
+  calibration: string;
+  activationRanges: Record<string, [number, number]>;
 }
 
 export interface RegistryOptions {
@@ -224,5 +236,33 @@ export function parseManifest(value: unknown, file: string, builtin = false): Ba
     if (io.input !== undefined) manifest.onnx.input = str(io, 'input', file);
     if (io.output !== undefined) manifest.onnx.output = str(io, 'output', file);
   }
+  if (o.quantization !== undefined) {
+    if (source.kind !== 'npm') throw bad(file, '"quantization" applies to npm (converted) backbones only');
+    manifest.quantization = parseQuantization(o.quantization, file);
+  }
   return manifest;
+}
+
+function parseQuantization(v: unknown, file: string): BackboneQuantization {
+  if (typeof v !== 'object' || v === null) throw bad(file, '"quantization" must be an object');
+  const q = v as Json;
+  if (q.kind !== 'int8-qdq') throw bad(file, '"quantization.kind" must be "int8-qdq"');
+  const ranges = q.activationRanges;
+  if (typeof ranges !== 'object' || ranges === null || Array.isArray(ranges)) {
+    throw bad(file, '"quantization.activationRanges" must be an object of tensor name → [min, max]');
+  }
+  const activationRanges: Record<string, [number, number]> = {};
+  for (const [name, r] of Object.entries(ranges as Json)) {
+    if (
+      !Array.isArray(r) ||
+      r.length !== 2 ||
+      !r.every((x) => typeof x === 'number' && Number.isFinite(x)) ||
+      (r[0] as number) > (r[1] as number)
+    ) {
+      throw bad(file, `"quantization.activationRanges.${name}" must be [min, max] with min ≤ max`);
+    }
+    activationRanges[name] = [r[0] as number, r[1] as number];
+  }
+  if (Object.keys(activationRanges).length === 0) throw bad(file, '"quantization.activationRanges" is empty');
+  return { kind: 'int8-qdq', calibration: str(q, 'calibration', file), activationRanges };
 }

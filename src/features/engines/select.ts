@@ -31,6 +31,9 @@ export interface CreateEngineOptions extends RegistryOptions, OnnxEngineOptions 
   fetch?: typeof fetch;
 }
 
+/** Float32 originals of the shipped int8 backbones, named in errors. */
+const FLOAT_ORIGINAL: Record<string, string> = { mobilenet_v2_nsfwjs_int8: 'mobilenet_v2_nsfwjs' };
+
 /** Error codes that mean "stop", not "try the next engine". */
 const FATAL = new Set(['ABORTED', 'BAD_ARGUMENT']);
 
@@ -55,13 +58,14 @@ export async function createFeatureEngine(
     : prefer === 'onnx'
       ? ['onnx', 'tfjs-wasm']
       : ['tfjs-wasm', 'onnx'];
-  // tfjs can only run tfjs-layers weights.
-  const usable = candidates.filter((k) => k === 'onnx' || spec.source.kind === 'npm');
+  // tfjs can only run tfjs-layers weights, and only in float32: an int8 backbone there would give
+  // float features under the int8 id, and caches and models would mix the two.
+  const usable = candidates.filter((k) => k === 'onnx' || (spec.source.kind === 'npm' && !spec.quantization));
   if (usable.length === 0) {
-    throw new FramewiseError(
-      'BACKBONE_UNAVAILABLE',
-      `Backbone ${spec.id} cannot run on ${prefer}: it ships ONNX only.`,
-    );
+    const why = spec.quantization
+      ? `it is int8 and needs onnxruntime; its float32 original (${FLOAT_ORIGINAL[spec.id] ?? 'the same network without quantization'}) runs on tfjs-wasm`
+      : 'it ships ONNX only';
+    throw new FramewiseError('BACKBONE_UNAVAILABLE', `Backbone ${spec.id} cannot run on ${prefer}: ${why}.`);
   }
   const errors: FramewiseError[] = [];
   for (const kind of usable) {

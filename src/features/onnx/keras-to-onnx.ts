@@ -14,7 +14,7 @@
 import { FramewiseError } from '../../errors.js';
 import type { KerasLayerJson, KerasModelTopology, NamedWeight } from './keras-types.js';
 import { DataType, GraphBuilder, attr, encodeModel, int64Tensor } from './onnx-model.js';
-import type { Attribute } from './onnx-model.js';
+import type { Attribute, GraphInit } from './onnx-model.js';
 
 export interface KerasToOnnxOptions {
   /** Layer whose output becomes `features`. Default: the input of the first Dense layer (the pooled features). */
@@ -26,6 +26,8 @@ export interface KerasToOnnxOptions {
   graphName?: string;
   producerVersion?: string;
   metadata?: Record<string, string>;
+  /** Rewrites the finished graph before encoding (quantization, say). */
+  transformGraph?: (graph: GraphInit) => GraphInit;
 }
 
 export interface KerasToOnnxResult {
@@ -153,7 +155,8 @@ export function convertKerasToOnnx(
   const featureDim = feature.shape[0] as number;
   ctx.graph.addOutput({ name: outputName, elemType: DataType.FLOAT, dims: ['N', featureDim] });
 
-  const graph = ctx.graph.build();
+  const built = ctx.graph.build();
+  const graph = options.transformGraph ? options.transformGraph(built) : built;
   const onnx = encodeModel({
     graph,
     producerName: 'framewise',
