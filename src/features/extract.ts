@@ -6,10 +6,12 @@
  * batch k runs, then writes batch k. Memory holds at most two batches of frames, whatever the length.
  */
 import { mkdir, readdir, rename, unlink } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { FramewiseError } from '../errors.js';
 import { probe } from '../video/probe.js';
 import { decodeFrames } from '../video/decode.js';
+import { sharedFramePool } from '../video/frame-pool.js';
 import { abortedError } from '../video/process.js';
 import { readAhead } from '../util/read-ahead.js';
 import type { FitMode, VideoInfo } from '../video/types.js';
@@ -135,9 +137,16 @@ export async function extractFeatures(videoPath: string, opts: ExtractOptions): 
   };
 
   type Batch = { pixels: Uint8Array; times: number[]; n: number };
-  const newBatch = (): Batch => ({ pixels: new Uint8Array(frameBytes * batchSize), times: [], n: 0 });
+  // Two batches are alive at a time (one in the CNN, one filling); their pixel buffers are reused
+  // rather than allocated per batch: fresh memory costs page faults and grows the heap over hours.
+  const spare: Uint8Array[] = [];
+  const framePool = sharedFramePool(frameBytes);
+  const newBatch = (): Batch => ({ pixels: spare.pop() ?? new Uint8Array(frameBytes * batchSize), times: [], n: 0 });
   const flush = async (b: Batch, features: Promise<Float32Array>): Promise<void> => {
-    await writer.append(b.times, await features, b.n);
+    const vectors = await features;
+    // The engine copied the pixels when it sent them to a worker, and has answered: free to reuse.
+    spare.push(b.pixels);
+    await writer.append(b.times, vectors, b.n);
     done += b.n;
     progress();
   };
@@ -154,6 +163,8 @@ export async function extractFeatures(videoPath: string, opts: ExtractOptions): 
         end: opts.end,
         signal: opts.signal,
         info,
+        framePool,
+        threads: Math.min(16, availableParallelism()),
       }),
       batchSize * READ_AHEAD_BATCHES,
     );
@@ -161,6 +172,7 @@ export async function extractFeatures(videoPath: string, opts: ExtractOptions): 
       // Frames read ahead may all be in hand already: the decoder no longer sees the abort.
       if (opts.signal?.aborted) throw abortedError(`extracting features of "${videoPath}"`, opts.signal.reason);
       batch.pixels.set(frame.data, batch.n * frameBytes);
+      framePool.give(frame.data);
       batch.times.push(frame.timeSec);
       batch.n++;
       if (batch.n === batchSize) {

@@ -154,6 +154,12 @@ export function planDecode(info: VideoInfo, options: DecodeOptions = {}, tuning:
   // can pick the one on screen at `start`.
   args.push('-copyts');
   const seekTo = tuning.seek === false || !canSeek(info) ? 0 : Math.max(0, start - SEEK_MARGIN_SEC);
+  if (options.threads !== undefined) {
+    if (!Number.isInteger(options.threads) || options.threads < 1 || options.threads > 64) {
+      throw badArgument(`threads must be a whole number from 1 to 64 (got ${String(options.threads)}).`);
+    }
+    args.push('-threads', String(options.threads));
+  }
   if (seekTo > 0) args.push('-ss', seekTo.toFixed(6), '-noaccurate_seek');
   args.push('-i', fileArg(file));
   args.push('-map', info.streamIndex !== undefined ? `0:${info.streamIndex}` : '0:v:0');

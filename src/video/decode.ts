@@ -3,6 +3,7 @@ import { FramewiseError } from '../errors.js';
 import { planDecode, type DecodePlan } from './decode-plan.js';
 import { getFfmpegPaths } from './ffmpeg-path.js';
 import { FrameAssembler } from './frame-assembler.js';
+import type { FramePool } from './frame-pool.js';
 import { probe } from './probe.js';
 import { abortedError, fileArg, lastStderrLines, startProcess } from './process.js';
 import type { DecodeOptions, Frame } from './types.js';
@@ -30,11 +31,12 @@ export async function* decodeFrames(file: string, options: DecodeOptions = {}): 
   const plan = planDecode(target, options);
   if (plan.frameCount === 0) return;
 
-  const produced = yield* runDecode(file, plan, signal);
+  const pool = options.framePool?.frameBytes === plan.width * plan.height * 3 ? options.framePool : undefined;
+  const produced = yield* runDecode(file, plan, signal, pool);
   if (produced === 0 && plan.seeks) {
     // A seek that lands where nothing decodes (an index pointing mid-GOP, say) ends cleanly with no
     // frames. Nothing was handed out yet, so reading from the start instead is invisible to the consumer.
-    yield* runDecode(file, planDecode(target, options, { seek: false }), signal);
+    yield* runDecode(file, planDecode(target, options, { seek: false }), signal, pool);
   }
 }
 
@@ -43,13 +45,14 @@ async function* runDecode(
   file: string,
   plan: DecodePlan,
   signal: AbortSignal | undefined,
+  pool: FramePool | undefined,
 ): AsyncGenerator<Frame, number, undefined> {
   const purpose = `decoding "${file}"`;
   const { ffmpeg } = getFfmpegPaths();
   const args = [...plan.args, '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'];
   const proc = startProcess(ffmpeg, args, { signal, purpose });
   const { width, height } = plan;
-  const assembler = new FrameAssembler(width * height * 3);
+  const assembler = new FrameAssembler(width * height * 3, pool ? () => pool.take() : undefined);
   let index = 0;
   let finished = false;
 

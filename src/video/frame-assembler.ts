@@ -8,7 +8,11 @@ export class FrameAssembler {
   private current: Uint8Array | undefined;
   private filled = 0;
 
-  constructor(readonly frameBytes: number) {
+  constructor(
+    readonly frameBytes: number,
+    /** Where each record's buffer comes from (a FramePool, say); default a fresh array. */
+    private readonly allocate: () => Uint8Array = () => new Uint8Array(frameBytes),
+  ) {
     if (!Number.isInteger(frameBytes) || frameBytes <= 0) throw new RangeError(`frameBytes must be > 0`);
   }
 
@@ -21,7 +25,7 @@ export class FrameAssembler {
   *push(chunk: Uint8Array): Generator<Uint8Array, void, undefined> {
     let offset = 0;
     while (offset < chunk.length) {
-      const target = (this.current ??= new Uint8Array(this.frameBytes));
+      const target = (this.current ??= this.allocate());
       const n = Math.min(this.frameBytes - this.filled, chunk.length - offset);
       target.set(chunk.subarray(offset, offset + n), this.filled);
       this.filled += n;

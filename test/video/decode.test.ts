@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FramewiseError, type ErrorCode } from '../../src/errors.js';
 import { planDecode } from '../../src/video/decode-plan.js';
+import { FramePool } from '../../src/video/frame-pool.js';
 import { countFrames, decodeFrames } from '../../src/video/decode.js';
 import { probe } from '../../src/video/probe.js';
 import type { DecodeOptions, Frame, VideoInfo } from '../../src/video/types.js';
@@ -146,6 +147,24 @@ describe('seeking', () => {
     expect(planDecode({ ...base, formatName: 'matroska,webm' }, { start: 5 }, { seek: false }).args).not.toContain(
       '-ss',
     );
+  });
+});
+
+describe('frame pool', () => {
+  it('gives the same frames whether buffers are fresh or recycled', async () => {
+    const fresh = await collect(files.colors!, { fps: 2, size: 16 });
+    const pool = new FramePool(16 * 16 * 3);
+    const pooled: number[][] = [];
+    for await (const f of decodeFrames(files.colors!, { fps: 2, size: 16, framePool: pool })) {
+      pooled.push(Array.from(f.data.subarray(0, 6)));
+      pool.give(f.data); // done with it: the next frame may land in the same buffer
+    }
+    expect(pooled).toEqual(fresh.map((f) => Array.from(f.data.subarray(0, 6))));
+    expect(pool.available).toBeGreaterThan(0);
+    // A pool for another frame size is not used.
+    const other = new FramePool(10);
+    expect((await collect(files.colors!, { fps: 2, size: 16, framePool: other })).length).toBe(fresh.length);
+    expect(other.available).toBe(0);
   });
 });
 

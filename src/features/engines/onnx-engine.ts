@@ -67,8 +67,8 @@ interface ResolvedIo {
 type WorkerMessage =
   | { type: 'ready'; executionProvider: ExecutionProviderName; failures: string[]; io: ResolvedIo }
   | { type: 'init-error'; message: string; failures: string[] }
-  | { type: 'result'; id: number; features: Float32Array }
-  | { type: 'error'; id: number; message: string };
+  | { type: 'result'; id: number; features: Float32Array; frames: ArrayBuffer }
+  | { type: 'error'; id: number; message: string; frames: ArrayBuffer };
 
 const require = createRequire(import.meta.url);
 const DEFAULT_NICENESS = 19;
@@ -79,6 +79,8 @@ export function onnxRuntimeVersion(): string {
 
 class Slot {
   busy: Job | undefined;
+  /** The frames buffer the worker sent back with its last answer, reused for the next job. */
+  spare: ArrayBuffer | undefined;
   constructor(readonly worker: Worker) {}
 }
 
@@ -197,6 +199,7 @@ class OnnxEngine implements OnnxFeatureEngine {
   }
 
   private finish(slot: Slot, msg: Extract<WorkerMessage, { type: 'result' | 'error' }>): void {
+    if (msg.frames instanceof ArrayBuffer) slot.spare = msg.frames;
     const job = slot.busy;
     if (!job || job.id !== msg.id) return;
     slot.busy = undefined;
@@ -225,9 +228,14 @@ class OnnxEngine implements OnnxFeatureEngine {
       slot.busy = job;
       // Keep the process alive only while work is in flight.
       slot.worker.ref();
-      // A copy with its own ArrayBuffer, transferred (not cloned) to the worker.
-      const frames = job.frames.slice();
-      slot.worker.postMessage({ type: 'run', id: job.id, count: job.count, frames: frames.buffer }, [frames.buffer]);
+      // A copy in a buffer of our own, transferred (not cloned) to the worker, which sends it back.
+      const bytes = job.frames.byteLength;
+      const buffer = slot.spare && slot.spare.byteLength >= bytes ? slot.spare : new ArrayBuffer(bytes);
+      slot.spare = undefined;
+      new Uint8Array(buffer, 0, bytes).set(job.frames);
+      slot.worker.postMessage({ type: 'run', id: job.id, count: job.count, frames: buffer, byteLength: bytes }, [
+        buffer,
+      ]);
     }
   }
 

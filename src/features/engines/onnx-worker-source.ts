@@ -94,7 +94,8 @@ async function run(msg) {
   const n = msg.count;
   const h = workerData.height;
   const w = workerData.width;
-  const frames = new Uint8Array(msg.frames);
+  // The buffer may be larger than this job (it is reused across jobs): view only its bytes.
+  const frames = new Uint8Array(msg.frames, 0, msg.byteLength);
   const tensor =
     io.layout === 'nhwc-uint8'
       ? new ort.Tensor('uint8', frames, [n, h, w, 3])
@@ -117,8 +118,14 @@ async function run(msg) {
 parentPort.on('message', (msg) => {
   if (msg.type !== 'run') return;
   run(msg).then(
-    (features) => parentPort.postMessage({ type: 'result', id: msg.id, features }, [features.buffer]),
-    (e) => parentPort.postMessage({ type: 'error', id: msg.id, message: e && e.message ? e.message : String(e) }),
+    // The frames buffer goes back to the parent for the next job: fresh memory costs page faults.
+    (features) =>
+      parentPort.postMessage({ type: 'result', id: msg.id, features, frames: msg.frames }, [features.buffer, msg.frames]),
+    (e) =>
+      parentPort.postMessage(
+        { type: 'error', id: msg.id, message: e && e.message ? e.message : String(e), frames: msg.frames },
+        [msg.frames],
+      ),
   );
 });
 
