@@ -5,10 +5,14 @@ import { getFfmpegPaths } from './ffmpeg-path.js';
 import { FrameAssembler } from './frame-assembler.js';
 import type { FramePool } from './frame-pool.js';
 import { probe } from './probe.js';
-import { abortedError, fileArg, lastStderrLines, startProcess } from './process.js';
+import { abortedError, fileArg, lastStderrLines, startProcess, type StreamingProcess } from './process.js';
+import { createFifoPipe } from './fifo.js';
 import type { DecodeOptions, Frame } from './types.js';
 
 export { countFrames } from './decode-plan.js';
+
+/** Decodes shorter than this read ffmpeg's stdout directly (a FIFO costs a file and, at first, a mkfifo). */
+const FIFO_MIN_FRAMES = 32;
 
 /**
  * Streams RGB frames (HxWx3, row-major) sampled at `start + i/fps` from `file`.
@@ -50,23 +54,37 @@ async function* runDecode(
   const purpose = `decoding "${file}"`;
   const { ffmpeg } = getFfmpegPaths();
   const args = [...plan.args, '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'];
-  const proc = startProcess(ffmpeg, args, { signal, purpose });
   const { width, height } = plan;
   const assembler = new FrameAssembler(width * height * 3, pool ? () => pool.take() : undefined);
+  // Long decodes read through a FIFO into one reused buffer (see fifo.ts); short ones (a thumbnail)
+  // are not worth the extra file.
+  const fifo = plan.frameCount >= FIFO_MIN_FRAMES ? await createFifoPipe() : null;
+  let proc: StreamingProcess;
+  try {
+    proc = startProcess(ffmpeg, args, { signal, purpose, stdoutFd: fifo?.writeFd });
+  } catch (e) {
+    fifo?.release();
+    throw e;
+  }
+  // ffmpeg has its own copy of the write end; ours must go, or the reader never sees the end.
+  fifo?.closeWriteEnd();
+  const records: AsyncIterable<Uint8Array> = fifo
+    ? fifo.frames((chunk) => assembler.push(chunk))
+    : (async function* () {
+        // Async iteration reads only on demand: while this generator is suspended at `yield`, the
+        // stream stops reading and ffmpeg blocks on the full pipe (backpressure).
+        for await (const chunk of proc.stdout as Readable & AsyncIterable<Buffer>) yield* assembler.push(chunk);
+      })();
   let index = 0;
   let finished = false;
 
   try {
     try {
-      // Async iteration reads only on demand: while this generator is suspended at `yield`, the
-      // stream stops reading and ffmpeg blocks on the full pipe (backpressure).
-      for await (const chunk of proc.stdout as Readable & AsyncIterable<Buffer>) {
-        for (const data of assembler.push(chunk)) {
-          // One chunk can hold several small frames; don't hand out more once cancelled.
-          if (signal?.aborted) throw abortedError(purpose, signal.reason);
-          yield { index, timeSec: plan.start + index / plan.fps, width, height, data };
-          index++;
-        }
+      for await (const data of records) {
+        // One chunk can hold several small frames; don't hand out more once cancelled.
+        if (signal?.aborted) throw abortedError(purpose, signal.reason);
+        yield { index, timeSec: plan.start + index / plan.fps, width, height, data };
+        index++;
       }
     } catch (err) {
       // An abort destroys stdout under the iterator ("premature close"); report the abort instead.
@@ -90,6 +108,7 @@ async function* runDecode(
   } finally {
     // Early exit by the consumer, an abort or an error: make sure ffmpeg is gone before we return.
     if (!finished) await proc.stop().catch(() => undefined);
+    fifo?.release();
   }
 }
 

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { FramewiseError } from '../errors.js';
 import { ffmpegInstallHint } from './install-hint.js';
 
@@ -12,6 +12,11 @@ export interface ProcessOptions {
   stderrTailBytes?: number;
   /** Time between SIGTERM and SIGKILL when stopping. Default 2000 ms. */
   killGraceMs?: number;
+  /**
+   * startProcess only: give the child this descriptor as stdout (the write end of a FIFO the
+   * caller reads) instead of a new pipe; `stdout` is then an empty stream.
+   */
+  stdoutFd?: number;
 }
 
 export interface RunOptions extends ProcessOptions {
@@ -105,8 +110,8 @@ export function startProcess(command: string, args: readonly string[], options: 
   if (signal?.aborted) throw abortedError(purpose, signal.reason);
 
   // windowsHide: no console window flashing up from the Electron app on Windows.
-  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
-  const stdout = child.stdout;
+  const child = spawn(command, args, { stdio: ['ignore', options.stdoutFd ?? 'pipe', 'pipe'], windowsHide: true });
+  const stdout = options.stdoutFd === undefined ? child.stdout : Readable.from([]);
   const stderr = child.stderr;
   if (!stdout || !stderr) throw new FramewiseError('INTERNAL', `No pipes for "${command}" while ${purpose}.`);
   // Drain stderr continuously: a full stderr pipe would block ffmpeg as surely as a full stdout.
