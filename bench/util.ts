@@ -44,6 +44,8 @@ export function ffmpegDecodeSeconds(
   file: string,
   fps: number,
   size: number,
+  /** Input options, e.g. ['-threads', '2']. */
+  inputArgs: string[] = [],
 ): Promise<{ seconds: number; frames: number; cpuSeconds: number | null }> {
   const { ffmpeg } = getFfmpegPaths();
   return new Promise((resolve, reject) => {
@@ -54,6 +56,7 @@ export function ffmpegDecodeSeconds(
       [
         '-v',
         'error',
+        ...inputArgs,
         '-i',
         file,
         '-an',
