@@ -9,6 +9,10 @@
  * Calibration clips: cyclist, ball throw, cockatoo, magnets (4 frames/s, 224² stretched, as
  * extraction sees them). The other clips (cyclist2, ball drop, realshort) are held out: the test
  * in test/features/quantize-int8.test.ts compares int8 and float features on them.
+ *
+ * New ranges change the features, while feature caches and trained models are keyed by the
+ * backbone id: once a backbone has shipped, publish recalibrated ranges under a new id
+ * (e.g. mobilenet_v2_nsfwjs_int8_v2) instead of rewriting its manifest.
  */
 import * as ort from 'onnxruntime-node';
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';

@@ -13,6 +13,7 @@ import { probe } from '../video/probe.js';
 import { decodeFrames } from '../video/decode.js';
 import { sharedFramePool } from '../video/frame-pool.js';
 import { abortedError } from '../video/process.js';
+import { processAlive } from '../util/process-alive.js';
 import { readAhead } from '../util/read-ahead.js';
 import type { FitMode, VideoInfo } from '../video/types.js';
 import type { FeatureEngine } from './types.js';
@@ -202,16 +203,6 @@ export async function extractFeatures(videoPath: string, opts: ExtractOptions): 
   return { file, cached: false, header, backend: engine.backend, seconds, fps: runFps };
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    // EPERM: it exists but belongs to someone else.
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /**
  * Removes `<file>.<pid>.partial` left by an extraction whose process died (kill -9, power cut):
  * the rename to the final name never happened, so nothing uses them. A partial of a live process
@@ -224,7 +215,7 @@ export async function removeStalePartials(file: string): Promise<string[]> {
   for (const name of await readdir(dir).catch(() => [] as string[])) {
     if (!name.startsWith(prefix) || !name.endsWith('.partial')) continue;
     const pid = Number(name.slice(prefix.length, -'.partial'.length));
-    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || isAlive(pid)) continue;
+    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || processAlive(pid)) continue;
     await unlink(join(dir, name)).then(
       () => removed.push(name),
       () => undefined,

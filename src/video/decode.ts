@@ -69,7 +69,7 @@ async function* runDecode(
   // ffmpeg has its own copy of the write end; ours must go, or the reader never sees the end.
   fifo?.closeWriteEnd();
   const records: AsyncIterable<Uint8Array> = fifo
-    ? fifo.frames((chunk) => assembler.push(chunk))
+    ? fifo.frames((chunk) => assembler.push(chunk), { signal })
     : (async function* () {
         // Async iteration reads only on demand: while this generator is suspended at `yield`, the
         // stream stops reading and ffmpeg blocks on the full pipe (backpressure).

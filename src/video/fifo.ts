@@ -12,10 +12,11 @@
  * null and the caller uses the ordinary stdout pipe.
  */
 import { execFile } from 'node:child_process';
-import { closeSync, constants, mkdtempSync, openSync, readdirSync, rmSync } from 'node:fs';
+import { closeSync, constants, mkdtempSync, openSync, readdirSync, rmSync, statSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { processAlive } from '../util/process-alive.js';
 
 export interface FifoPipe {
   /** Our end, non-blocking; read it with `frames()`, which takes ownership. */
@@ -26,7 +27,7 @@ export interface FifoPipe {
   /** Reads records from the pipe (see readFifo); call once. */
   frames(
     fill: (chunk: Uint8Array) => Iterable<Uint8Array>,
-    maxQueued?: number,
+    options?: { maxQueued?: number; signal?: AbortSignal },
   ): AsyncGenerator<Uint8Array, void, undefined>;
   /** Closes what is still open and makes the FIFO available to the next decode. */
   release(): void;
@@ -38,23 +39,22 @@ let unsupported = process.platform === 'win32' || process.env.FRAMEWISE_NO_FIFO 
 const free: string[] = [];
 let created = 0;
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 function fifoDir(): string {
   if (dir) return dir;
   const tmp = os.tmpdir();
-  // Folders of processes that died without cleaning up (kill -9).
+  // Folders of our own processes that died without cleaning up (kill -9). Another user's folder, or
+  // one we cannot remove, is left alone: it must not cost this process its FIFOs.
+  const uid = process.getuid?.();
   for (const name of readdirSync(tmp)) {
     const pid = Number(/^framewise-fifo-(\d+)-/.exec(name)?.[1]);
-    if (pid && pid !== process.pid && !processAlive(pid))
-      rmSync(path.join(tmp, name), { recursive: true, force: true });
+    if (!pid || pid === process.pid || processAlive(pid)) continue;
+    try {
+      const folder = path.join(tmp, name);
+      if (uid !== undefined && statSync(folder).uid !== uid) continue;
+      rmSync(folder, { recursive: true, force: true });
+    } catch {
+      // gone meanwhile, or not ours to remove
+    }
   }
   const made = mkdtempSync(path.join(tmp, `${PREFIX}${process.pid}-`));
   dir = made;
@@ -107,10 +107,10 @@ export async function createFifoPipe(): Promise<FifoPipe | null> {
     readFd: r,
     writeFd: w,
     closeWriteEnd,
-    frames: (fill, maxQueued) => {
+    frames: (fill, options) => {
       if (readTaken) throw new Error('FifoPipe.frames() called twice');
       readTaken = true;
-      return readFifo(r, fill, maxQueued);
+      return readFifo(r, fill, options);
     },
     release: () => {
       if (released) return;
@@ -132,8 +132,9 @@ export async function createFifoPipe(): Promise<FifoPipe | null> {
 export async function* readFifo(
   readFd: number,
   fill: (chunk: Uint8Array) => Iterable<Uint8Array>,
-  maxQueued = 2,
+  options: { maxQueued?: number; signal?: AbortSignal } = {},
 ): AsyncGenerator<Uint8Array, void, undefined> {
+  const maxQueued = options.maxQueued ?? 2;
   const queue: Uint8Array[] = [];
   let paused = false;
   let ended = false;
@@ -144,26 +145,42 @@ export async function* readFifo(
     wake = undefined;
     w?.();
   };
+  const fail = (e: unknown): void => {
+    failure ??= e instanceof Error ? e : new Error(String(e));
+    ended = true;
+    notify();
+  };
   const buffer = Buffer.allocUnsafe(256 * 1024);
-  const socket = new net.Socket({
-    fd: readFd,
-    readable: true,
-    writable: false,
-    onread: {
-      buffer,
-      callback: (n: number, buf: Uint8Array): boolean => {
-        for (const record of fill(buf.subarray(0, n))) queue.push(record);
-        notify();
-        // Enough waiting: stop reading (net.Socket.pause stops the handle for onread sockets).
-        // An explicit pause rather than returning false, so that resume() below starts it again.
-        if (queue.length >= maxQueued && !paused) {
-          paused = true;
-          socket.pause();
-        }
-        return true;
-      },
-    },
-  } as net.SocketConstructorOpts);
+  let socket: net.Socket;
+  try {
+    socket = new net.Socket({
+      fd: readFd,
+      readable: true,
+      writable: false,
+      onread: { buffer, callback: (n: number, buf: Uint8Array): boolean => onChunk(n, buf) },
+    } as net.SocketConstructorOpts);
+  } catch (e) {
+    closeSync(readFd);
+    throw e;
+  }
+  const onChunk = (n: number, buf: Uint8Array): boolean => {
+    try {
+      for (const record of fill(buf.subarray(0, n))) queue.push(record);
+    } catch (e) {
+      // Thrown inside a socket callback it would crash the process; end the stream with it instead.
+      fail(e);
+      socket.destroy();
+      return false;
+    }
+    notify();
+    // Enough waiting: stop reading (net.Socket.pause stops the handle for onread sockets).
+    // An explicit pause rather than returning false, so that resume() below starts it again.
+    if (queue.length >= maxQueued && !paused) {
+      paused = true;
+      socket.pause();
+    }
+    return true;
+  };
   const resume = (): void => {
     paused = false;
     socket.resume();
@@ -176,11 +193,13 @@ export async function* readFifo(
     ended = true;
     notify();
   });
-  socket.on('error', (e) => {
-    failure = e;
-    ended = true;
-    notify();
-  });
+  socket.on('error', fail);
+  // An abort closes our end at once: ffmpeg, perhaps blocked writing to the full pipe, gets EPIPE.
+  const onAbort = (): void => {
+    socket.destroy();
+  };
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  if (options.signal?.aborted) onAbort();
   try {
     for (;;) {
       const next = queue.shift();
@@ -195,6 +214,7 @@ export async function* readFifo(
       await new Promise<void>((resolve) => (wake = resolve));
     }
   } finally {
+    options.signal?.removeEventListener('abort', onAbort);
     socket.destroy();
   }
 }

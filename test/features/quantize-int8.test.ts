@@ -95,6 +95,36 @@ describe('quantizeGraphQdq', () => {
     expect(Math.max(...diffs)).toBeGreaterThan(0); // it really is quantized
   });
 
+  it('keeps the bias of a channel whose weights are all zero (no int32 overflow)', async () => {
+    const g = new GraphBuilder('dead');
+    g.addInput({ name: 'x', elemType: DataType.FLOAT, dims: [1, 1, 4, 4] });
+    // Channel 1 is "dead" (gamma ≈ 0 after folding BatchNorm): zero weights, bias = beta = 2.5.
+    const w = g.addInitializer(floatTensor('w', [2, 1, 1, 1], new Float32Array([0.5, 0])));
+    const b = g.addInitializer(floatTensor('b', [2], new Float32Array([0.1, 2.5])));
+    const y = g.add('Conv', ['x', w, b], 'y', [attr.ints('kernel_shape', [1, 1])]);
+    g.addOutput({ name: y, elemType: DataType.FLOAT, dims: [1, 2, 4, 4] });
+    const graph = g.build();
+    const q = quantizeGraphQdq(graph, { x: [-2, 2] });
+    const [want, got] = await Promise.all([runGraph(graph, x), runGraph(q, x)]);
+    for (const v of got.subarray(16)) expect(v).toBeCloseTo(2.5, 4);
+    expect(Math.max(...Array.from(want, (v, i) => Math.abs(v - got[i]!)))).toBeLessThan(0.02);
+  });
+
+  it('leaves a Conv in float when its weights are shared, and the graph stays valid', async () => {
+    const g = new GraphBuilder('shared');
+    g.addInput({ name: 'x', elemType: DataType.FLOAT, dims: [1, 1, 4, 4] });
+    const w = g.addInitializer(floatTensor('w', [1, 1, 1, 1], new Float32Array([0.8])));
+    const a = g.add('Conv', ['x', w], 'a', [attr.ints('kernel_shape', [1, 1])]);
+    const y = g.add('Conv', [a, w], 'y', [attr.ints('kernel_shape', [1, 1])]);
+    g.addOutput({ name: y, elemType: DataType.FLOAT, dims: [1, 1, 4, 4] });
+    const graph = g.build();
+    const q = quantizeGraphQdq(graph, { x: [-2, 2], a: [-2, 2] });
+    expect(q.initializers.map((t) => t.name)).toContain('w'); // still there, still float
+    expect(q.initializers.some((t) => t.name === 'w_q')).toBe(false);
+    const [want, got] = await Promise.all([runGraph(graph, x), runGraph(q, x)]);
+    expect(Math.max(...Array.from(want, (v, i) => Math.abs(v - got[i]!)))).toBeLessThan(0.02);
+  });
+
   it('refuses ranges that do not cover the graph', () => {
     expect(() => quantizeGraphQdq(graph, { x: [-2, 2], r1: [0, 6] })).toThrow(
       /no calibrated range for 1 tensor\(s\): c2/,

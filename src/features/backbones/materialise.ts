@@ -13,7 +13,7 @@ import { downloadFile } from '../download.js';
 import type { DownloadProgress } from '../download.js';
 import { CONVERTER_VERSION, convertKerasToOnnx } from '../onnx/keras-to-onnx.js';
 import type { KerasToOnnxResult } from '../onnx/keras-to-onnx.js';
-import { quantizeGraphQdq } from '../onnx/quantize-qdq.js';
+import { QUANTIZER_VERSION, quantizeGraphQdq } from '../onnx/quantize-qdq.js';
 import { defaultCacheRoot, modelCacheDir, sha256File, writeFileAtomic } from './cache.js';
 import type { BackboneManifest } from './registry.js';
 import { dequantizeWeights, loadNpmTfjsModel, packageVersion, resolvePackageRoot } from './tfjs-source.js';
@@ -54,7 +54,11 @@ interface BuildRecord {
 }
 
 function quantizationKey(spec: BackboneManifest): string | null {
-  return spec.quantization ? createHash('sha256').update(JSON.stringify(spec.quantization)).digest('hex') : null;
+  return spec.quantization
+    ? createHash('sha256')
+        .update(JSON.stringify({ quantizer: QUANTIZER_VERSION, ...spec.quantization }))
+        .digest('hex')
+    : null;
 }
 
 export interface NpmBuild extends KerasToOnnxResult {

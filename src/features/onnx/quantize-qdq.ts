@@ -66,6 +66,8 @@ export function uint8Params(lo: number, hi: number): QuantParams {
 export function quantizeWeightsPerChannel(
   weights: Float32Array,
   channels: number,
+  /** Lower bounds for the scales (keeps an int32 bias in range, see quantizeGraphQdq). */
+  minScales?: Float32Array,
 ): { values: Int8Array; scales: Float32Array } {
   const per = weights.length / channels;
   if (!Number.isInteger(per)) throw new RangeError(`${weights.length} weights do not split into ${channels} channels`);
@@ -74,7 +76,7 @@ export function quantizeWeightsPerChannel(
   for (let o = 0; o < channels; o++) {
     let max = 0;
     for (let j = o * per; j < (o + 1) * per; j++) max = Math.max(max, Math.abs(weights[j] as number));
-    const scale = Math.max(max, 1e-12) / 127;
+    const scale = Math.max(Math.max(max, 1e-12) / 127, minScales?.[o] ?? 0);
     scales[o] = scale;
     for (let j = o * per; j < (o + 1) * per; j++) {
       values[j] = Math.max(-127, Math.min(127, Math.round((weights[j] as number) / scale)));
@@ -85,6 +87,10 @@ export function quantizeWeightsPerChannel(
 
 const INT8 = 3;
 const INT32 = 6;
+const INT32_MAX = 2 ** 31 - 1;
+
+/** Bumped whenever the emitted int8 graph changes, so cached int8 models get rebuilt. */
+export const QUANTIZER_VERSION = 2;
 
 function rawTensor(name: string, dataType: number, dims: readonly number[], bytes: Uint8Array): TensorInit {
   // onnx-model's DataType lists the element types the float converter emits; int8/int32 are only used here.
@@ -168,25 +174,39 @@ export function quantizeGraphQdq(graph: GraphInit, ranges: ActivationRanges): Gr
     return `${name}_dq`;
   };
 
+  // An initializer used by more than one node (never by our converter) stays float: its int8 form
+  // would need one scale per user, and removing it would leave the others dangling.
+  const uses = new Map<string, number>();
+  for (const node of graph.nodes) for (const i of node.inputs) uses.set(i, (uses.get(i) ?? 0) + 1);
+  const ownConstant = (name: string | undefined): TensorInit | undefined => {
+    const t = name ? initializers.get(name) : undefined;
+    return t && uses.get(t.name) === 1 && t.dataType === DataType.FLOAT ? t : undefined;
+  };
+
   for (const input of graph.inputs) quantizeActivation(input.name);
   for (const node of graph.nodes) {
     const inputs = node.inputs.map((i) => dequantized.get(i) ?? i);
-    if (node.opType === 'Conv') {
-      const w = initializers.get(node.inputs[1] ?? '');
-      if (!w) throw new RangeError(`Conv ${node.name ?? '?'} has no constant weights`);
+    const input = params.get(node.inputs[0] ?? '');
+    const w = ownConstant(node.inputs[1]);
+    const b = node.inputs[2] ? ownConstant(node.inputs[2]) : undefined;
+    // A Conv is stored in int8 when its data input is quantized and its weights (and bias) are its own.
+    if (node.opType === 'Conv' && input && w && (!node.inputs[2] || b)) {
       const channels = w.dims[0] as number;
-      const { values, scales } = quantizeWeightsPerChannel(floatsOf(w), channels);
+      const bias = b ? floatsOf(b) : undefined;
+      // The bias is stored as int32 at input scale × weight scale; a channel whose weights are all
+      // (near) zero would need a bias beyond int32, so its weight scale is raised instead (as
+      // onnxruntime's own quantizer does).
+      const minScales = bias?.map((v) => Math.abs(v) / (input.scale * INT32_MAX));
+      const { values, scales } = quantizeWeightsPerChannel(floatsOf(w), channels, minScales);
       replaced.add(w.name);
       inputs[1] = dequantizeInitializer(w.name, INT8, w.dims, bytesOf(values), scales);
-      const biasName = node.inputs[2];
-      if (biasName) {
-        const b = initializers.get(biasName);
-        if (!b) throw new RangeError(`Conv ${node.name ?? '?'} has a non-constant bias`);
-        const inputScale = (params.get(node.inputs[0] as string) as QuantParams).scale;
-        const bias = floatsOf(b);
-        const biasScales = scales.map((s) => s * inputScale);
+      if (b && bias) {
+        const biasScales = scales.map((s) => s * input.scale);
         const q = new Int32Array(channels);
-        for (let o = 0; o < channels; o++) q[o] = Math.round((bias[o] as number) / (biasScales[o] as number));
+        for (let o = 0; o < channels; o++) {
+          const v = Math.round((bias[o] as number) / (biasScales[o] as number));
+          q[o] = Math.max(-INT32_MAX, Math.min(INT32_MAX, v));
+        }
         replaced.add(b.name);
         inputs[2] = dequantizeInitializer(b.name, INT32, b.dims, bytesOf(q), biasScales);
       }
