@@ -273,6 +273,26 @@ export class AppState {
     return snap !== undefined;
   }
 
+  /**
+   * Switches the project's frame backbone. Features are per backbone, so the next extraction makes
+   * new ones (the old stay cached); models trained on the old backbone refuse the new features
+   * until retrained, hence the question when there are any.
+   */
+  async setBackbone(backboneId: string, ask: (message: string) => boolean = (m) => confirm(m)): Promise<boolean> {
+    const current = this.snapshot?.project.settings.backboneId;
+    if (!current || current === backboneId) return false;
+    const name = this.info?.backbones.find((b) => b.id === backboneId)?.name ?? backboneId;
+    const models = this.models.length;
+    const warning =
+      models > 0
+        ? ` The ${models} trained model${models === 1 ? '' : 's'} of this project use ${current} features and will need retraining.`
+        : '';
+    if (!ask(`Use ${name} for this project? Features will be extracted again.${warning}`)) return false;
+    return this.saveProject('Changing backbone', (p) => {
+      p.settings.backboneId = backboneId;
+    });
+  }
+
   /** The video's segments (user and prediction), in time order. */
   segmentsOf(videoId: string): Segment[] {
     return this.segments.filter((x) => x.videoId === videoId).sort((a, b) => a.start - b.start);

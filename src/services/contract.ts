@@ -19,6 +19,18 @@ export interface SystemInfo {
   transport: 'electron' | 'serve';
   /** Where "Try a demo project" suggests creating it (in the user's home folder). */
   demoDir: string;
+  /** The frame backbones a project can use (models/*.json and user manifests). */
+  backbones: BackboneSummary[];
+}
+
+export interface BackboneSummary {
+  id: string;
+  name: string;
+  featureDim: number;
+  /** Stored in int8 (faster; onnxruntime only). */
+  int8: boolean;
+  /** The one new projects start with. */
+  isDefault: boolean;
 }
 
 export interface ProjectSnapshot {

@@ -5,6 +5,7 @@
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { FramewiseError, toFramewiseError } from '../errors.js';
+import { listBackbones } from '../features/backbones/registry.js';
 import { VERSION } from '../version.js';
 import { probe } from '../video/probe.js';
 import { filmstrip, filmstripTimes, thumbnail } from '../video/thumbnails.js';
@@ -14,7 +15,7 @@ import { browserPlayability, makeProxy, proxyFileName, type Playability } from '
 import { ProjectStore, resolveVideoPath } from '../store/project-store.js';
 import { describeVideo } from '../store/video-entry.js';
 import { loadRecent, saveRecent, withRecent, withoutRecent } from '../store/recent-projects.js';
-import type { ProjectVideo } from '../store/schema.js';
+import { DEFAULT_SETTINGS, type ProjectVideo } from '../store/schema.js';
 import { expandVideoPaths } from '../util/scan.js';
 import type { Api, SystemInfo } from './contract.js';
 import { fileBase, findVideo, proxiesDir, proxyFile, videoFile, type ServiceContext } from './service-context.js';
@@ -82,6 +83,17 @@ export function projectServices(ctx: ServiceContext, transport: SystemInfo['tran
         platform: `${process.platform}-${process.arch}`,
         transport,
         demoDir: join(homedir(), 'Framewise demo'),
+        backbones: await listBackbones().then(
+          (all) =>
+            all.map((b) => ({
+              id: b.id,
+              name: b.name,
+              featureDim: b.featureDim,
+              int8: b.quantization !== undefined,
+              isDefault: b.id === DEFAULT_SETTINGS.backboneId,
+            })),
+          () => [],
+        ),
       };
     },
 

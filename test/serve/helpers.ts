@@ -42,6 +42,7 @@ function stubServices(dir: string, videoPath: string, calls: Fixture['calls']): 
         platform: 'test',
         transport: 'serve',
         demoDir: '/tmp/Framewise demo',
+        backbones: [],
       };
     },
     'project.create': async (a) => (record('project.create', a), snapshot(a.dir)),

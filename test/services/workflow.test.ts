@@ -63,6 +63,17 @@ afterAll(async () => {
   await removeTempDir(dir);
 });
 
+describe('backbones', () => {
+  it('system.info lists the backbones, int8 MobileNetV2 as the default new projects get', async () => {
+    const info = await core.api['system.info']({});
+    const byId = new Map(info.backbones.map((b) => [b.id, b]));
+    expect(byId.get('mobilenet_v2_nsfwjs_int8')).toMatchObject({ int8: true, isDefault: true, featureDim: 1280 });
+    expect(byId.get('mobilenet_v2_nsfwjs')).toMatchObject({ int8: false, isDefault: false });
+    expect(byId.has('inception_v3_nsfwjs')).toBe(true);
+    expect(snap.project.settings.backboneId).toBe('mobilenet_v2_nsfwjs_int8');
+  });
+});
+
 describe('saves from two editors', () => {
   it('refuses a save based on an older revision with CONFLICT and keeps the newer one', async () => {
     const base = await core.api['project.current']({});
