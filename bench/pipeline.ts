@@ -142,7 +142,7 @@ export async function benchPipeline(log: (s: string) => void, opts: { quick: boo
     runs.floorThreads.push((await ffmpegDecodeSeconds(video, fps, 224, threadArgs)).seconds);
     await probe(video);
     runs.known.push(await extractOnce(engine));
-    clearProbeCache();
+    await clearProbeCache({ disk: true });
     runs.cold.push(await extractOnce(engine));
     await probe(video);
     runs.fp32.push(await extractOnce(floatEngine));

@@ -1,8 +1,8 @@
-import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { FramewiseError } from '../errors.js';
 import { checkVideoFile, looksLikeText } from './file-check.js';
 import { getFfmpegPaths } from './ffmpeg-path.js';
+import { probeCacheKey, recallProbe, storeProbe } from './probe-cache.js';
 import { fileArg, lastStderrLines, runProcess } from './process.js';
 import type { VideoInfo } from './types.js';
 
@@ -12,28 +12,7 @@ export interface ProbeOptions {
   fresh?: boolean;
 }
 
-/**
- * Results of recent probes. Import, thumbnails, the filmstrip, proxies and extraction all probe the
- * same files, and each ffprobe run costs 0.1–0.2 s of process start-up (about 8 % of extracting a
- * one-minute video); a file whose size, mtime or inode changed is probed again.
- */
-const PROBE_CACHE_LIMIT = 256;
-const probeCache = new Map<string, VideoInfo>();
-
-async function probeCacheKey(file: string): Promise<string | undefined> {
-  try {
-    const st = await stat(file, { bigint: true });
-    // The ffprobe binary is part of the key: a different one (FFPROBE_PATH) may read the file differently.
-    return `${getFfmpegPaths().ffprobe}\0${path.resolve(file)}\0${st.size}\0${st.mtimeNs}\0${st.ino}\0${st.dev}`;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Forgets every cached probe result (tests; a file rewritten within the same nanosecond). */
-export function clearProbeCache(): void {
-  probeCache.clear();
-}
+export { clearProbeCache } from './probe-cache.js';
 
 /** Only the parts of ffprobe's JSON we read; everything is optional because ffprobe omits freely. */
 interface FfprobeStream {
@@ -286,19 +265,11 @@ async function scanPackets(
 export async function probe(file: string, options: ProbeOptions = {}): Promise<VideoInfo> {
   const sizeBytes = await checkVideoFile(file);
   const key = await probeCacheKey(file);
-  const cached = key !== undefined && !options.fresh ? probeCache.get(key) : undefined;
-  if (key !== undefined && cached) {
-    // Most recently used last, so the oldest entry is the one dropped.
-    probeCache.delete(key);
-    probeCache.set(key, cached);
-    return { ...cached, path: file };
-  }
+  const cached = key !== undefined && !options.fresh ? await recallProbe(key) : undefined;
+  if (cached) return { ...cached, path: file };
   const info = await probeUncached(file, sizeBytes, options);
-  if (key !== undefined) {
-    probeCache.set(key, info);
-    if (probeCache.size > PROBE_CACHE_LIMIT) probeCache.delete(probeCache.keys().next().value as string);
-  }
-  return { ...info };
+  if (key !== undefined) storeProbe(key, info);
+  return info;
 }
 
 async function probeUncached(file: string, sizeBytes: number, options: ProbeOptions): Promise<VideoInfo> {

@@ -2,7 +2,7 @@
  * probe() remembers results per (ffprobe, path, size, mtime, inode): a second look at the same file
  * starts no process, a changed file is read again.
  */
-import { chmod, copyFile, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { getFfmpegPaths, resetFfmpegPathsCache } from '../../src/video/ffmpeg-path.js';
@@ -11,7 +11,7 @@ import { makeTempDir, makeVideo, removeTempDir } from '../fixtures/videos.js';
 
 let dir: string;
 let counter: string;
-const savedEnv = { ffprobe: process.env.FFPROBE_PATH };
+const savedEnv = { ffprobe: process.env.FFPROBE_PATH, cache: process.env.FRAMEWISE_CACHE_DIR };
 
 beforeAll(async () => {
   dir = await makeTempDir();
@@ -22,17 +22,20 @@ beforeAll(async () => {
   await writeFile(wrapper, `#!/bin/sh\necho run >> '${counter}'\nexec '${realProbe}' "$@"\n`);
   await chmod(wrapper, 0o755);
   process.env.FFPROBE_PATH = wrapper;
+  process.env.FRAMEWISE_CACHE_DIR = path.join(dir, 'cache');
   resetFfmpegPathsCache();
 });
 
 afterAll(async () => {
   if (savedEnv.ffprobe === undefined) delete process.env.FFPROBE_PATH;
   else process.env.FFPROBE_PATH = savedEnv.ffprobe;
+  if (savedEnv.cache === undefined) delete process.env.FRAMEWISE_CACHE_DIR;
+  else process.env.FRAMEWISE_CACHE_DIR = savedEnv.cache;
   resetFfmpegPathsCache();
   await removeTempDir(dir);
 });
 
-afterEach(() => clearProbeCache());
+afterEach(() => clearProbeCache({ disk: true }));
 
 async function runs(): Promise<number> {
   return (await readFile(counter, 'utf8').catch(() => '')).split('\n').filter(Boolean).length;
@@ -70,6 +73,32 @@ describe.skipIf(process.platform === 'win32')('probe cache', () => {
     const alias = path.join(dir, '.', 'changing.mp4');
     expect((await probe(alias)).path).toBe(alias);
     expect(await runs()).toBe(before + 3);
+  });
+
+  it('remembers across restarts on disk (unless FRAMEWISE_PROBE_CACHE=0), and ignores a damaged entry', async () => {
+    const file = await makeVideo(dir, 'restart.mp4', { durationSec: 1 });
+    const before = await runs();
+    const first = await probe(file);
+    await new Promise((r) => setTimeout(r, 100)); // the disk write runs in the background
+    await clearProbeCache(); // memory only: as after a restart
+    expect(await probe(file)).toEqual(first);
+    expect(await runs()).toBe(before + 1);
+
+    // A damaged file on disk is just a miss.
+    const probes = path.join(dir, 'cache', 'probes');
+    for (const name of await readdir(probes)) await writeFile(path.join(probes, name), '{ not json');
+    await clearProbeCache();
+    expect(await probe(file)).toEqual(first);
+    expect(await runs()).toBe(before + 2);
+
+    process.env.FRAMEWISE_PROBE_CACHE = '0';
+    try {
+      await clearProbeCache();
+      await probe(file);
+      expect(await runs()).toBe(before + 3);
+    } finally {
+      delete process.env.FRAMEWISE_PROBE_CACHE;
+    }
   });
 
   it('does not remember failures, and a deleted file is an error, not a cached answer', async () => {
