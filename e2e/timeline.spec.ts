@@ -9,6 +9,7 @@ import type { Locator, Page } from '@playwright/test';
 import { test, expect } from './support/serve-fixture.js';
 import { createProject } from './support/project.js';
 import { makeColorVideo } from './support/video.js';
+import type { VideoProbe } from './support/dom.js';
 
 /** Seconds of "start – end" in a segment list item ("0.50 s – 1.20 s"). */
 async function range(item: Locator): Promise<[number, number]> {
@@ -45,15 +46,23 @@ test('create, resize, move, zoom, delete and undo segments with the mouse', asyn
   await expect(page.getByTestId('timeline-lane')).toHaveCount(1);
 
   const lane = page.getByTestId('timeline-lane').first();
+  // The player grows when its video's metadata arrives, moving everything below it: wait for that.
+  await expect
+    .poll(() => page.getByTestId('player').evaluate((el) => (el as unknown as VideoProbe).readyState))
+    .toBeGreaterThanOrEqual(1);
   // The lane may be re-rendered once more as the project event lands: retry until it holds still
-  // at its full width (the timeline measures itself after mounting).
-  await expect(async () => {
-    await lane.scrollIntoViewIfNeeded();
-    expect((await lane.boundingBox())?.width ?? 0).toBeGreaterThan(400);
-  }).toPass({ timeout: 15_000 });
-  const box = (await lane.boundingBox())!;
-  const y = box.y + box.height / 2;
-  const xAt = (t: number): number => box.x + (t / 4) * box.width;
+  // at its full width (the timeline measures itself after mounting). Measured again before every
+  // gesture, so that a late layout shift cannot send the mouse next to the lane.
+  const geometry = async (): Promise<{ y: number; width: number; xAt: (t: number) => number }> => {
+    let box = { x: 0, y: 0, width: 0, height: 0 };
+    await expect(async () => {
+      await lane.scrollIntoViewIfNeeded();
+      box = (await lane.boundingBox()) ?? box;
+      expect(box.width).toBeGreaterThan(400);
+    }).toPass({ timeout: 15_000 });
+    return { y: box.y + box.height / 2, width: box.width, xAt: (t: number) => box.x + (t / 4) * box.width };
+  };
+  let { y, xAt } = await geometry();
 
   // Create: drag across 0.5 s → 1.5 s of the 4 s video.
   await drag(page, { x: xAt(0.5), y }, { x: xAt(1.5), y });
@@ -67,6 +76,7 @@ test('create, resize, move, zoom, delete and undo segments with the mouse', asyn
   // Resize: drag the end handle to ≈ 2.5 s.
   const segment = page.getByTestId('timeline-segment').first();
   await segment.click();
+  ({ y, xAt } = await geometry());
   const endHandle = (await segment.getByTestId('segment-handle-end').boundingBox())!;
   await drag(page, { x: endHandle.x + endHandle.width / 2, y: endHandle.y + endHandle.height / 2 }, { x: xAt(2.5), y });
   await expect.poll(async () => (await range(items.first()))[1]).toBeGreaterThan(2.2);
@@ -74,14 +84,16 @@ test('create, resize, move, zoom, delete and undo segments with the mouse', asyn
   expect(s1).toBeCloseTo(s0, 1);
 
   // Move: drag the body right by 1 s; the length stays.
+  const moveGeometry = await geometry();
   const body = (await segment.boundingBox())!;
-  const grabX = body.x + body.width / 2;
-  await drag(page, { x: grabX, y }, { x: grabX + (1 / 4) * box.width, y });
+  const grab = { x: body.x + body.width / 2, y: body.y + body.height / 2 };
+  await drag(page, grab, { x: grab.x + (1 / 4) * moveGeometry.width, y: grab.y });
   await expect.poll(async () => (await range(items.first()))[0]).toBeGreaterThan(s1 + 0.7);
   const [s2, e2] = await range(items.first());
   expect(e2 - s2).toBeCloseTo(e1 - s1, 1);
 
   // Zoom in with Ctrl+wheel over the lane: the zoom level goes up; Fit goes back to 1×.
+  ({ y, xAt } = await geometry());
   await page.mouse.move(xAt(2), y);
   await page.keyboard.down('Control');
   await page.mouse.wheel(0, -400);
