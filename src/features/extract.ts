@@ -2,8 +2,9 @@
  * Video → per-frame feature vectors, cached on disk.
  *
  * ffmpeg decodes in its own process while the CNN runs on onnxruntime's thread pool, and this loop
- * keeps both busy: it starts inference on batch k, then collects batch k+1 from the decoder while
- * batch k runs, then writes batch k. Memory holds at most two batches of frames, whatever the length.
+ * keeps both busy: decoded frames are read ahead into a bounded queue, and the loop starts inference
+ * on batch k, collects batch k+1 while batch k runs, then writes batch k. Memory holds the read-ahead
+ * queue plus two batches of frames, whatever the length.
  */
 import { mkdir, readdir, rename, unlink } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
@@ -152,6 +153,10 @@ export async function extractFeatures(videoPath: string, opts: ExtractOptions): 
     progress();
   };
 
+  const throwIfAborted = (): void => {
+    if (opts.signal?.aborted) throw abortedError(`extracting features of "${videoPath}"`, opts.signal.reason);
+  };
+
   let inFlight: { batch: Batch; features: Promise<Float32Array> } | null = null;
   try {
     let batch = newBatch();
@@ -171,7 +176,7 @@ export async function extractFeatures(videoPath: string, opts: ExtractOptions): 
     );
     for await (const frame of frames) {
       // Frames read ahead may all be in hand already: the decoder no longer sees the abort.
-      if (opts.signal?.aborted) throw abortedError(`extracting features of "${videoPath}"`, opts.signal.reason);
+      throwIfAborted();
       batch.pixels.set(frame.data, batch.n * frameBytes);
       framePool.give(frame.data);
       batch.times.push(frame.timeSec);
@@ -186,7 +191,7 @@ export async function extractFeatures(videoPath: string, opts: ExtractOptions): 
     inFlight = null;
     if (batch.n > 0) await flush(batch, engine.embed(batch.pixels.subarray(0, batch.n * frameBytes), batch.n));
     if (done === 0) throw new FramewiseError('DECODE_FAILED', `No frames could be decoded from ${videoPath}.`);
-    if (opts.signal?.aborted) throw abortedError(`extracting features of "${videoPath}"`, opts.signal.reason);
+    throwIfAborted();
     await writer.finish();
     await rename(partial, file);
   } catch (e) {

@@ -10,9 +10,9 @@
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, readdir, rm, stat, unlink } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { atomicWriteFile } from '../store/atomic-write.js';
+import { defaultCacheRoot } from '../util/cache-root.js';
 import { getFfmpegPaths } from './ffmpeg-path.js';
 import type { VideoInfo } from './types.js';
 
@@ -22,13 +22,10 @@ const DISK_LIMIT = 4000;
 const memory = new Map<string, VideoInfo>();
 let writesSincePrune = 0;
 
-/** `FRAMEWISE_CACHE_DIR`, else `$XDG_CACHE_HOME/framewise`, else `~/.cache/framewise`, + /probes; off with FRAMEWISE_PROBE_CACHE=0. */
+/** `<cache root>/probes` (see defaultCacheRoot); null, memory only, with FRAMEWISE_PROBE_CACHE=0. */
 export function probeCacheDir(env: NodeJS.ProcessEnv = process.env): string | null {
   if (env.FRAMEWISE_PROBE_CACHE === '0') return null;
-  if (env.FRAMEWISE_CACHE_DIR) return path.join(path.resolve(env.FRAMEWISE_CACHE_DIR), 'probes');
-  const xdg = env.XDG_CACHE_HOME;
-  const base = xdg && path.isAbsolute(xdg) ? xdg : path.join(os.homedir(), '.cache');
-  return path.join(base, 'framewise', 'probes');
+  return path.join(defaultCacheRoot(env), 'probes');
 }
 
 export async function probeCacheKey(file: string): Promise<string | undefined> {

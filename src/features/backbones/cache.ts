@@ -3,17 +3,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { atomicWriteFile } from '../../store/atomic-write.js';
-import os from 'node:os';
 import path from 'node:path';
+import { defaultCacheRoot } from '../../util/cache-root.js';
 
-/** `FRAMEWISE_CACHE_DIR`, else `$XDG_CACHE_HOME/framewise`, else `~/.cache/framewise`. */
-export function defaultCacheRoot(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.FRAMEWISE_CACHE_DIR) return path.resolve(env.FRAMEWISE_CACHE_DIR);
-  const xdg = env.XDG_CACHE_HOME;
-  // XDG says relative values are invalid and must be ignored.
-  const base = xdg && path.isAbsolute(xdg) ? xdg : path.join(os.homedir(), '.cache');
-  return path.join(base, 'framewise');
-}
+export { defaultCacheRoot };
 
 /** Where ONNX backbones are kept: `<cacheRoot>/models`. */
 export function modelCacheDir(cacheRoot: string = defaultCacheRoot()): string {
