@@ -81,12 +81,20 @@ function remember(key: string, info: VideoInfo): void {
   if (memory.size > MEMORY_LIMIT) memory.delete(memory.keys().next().value as string);
 }
 
-/** Stores a successful probe in memory now and on disk in the background. */
-export function storeProbe(key: string, info: VideoInfo): void {
+/** Disk writes not finished yet, so that clearing the folder waits for them instead of racing them. */
+const writing = new Set<Promise<void>>();
+
+/**
+ * Stores a successful probe in memory and on disk; resolves once the disk entry is written (never
+ * rejects: a failed write only means probing again later). probe() awaits it: a write still in
+ * flight after probe() resolved raced whoever removed the folder next (an app quitting, a test
+ * cleaning up, rm failing with ENOTEMPTY) and could recreate it afterwards.
+ */
+export async function storeProbe(key: string, info: VideoInfo): Promise<void> {
   remember(key, { ...info });
   const dir = probeCacheDir();
   if (!dir) return;
-  void (async () => {
+  const write = (async () => {
     await mkdir(dir, { recursive: true });
     await atomicWriteFile(diskFile(dir, key), JSON.stringify({ key, info }));
     if (++writesSincePrune >= 100) {
@@ -94,6 +102,12 @@ export function storeProbe(key: string, info: VideoInfo): void {
       await prune(dir);
     }
   })().catch(() => undefined);
+  writing.add(write);
+  try {
+    await write;
+  } finally {
+    writing.delete(write);
+  }
 }
 
 async function prune(dir: string): Promise<void> {
@@ -117,5 +131,8 @@ async function prune(dir: string): Promise<void> {
 export async function clearProbeCache(options: { disk?: boolean } = {}): Promise<void> {
   memory.clear();
   const dir = probeCacheDir();
-  if (options.disk && dir) await rm(dir, { recursive: true, force: true });
+  if (!options.disk || !dir) return;
+  // A probe running concurrently may be writing; let it finish so rm does not race it.
+  await Promise.all(writing);
+  await rm(dir, { recursive: true, force: true });
 }

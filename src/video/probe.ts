@@ -268,7 +268,7 @@ export async function probe(file: string, options: ProbeOptions = {}): Promise<V
   const cached = key !== undefined && !options.fresh ? await recallProbe(key) : undefined;
   if (cached) return { ...cached, path: file };
   const info = await probeUncached(file, sizeBytes, options);
-  if (key !== undefined) storeProbe(key, info);
+  if (key !== undefined) await storeProbe(key, info);
   return info;
 }
 

@@ -2,6 +2,7 @@
  * probe() remembers results per (ffprobe, path, size, mtime, inode): a second look at the same file
  * starts no process, a changed file is read again.
  */
+import { existsSync, readdirSync } from 'node:fs';
 import { chmod, copyFile, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -75,11 +76,23 @@ describe.skipIf(process.platform === 'win32')('probe cache', () => {
     expect(await runs()).toBe(before + 3);
   });
 
+  it('has the disk entry written when probe() resolves, and writes nothing after', async () => {
+    // An app that quits (or a test that cleans up) right after a probe must not race a late write:
+    // rm of the folder failed with ENOTEMPTY, or the write recreated it afterwards.
+    const file = await makeVideo(dir, 'settled.mp4', { durationSec: 1 });
+    const probes = path.join(dir, 'cache', 'probes');
+    await probe(file);
+    // Synchronous, so no I/O callback of a background write can run in between.
+    expect(readdirSync(probes).filter((n) => n.endsWith('.json'))).toHaveLength(1);
+    await rm(probes, { recursive: true });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(existsSync(probes)).toBe(false);
+  });
+
   it('remembers across restarts on disk (unless FRAMEWISE_PROBE_CACHE=0), and ignores a damaged entry', async () => {
     const file = await makeVideo(dir, 'restart.mp4', { durationSec: 1 });
     const before = await runs();
     const first = await probe(file);
-    await new Promise((r) => setTimeout(r, 100)); // the disk write runs in the background
     await clearProbeCache(); // memory only: as after a restart
     expect(await probe(file)).toEqual(first);
     expect(await runs()).toBe(before + 1);
