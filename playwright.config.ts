@@ -1,9 +1,14 @@
-import { defineConfig } from '@playwright/test';
+import { chromium, defineConfig } from '@playwright/test';
+import { findChromium } from './e2e/support/browser.js';
 
 /**
- * End-to-end tests against the real app: serve mode in Debian's Chromium (always), and the
- * Electron app through Playwright's _electron (only where the Electron binary is installed).
+ * End-to-end tests against the real app: serve mode in a system Chromium (always; see
+ * e2e/support/browser.ts for where it is looked for), and the Electron app through Playwright's
+ * _electron (only where the Electron binary is installed). Without any Chromium the run stops here
+ * with a message saying how to install one.
  */
+const browser = findChromium({ playwrightChromium: () => chromium.executablePath() });
+
 export default defineConfig({
   testDir: 'e2e',
   outputDir: 'e2e/artifacts',
@@ -20,7 +25,7 @@ export default defineConfig({
     trace: 'retain-on-failure',
     video: 'off',
     launchOptions: {
-      executablePath: '/usr/bin/chromium',
+      executablePath: browser.executablePath,
       args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-gpu'],
     },
   },
