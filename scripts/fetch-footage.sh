@@ -5,6 +5,9 @@
 # into a flat folder, default .tmp/footage (gitignored). Idempotent: does nothing when the files are
 # already there. Usage: scripts/fetch-footage.sh [dest-dir]   (or FRAMEWISE_FOOTAGE_DIR=...)
 # Needs apt-get (apt lists present: run `apt-get update` once if the download fails) and dpkg-deb.
+# `npm test` (scripts/test-all.js) runs it and reads the exit status: 0 the files are there,
+# 2 a command is missing (not Debian/Ubuntu), 3 apt could not download the packages (no or stale
+# package lists, no network: `apt-get update` may help), 1 anything else.
 set -euo pipefail
 
 repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -23,10 +26,25 @@ if have_all; then
   exit 0
 fi
 
-for tool in apt-get dpkg-deb; do
+for tool in apt-get apt-cache dpkg-deb; do
   if ! command -v "$tool" >/dev/null 2>&1; then
-    echo "fetch-footage: '$tool' is missing; this script needs a Debian/Ubuntu system." >&2
-    exit 1
+    cat >&2 <<EOF
+fetch-footage: '$tool' is missing: this script takes the clips from Debian packages and needs
+  Debian or Ubuntu (apt-get, apt-cache, dpkg-deb). Elsewhere, put these files
+  (${wanted[*]})
+  from the Debian packages ${packages[*]} (packages.debian.org; a .deb is an
+  ar archive: \`ar x file.deb && tar xf data.tar.*\`) into one folder and set FRAMEWISE_FOOTAGE_DIR to it.
+EOF
+    exit 2
+  fi
+done
+
+sudo_hint() { if [[ "$(id -u)" == 0 ]]; then echo "apt-get update"; else echo "sudo apt-get update"; fi; }
+
+for pkg in "${packages[@]}"; do
+  if ! apt-cache show "$pkg" >/dev/null 2>&1; then
+    echo "fetch-footage: apt knows no package '$pkg': its package lists are missing or do not include it. Run '$(sudo_hint)' and try again (Ubuntu: it is in 'universe')." >&2
+    exit 3
   fi
 done
 
@@ -39,8 +57,8 @@ if [[ "$(id -u)" == 0 ]] && id _apt >/dev/null 2>&1; then chown _apt "$work"; fi
 (
   cd "$work"
   if ! apt-get download "${packages[@]}"; then
-    echo "fetch-footage: 'apt-get download ${packages[*]}' failed. If apt has no package lists yet, run 'sudo apt-get update' and try again." >&2
-    exit 1
+    echo "fetch-footage: 'apt-get download ${packages[*]}' failed (no network, or package lists older than the mirror). Run '$(sudo_hint)' and try again." >&2
+    exit 3
   fi
 )
 

@@ -23,6 +23,48 @@ function step(name, cmd, args, { counts } = {}) {
   process.stdout.write(`=== ${name}: ${ok ? 'ok' : `FAILED (exit ${r.status ?? r.signal})`} in ${seconds} s\n`);
 }
 
+/**
+ * Real camera clips for the video tests come from Debian packages (scripts/fetch-footage.sh, which
+ * does nothing when they are there). Exit 2: not Debian/Ubuntu; 3: apt could not download them,
+ * where missing or stale package lists are the usual cause, so root (CI, containers) updates them
+ * once and tries again; nobody else gets apt-get run for them.
+ */
+function fetchFootage() {
+  const name = 'footage';
+  process.stdout.write(`\n=== ${name}: bash scripts/fetch-footage.sh\n`);
+  const t0 = Date.now();
+  const fetchOnce = () => spawnSync('bash', ['scripts/fetch-footage.sh'], { stdio: 'inherit', env: process.env });
+  let r = fetchOnce();
+  const root = process.getuid?.() === 0;
+  if (r.status === 3 && root) {
+    process.stdout.write(`=== ${name}: running apt-get update (as root) and trying again\n`);
+    const update = spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
+    if (update.status === 0) r = fetchOnce();
+  }
+  const seconds = ((Date.now() - t0) / 1000).toFixed(1);
+  if (r.status === 0) {
+    results.push({ name, ok: true, seconds, passed: 1, failed: 0, skipped: 0 });
+    process.stdout.write(`=== ${name}: ok in ${seconds} s\n`);
+    return;
+  }
+  const why = r.error
+    ? `'bash' could not be started (${r.error.code ?? r.error.message}); the script needs bash, apt-get and dpkg-deb (Debian/Ubuntu)`
+    : r.status === 2
+      ? 'this is not a Debian/Ubuntu system: the command named above is missing'
+      : r.status === 3
+        ? `apt could not download python3-mecavideo and python3-imageio${root ? '' : '; run `sudo apt-get update`, then npm test again'}`
+        : `scripts/fetch-footage.sh failed (exit ${r.status ?? r.signal})`;
+  const skipping = process.env.FRAMEWISE_SKIP_FOOTAGE === '1';
+  process.stdout.write(
+    `=== ${name}: no real test footage: ${why}.\n` +
+      `    Without it test/video/footage.test.ts and the real-footage part of test/features/quantize-int8.test.ts\n` +
+      `    ${skipping ? 'are skipped (FRAMEWISE_SKIP_FOOTAGE=1)' : 'fail, saying what is missing'}; everything else runs. To provide the clips yourself,\n` +
+      `    put them in a folder and set FRAMEWISE_FOOTAGE_DIR to it (the list: scripts/fetch-footage.sh)` +
+      `${skipping ? '.' : ';\n    to skip those tests on purpose, set FRAMEWISE_SKIP_FOOTAGE=1.'}\n`,
+  );
+  results.push({ name, ok: skipping, seconds, passed: 0, failed: skipping ? 0 : 1, skipped: skipping ? 1 : 0 });
+}
+
 function readJson(file) {
   try {
     return JSON.parse(readFileSync(file, 'utf8'));
@@ -47,6 +89,8 @@ if (want('static')) {
   step('prettier', npx, ['prettier', '--check', '.']);
 }
 if (want('build')) step('build', 'npm', ['run', 'build']);
+// Only the unit suite reads real footage (test/fixtures/footage.ts); e2e generates its videos.
+if (want('unit') || want('footage')) fetchFootage();
 if (want('unit')) {
   step('vitest', npx, ['vitest', 'run'], {
     counts: () => {
