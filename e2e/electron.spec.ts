@@ -3,6 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { _electron as electron, expect, test } from '@playwright/test';
+import { bridgeContractKeys } from './support/bridge-contract.js';
 import { ARTIFACTS, ROOT, electronBinary } from './support/paths.js';
 import { makeTestVideo } from './support/video.js';
 import type { PageGlobals, VideoProbe } from './support/dom.js';
@@ -28,12 +29,13 @@ test('desktop app: locked-down window, IPC API and media protocol', async () => 
     await expect(win.getByTestId('backend-indicator')).toBeVisible();
     await expect(win.getByTestId('transport')).toHaveText('desktop');
 
-    // The page has no Node and sees exactly the bridge.
+    // The page has no Node and sees exactly the bridge: the members of FramewiseBridge, read from
+    // the types (test/main/preload-contract.test.ts checks the same without the binary).
     expect(await win.evaluate(() => typeof (globalThis as unknown as PageGlobals).require)).toBe('undefined');
     expect(await win.evaluate(() => typeof (globalThis as unknown as PageGlobals).process)).toBe('undefined');
     expect(
       await win.evaluate(() => Object.keys((globalThis as unknown as PageGlobals).framewise ?? {}).sort()),
-    ).toEqual(['call', 'mediaUrl', 'onEvent', 'pathForFile', 'platform'].sort());
+    ).toEqual(bridgeContractKeys());
 
     // window.open is denied.
     expect(await win.evaluate(() => (globalThis as unknown as PageGlobals).open('https://example.com') === null)).toBe(
