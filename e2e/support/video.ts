@@ -36,3 +36,23 @@ export function makeColorVideo(dir: string, name: string, redSec: number, blueSe
   );
   return out;
 }
+
+/**
+ * The frame of `file` at `t` seconds as ffmpeg decodes it (accurate seek: the first frame at or
+ * after t), scaled to a small RGB image for comparing two files' pictures.
+ */
+export function rgbFrame(file: string, t: number, width = 32, height = 24): Buffer {
+  return execFileSync('ffmpeg', [
+    ...['-hide_banner', '-loglevel', 'error', '-nostdin'],
+    ...['-ss', t.toFixed(4), '-i', file],
+    ...['-frames:v', '1', '-vf', `scale=${width}:${height}`, '-pix_fmt', 'rgb24', '-f', 'rawvideo', '-'],
+  ]);
+}
+
+/** Mean absolute difference of two same-sized 8-bit images (0 = identical, 255 = opposite). */
+export function meanAbsDiff(a: Buffer, b: Buffer): number {
+  if (a.length !== b.length || a.length === 0) throw new Error(`images differ in size (${a.length}, ${b.length})`);
+  let sum = 0;
+  for (let i = 0; i < a.length; i++) sum += Math.abs(a[i]! - b[i]!);
+  return sum / a.length;
+}
