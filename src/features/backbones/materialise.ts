@@ -79,7 +79,8 @@ export async function buildOnnxFromNpm(spec: BackboneManifest): Promise<NpmBuild
     transformGraph: spec.quantization
       ? (graph) => {
           try {
-            return quantizeGraphQdq(graph, spec.quantization!.activationRanges);
+            const { activationRanges, floatLayers } = spec.quantization!;
+            return quantizeGraphQdq(graph, activationRanges, { floatLayers });
           } catch (e) {
             throw new FramewiseError(
               'MODEL_MISMATCH',

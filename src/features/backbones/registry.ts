@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { FramewiseError } from '../../errors.js';
 import type { BackboneSpec, WeightSource } from '../types.js';
 
-export const DEFAULT_BACKBONE_ID = 'mobilenet_v2_nsfwjs_int8';
+export const DEFAULT_BACKBONE_ID = 'mobilenet_v2_nsfwjs';
 
 /** How a downloaded ONNX model expects its input. Our converted models use 'nhwc-uint8'. */
 export type OnnxInputLayout = 'nhwc-uint8' | 'nchw-float32';
@@ -45,6 +45,8 @@ export interface BackboneQuantization {
   /** What the ranges were calibrated on (for the docs and `framewise backbones`). */
   calibration: string;
   activationRanges: Record<string, [number, number]>;
+  /** Convs kept in float32 (node names or prefixes), for accuracy; see quantize-qdq.ts. */
+  floatLayers?: string[];
 }
 
 export interface RegistryOptions {
@@ -264,5 +266,13 @@ function parseQuantization(v: unknown, file: string): BackboneQuantization {
     activationRanges[name] = [r[0] as number, r[1] as number];
   }
   if (Object.keys(activationRanges).length === 0) throw bad(file, '"quantization.activationRanges" is empty');
-  return { kind: 'int8-qdq', calibration: str(q, 'calibration', file), activationRanges };
+  const out: BackboneQuantization = { kind: 'int8-qdq', calibration: str(q, 'calibration', file), activationRanges };
+  if (q.floatLayers !== undefined) {
+    const layers = q.floatLayers;
+    if (!Array.isArray(layers) || !layers.every((l) => typeof l === 'string' && l.length > 0)) {
+      throw bad(file, '"quantization.floatLayers" must be a list of layer names or name prefixes');
+    }
+    out.floatLayers = layers as string[];
+  }
+  return out;
 }

@@ -32,7 +32,10 @@ export interface CreateEngineOptions extends RegistryOptions, OnnxEngineOptions 
 }
 
 /** Float32 originals of the shipped int8 backbones, named in errors. */
-const FLOAT_ORIGINAL: Record<string, string> = { mobilenet_v2_nsfwjs_int8: 'mobilenet_v2_nsfwjs' };
+const FLOAT_ORIGINAL: Record<string, string> = {
+  mobilenet_v2_nsfwjs_int8: 'mobilenet_v2_nsfwjs',
+  mobilenet_v2_nsfwjs_int8_v2: 'mobilenet_v2_nsfwjs',
+};
 
 /** Error codes that mean "stop", not "try the next engine". */
 const FATAL = new Set(['ABORTED', 'BAD_ARGUMENT']);

@@ -3,11 +3,19 @@
  *
  * Every activation that enters a Conv, Add or GlobalAveragePool goes through a
  * QuantizeLinear → DequantizeLinear pair (uint8, asymmetric, one scale per tensor, from calibrated
- * ranges); conv weights are stored as int8 with one scale per output channel, biases as int32 at
- * input scale × weight scale. The graph stays a valid float graph — each Q/DQ pair just rounds —
- * and onnxruntime fuses DQ → Conv → Q into QLinearConv (likewise Add, pooling), whose int8 kernels
- * use VNNI on current x86 CPUs. Measured here: MobileNetV2 2.3× faster per frame than float32, with
- * features at cosine ≥ 0.97 to the float ones (docs/backbones.md).
+ * ranges); conv weights get one scale per output channel, biases are int32 at input scale × weight
+ * scale. The graph stays a valid float graph — each Q/DQ pair just rounds — and onnxruntime fuses
+ * DQ → Conv → Q into QLinearConv (likewise Add, pooling).
+ *
+ * Why weights are stored as uint8 (zero point 128) and not int8: the same features on every CPU.
+ * onnxruntime's uint8 × int8 GEMM on x86 without VNNI (AVX2, most laptops) adds pairs of products
+ * in int16 with saturation (vpmaddubsw), so full-range int8 weights give different — wrong —
+ * features there than on a VNNI or ARM machine. uint8 × uint8 is widened to int16 before any
+ * product (vpmaddwd) and is exact everywhere; the dequantized weights are identical to the int8
+ * ones. `int16PairOverflows` proves a graph safe without owning the CPU (docs/backbones.md).
+ *
+ * Layers named in `floatLayers` stay float32 with unrounded inputs: the stem's rounding is what
+ * moves MobileNetV2's features most, measured per layer.
  *
  * Why ranges are shipped instead of computed on the user's machine: calibration needs
  * representative frames, and the result must be the same everywhere so that feature caches and
@@ -85,12 +93,16 @@ export function quantizeWeightsPerChannel(
   return { values, scales };
 }
 
+const UINT8 = 2;
 const INT8 = 3;
 const INT32 = 6;
 const INT32_MAX = 2 ** 31 - 1;
 
-/** Bumped whenever the emitted int8 graph changes, so cached int8 models get rebuilt. */
-export const QUANTIZER_VERSION = 2;
+/**
+ * Bumped whenever the emitted int8 graph changes, so cached int8 models get rebuilt. 3: uint8
+ * weights (the same values as version 2's int8 ones, without AVX2's saturation).
+ */
+export const QUANTIZER_VERSION = 3;
 
 function rawTensor(name: string, dataType: number, dims: readonly number[], bytes: Uint8Array): TensorInit {
   // onnx-model's DataType lists the element types the float converter emits; int8/int32 are only used here.
@@ -103,6 +115,11 @@ function floatsOf(t: TensorInit): Float32Array {
   return new Float32Array(copy.buffer, 0, copy.byteLength / 4);
 }
 
+/** The same symmetric weights stored as uint8 with zero point 128: identical values after DequantizeLinear. */
+function toUint8(values: Int8Array): Uint8Array {
+  return Uint8Array.from(values, (v) => v + 128);
+}
+
 function bytesOf(a: Int8Array | Int32Array): Uint8Array {
   return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 }
@@ -112,9 +129,23 @@ function bytesOf(a: Int8Array | Int32Array): Uint8Array {
  * `activationTensors(graph)` names; a missing one is an error (the manifest no longer matches the
  * converted graph), never a silent float fallback.
  */
-export function quantizeGraphQdq(graph: GraphInit, ranges: ActivationRanges): GraphInit {
-  const wanted = activationTensors(graph);
-  const missing = wanted.filter((t) => !Object.hasOwn(ranges, t));
+export interface QdqOptions {
+  /** Storage of conv weights; int8 only to show what saturates (see the file header). Default uint8. */
+  weightType?: 'int8' | 'uint8';
+  /** Convs that stay float32, with their inputs unrounded: node names or their prefixes. */
+  floatLayers?: readonly string[];
+}
+
+export function quantizeGraphQdq(graph: GraphInit, ranges: ActivationRanges, options: QdqOptions = {}): GraphInit {
+  const weightType = options.weightType ?? 'uint8';
+  const floatLayers = options.floatLayers ?? [];
+  const isFloatConv = (n: NodeInit): boolean =>
+    n.opType === 'Conv' && floatLayers.some((prefix) => (n.name ?? '').startsWith(prefix));
+  // A tensor read only by float convs is never rounded.
+  const readers = new Map<string, NodeInit[]>();
+  for (const node of graph.nodes) for (const i of node.inputs) readers.set(i, [...(readers.get(i) ?? []), node]);
+  const wanted = activationTensors(graph).filter((t) => !(readers.get(t) ?? []).every(isFloatConv));
+  const missing = activationTensors(graph).filter((t) => !Object.hasOwn(ranges, t));
   if (missing.length > 0) {
     throw new RangeError(`no calibrated range for ${missing.length} tensor(s): ${missing.slice(0, 5).join(', ')}`);
   }
@@ -157,13 +188,13 @@ export function quantizeGraphQdq(graph: GraphInit, ranges: ActivationRanges): Gr
     dims: readonly number[],
     values: Uint8Array,
     scales: Float32Array,
+    zeroPoint = 0,
   ): string => {
     const channels = scales.length;
     added.push(rawTensor(`${name}_q`, dataType, dims, values));
     added.push(floatTensor(`${name}_scale`, [channels], scales));
-    added.push(
-      rawTensor(`${name}_zero`, dataType, [channels], new Uint8Array(channels * (dataType === INT32 ? 4 : 1))),
-    );
+    const zeros = new Uint8Array(channels * (dataType === INT32 ? 4 : 1)).fill(zeroPoint);
+    added.push(rawTensor(`${name}_zero`, dataType, [channels], zeros));
     nodes.push({
       opType: 'DequantizeLinear',
       inputs: [`${name}_q`, `${name}_scale`, `${name}_zero`],
@@ -185,12 +216,12 @@ export function quantizeGraphQdq(graph: GraphInit, ranges: ActivationRanges): Gr
 
   for (const input of graph.inputs) quantizeActivation(input.name);
   for (const node of graph.nodes) {
-    const inputs = node.inputs.map((i) => dequantized.get(i) ?? i);
+    const inputs = isFloatConv(node) ? [...node.inputs] : node.inputs.map((i) => dequantized.get(i) ?? i);
     const input = params.get(node.inputs[0] ?? '');
     const w = ownConstant(node.inputs[1]);
     const b = node.inputs[2] ? ownConstant(node.inputs[2]) : undefined;
     // A Conv is stored in int8 when its data input is quantized and its weights (and bias) are its own.
-    if (node.opType === 'Conv' && input && w && (!node.inputs[2] || b)) {
+    if (node.opType === 'Conv' && !isFloatConv(node) && input && w && (!node.inputs[2] || b)) {
       const channels = w.dims[0] as number;
       const bias = b ? floatsOf(b) : undefined;
       // The bias is stored as int32 at input scale × weight scale; a channel whose weights are all
@@ -199,7 +230,10 @@ export function quantizeGraphQdq(graph: GraphInit, ranges: ActivationRanges): Gr
       const minScales = bias?.map((v) => Math.abs(v) / (input.scale * INT32_MAX));
       const { values, scales } = quantizeWeightsPerChannel(floatsOf(w), channels, minScales);
       replaced.add(w.name);
-      inputs[1] = dequantizeInitializer(w.name, INT8, w.dims, bytesOf(values), scales);
+      inputs[1] =
+        weightType === 'uint8'
+          ? dequantizeInitializer(w.name, UINT8, w.dims, toUint8(values), scales, 128)
+          : dequantizeInitializer(w.name, INT8, w.dims, bytesOf(values), scales);
       if (b && bias) {
         const biasScales = scales.map((s) => s * input.scale);
         const q = new Int32Array(channels);
@@ -219,4 +253,34 @@ export function quantizeGraphQdq(graph: GraphInit, ranges: ActivationRanges): Gr
     nodes,
     initializers: [...graph.initializers.filter((t) => !replaced.has(t.name)), ...added],
   };
+}
+
+/**
+ * Largest |int8 weight| for which two uint8 × int8 products always fit an int16 pair sum:
+ * 255 × 64 × 2 = 32640 ≤ 32767.
+ */
+export const PAIR_SAFE_INT8_WEIGHT = 64;
+
+/**
+ * Convs of a QDQ graph whose integer kernels could saturate on some CPU: int8 weights beyond
+ * PAIR_SAFE_INT8_WEIGHT (uint8 activations reach 255, so a pair of products can pass 32767 in
+ * AVX2's int16 pair sum). uint8 weights are never listed: that kernel widens before multiplying.
+ * Depends only on the graph, so a test proves a backbone portable on whatever CPU runs it.
+ */
+export function int16PairOverflows(graph: GraphInit): string[] {
+  const byName = new Map(graph.initializers.map((t) => [t.name, t]));
+  const producer = new Map<string, NodeInit>();
+  for (const node of graph.nodes) for (const o of node.outputs) producer.set(o, node);
+  const risky: string[] = [];
+  for (const node of graph.nodes) {
+    if (node.opType !== 'Conv') continue;
+    const dq = producer.get(node.inputs[1] ?? '');
+    const q = dq?.opType === 'DequantizeLinear' ? byName.get(dq.inputs[0] ?? '') : undefined;
+    if (!q || (q.dataType as number) !== INT8) continue;
+    const values = new Int8Array(q.rawData.buffer, q.rawData.byteOffset, q.rawData.byteLength);
+    let max = 0;
+    for (const v of values) max = Math.max(max, Math.abs(v));
+    if (max > PAIR_SAFE_INT8_WEIGHT) risky.push(node.name ?? node.outputs[0] ?? '?');
+  }
+  return risky;
 }
