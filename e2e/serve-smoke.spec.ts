@@ -39,16 +39,16 @@ test('serve mode: project, library, extraction and playback', async ({ page, ser
   // The backbone can be switched after a confirmation: the new one's features are not there yet,
   // declining keeps the project as it is, and switching back finds the first features again.
   const backbone = page.getByTestId('backbone-select');
-  await expect(backbone).toHaveValue('mobilenet_v2_nsfwjs_int8');
-  page.once('dialog', (d) => void d.accept());
-  await backbone.selectOption('mobilenet_v2_nsfwjs');
-  await expect(item.getByTestId('features-cached')).toHaveCount(0);
-  page.once('dialog', (d) => void d.dismiss());
-  await backbone.selectOption('mobilenet_v2_nsfwjs_int8');
   await expect(backbone).toHaveValue('mobilenet_v2_nsfwjs');
   page.once('dialog', (d) => void d.accept());
-  await backbone.selectOption('mobilenet_v2_nsfwjs_int8');
-  await expect(backbone).toHaveValue('mobilenet_v2_nsfwjs_int8');
+  await backbone.selectOption('mobilenet_v2_nsfwjs_int8_v2');
+  await expect(item.getByTestId('features-cached')).toHaveCount(0);
+  page.once('dialog', (d) => void d.dismiss());
+  await backbone.selectOption('mobilenet_v2_nsfwjs');
+  await expect(backbone).toHaveValue('mobilenet_v2_nsfwjs_int8_v2');
+  page.once('dialog', (d) => void d.accept());
+  await backbone.selectOption('mobilenet_v2_nsfwjs');
+  await expect(backbone).toHaveValue('mobilenet_v2_nsfwjs');
   await expect(item.getByTestId('features-cached')).toBeVisible();
 
   // Playback through /media with Range requests.

@@ -68,11 +68,12 @@ const READ_AHEAD_BATCHES = 4;
 
 export function cacheFileName(
   hash: string,
-  engine: Pick<FeatureEngine, 'backboneId' | 'inputWidth' | 'inputHeight'>,
+  engine: Pick<FeatureEngine, 'backboneId' | 'featureRevision' | 'inputWidth' | 'inputHeight'>,
   o: { fps: number; fit: FitMode; dtype: FeatureDtype; start?: number; end?: number },
 ): string {
   const range = o.start !== undefined || o.end !== undefined ? `_t${o.start ?? 0}-${o.end ?? 'end'}` : '';
-  return `${hash.slice(0, 24)}_${engine.backboneId}_${o.fps}fps_${engine.inputWidth}x${engine.inputHeight}_${o.fit}_${o.dtype}${range}.fwf`;
+  const revision = engine.featureRevision ? `-${engine.featureRevision}` : '';
+  return `${hash.slice(0, 24)}_${engine.backboneId}${revision}_${o.fps}fps_${engine.inputWidth}x${engine.inputHeight}_${o.fit}_${o.dtype}${range}.fwf`;
 }
 
 export async function extractFeatures(videoPath: string, opts: ExtractOptions): Promise<ExtractResult> {

@@ -22,6 +22,11 @@ export interface BackboneSpec {
 /** Turns batches of RGB frames (N x H x W x 3 bytes, at the backbone's input size) into feature vectors. */
 export interface FeatureEngine {
   readonly backboneId: string;
+  /**
+   * Set when this engine's features differ from earlier caches under the same backbone id (an int8
+   * build that was CPU-dependent before): part of the cache file name, so those are never reused.
+   */
+  readonly featureRevision?: string;
   /** Human-readable engine name shown to the user, e.g. "onnxruntime cpu (2 threads)". */
   readonly backend: string;
   readonly featureDim: number;

@@ -60,7 +60,7 @@ export interface Project {
   settings: ProjectSettings;
 }
 
-export const DEFAULT_SETTINGS: ProjectSettings = { backboneId: 'mobilenet_v2_nsfwjs_int8', fps: 4, clipLength: 16 };
+export const DEFAULT_SETTINGS: ProjectSettings = { backboneId: 'mobilenet_v2_nsfwjs', fps: 4, clipLength: 16 };
 
 type Obj = Record<string, unknown>;
 

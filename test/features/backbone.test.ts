@@ -64,8 +64,9 @@ function cosine(a: Float32Array, b: Float32Array): number {
   return ab / Math.sqrt(aa * bb);
 }
 
-/** The float32 conversion (the default backbone is its int8 form, checked in quantize-int8.test.ts). */
+/** The float32 conversion, the default backbone (its int8 forms are checked in quantize-int8.test.ts). */
 const FLOAT_MOBILENET = 'mobilenet_v2_nsfwjs';
+const INT8_MOBILENET = 'mobilenet_v2_nsfwjs_int8_v2';
 
 let cacheRoot: string;
 beforeAll(async () => {
@@ -167,7 +168,7 @@ describe('MobileNetV2 (nsfwjs) on onnxruntime vs tfjs-wasm', () => {
 
 describe('ONNX cache', () => {
   it('reuses a valid file and rebuilds a corrupted or unrecorded one', async () => {
-    const spec = await getBackbone(DEFAULT_BACKBONE_ID);
+    const spec = await getBackbone(INT8_MOBILENET);
     const file = cachedModelPath(spec, cacheRoot);
     await ensureOnnxModel(spec, { cacheRoot });
     expect((await ensureOnnxModel(spec, { cacheRoot })).origin).toBe('cache');
@@ -186,7 +187,7 @@ describe('ONNX cache', () => {
     expect((await ensureOnnxModel(spec, { cacheRoot })).origin).toBe('built');
     const record = JSON.parse(await readFile(`${file}.json`, 'utf8')) as { sha256: string; packageName: string };
     expect(record).toMatchObject({ sha256: rebuilt.sha256, packageName: 'nsfwjs' });
-    // The int8 default records which calibration it was built with: new ranges mean a rebuild.
+    // An int8 build records which calibration it was built with: new ranges mean a rebuild.
     expect(record).toMatchObject({ quantization: expect.stringMatching(/^[0-9a-f]{64}$/) });
     const recalibrated = { ...spec, quantization: { ...spec.quantization!, calibration: 'new ranges' } };
     expect((await ensureOnnxModel(recalibrated, { cacheRoot })).origin).toBe('built');
@@ -245,11 +246,11 @@ describe('engine selection', () => {
   it('never runs an int8 backbone on tfjs-wasm, which would give float features under the int8 id', async () => {
     const blocked = path.join(cacheRoot, 'not-a-dir-either');
     await writeFile(blocked, 'x');
-    await expect(createFeatureEngine(DEFAULT_BACKBONE_ID, { cacheRoot: blocked })).rejects.toMatchObject({
+    await expect(createFeatureEngine(INT8_MOBILENET, { cacheRoot: blocked })).rejects.toMatchObject({
       code: 'BACKBONE_UNAVAILABLE',
       message: expect.stringMatching(/Cannot write the model cache file/),
     });
-    await expect(createFeatureEngine(DEFAULT_BACKBONE_ID, { prefer: 'tfjs-wasm', strict: true })).rejects.toMatchObject(
+    await expect(createFeatureEngine(INT8_MOBILENET, { prefer: 'tfjs-wasm', strict: true })).rejects.toMatchObject(
       {
         code: 'BACKBONE_UNAVAILABLE',
         message: expect.stringMatching(/int8.*onnxruntime.*mobilenet_v2_nsfwjs/),

@@ -64,13 +64,14 @@ afterAll(async () => {
 });
 
 describe('backbones', () => {
-  it('system.info lists the backbones, int8 MobileNetV2 as the default new projects get', async () => {
+  it('system.info lists the backbones, float32 MobileNetV2 as the default new projects get', async () => {
     const info = await core.api['system.info']({});
     const byId = new Map(info.backbones.map((b) => [b.id, b]));
-    expect(byId.get('mobilenet_v2_nsfwjs_int8')).toMatchObject({ int8: true, isDefault: true, featureDim: 1280 });
-    expect(byId.get('mobilenet_v2_nsfwjs')).toMatchObject({ int8: false, isDefault: false });
+    expect(byId.get('mobilenet_v2_nsfwjs')).toMatchObject({ int8: false, isDefault: true, featureDim: 1280 });
+    expect(byId.get('mobilenet_v2_nsfwjs_int8_v2')).toMatchObject({ int8: true, isDefault: false });
+    expect(byId.get('mobilenet_v2_nsfwjs_int8')).toMatchObject({ int8: true, isDefault: false });
     expect(byId.has('inception_v3_nsfwjs')).toBe(true);
-    expect(snap.project.settings.backboneId).toBe('mobilenet_v2_nsfwjs_int8');
+    expect(snap.project.settings.backboneId).toBe('mobilenet_v2_nsfwjs');
   });
 });
 

@@ -11,6 +11,7 @@ import { FramewiseError } from '../../errors.js';
 import type { FeatureEngine } from '../types.js';
 import type { BackboneManifest, OnnxInputLayout } from '../backbones/registry.js';
 import { packageVersion, resolvePackageRoot } from '../backbones/tfjs-source.js';
+import { QUANTIZER_VERSION } from '../onnx/quantize-qdq.js';
 import { ONNX_WORKER_SOURCE } from './onnx-worker-source.js';
 
 export type ExecutionProviderName = 'cpu' | 'cuda' | 'webgpu';
@@ -86,6 +87,7 @@ class Slot {
 
 class OnnxEngine implements OnnxFeatureEngine {
   readonly backboneId: string;
+  readonly featureRevision: string | undefined;
   readonly featureDim: number;
   readonly inputWidth: number;
   readonly inputHeight: number;
@@ -108,6 +110,8 @@ class OnnxEngine implements OnnxFeatureEngine {
     readonly niceness: number,
   ) {
     this.backboneId = spec.id;
+    // Quantizer 3 made int8 features CPU-independent; caches written before may hold saturated ones.
+    this.featureRevision = spec.quantization ? `q${QUANTIZER_VERSION}` : undefined;
     this.featureDim = spec.featureDim;
     this.inputWidth = spec.inputWidth;
     this.inputHeight = spec.inputHeight;
