@@ -1,7 +1,8 @@
 /**
  * Pipeline benchmark (decode → features → cache), each figure against a peer measured in this run:
  * - decode: our streaming decoder vs ffmpeg alone writing raw frames to a pipe (the floor);
- * - features: the default (int8) backbone vs its float32 original, tfjs-wasm and PyTorch on the same frames;
+ * - features: the default (float32) backbone vs its int8 forms (per instruction set), tfjs-wasm and
+ *   PyTorch on the same frames;
  * - end to end: extraction time vs ffmpeg decoding alone, interleaved rounds, medians;
  * - memory: peak RSS extracting a 10-minute vs a 1-minute video (flat memory means ≈ 1×).
  */
@@ -14,11 +15,13 @@ import type { FeatureEngine } from '../src/features/types.js';
 import { clearProbeCache, probe } from '../src/video/probe.js';
 import { extractFeatures } from '../src/features/extract.js';
 import { decodeFrames } from '../src/video/decode.js';
-import { benchVideo, ffmpegDecodeSeconds, fmt, median } from './util.js';
+import { benchVideo, cpuIsa, ffmpegDecodeSeconds, fmt, median } from './util.js';
 import { torchPeer } from './torch.js';
 
-/** The float32 original of the default (int8) backbone. */
+/** The default backbone, float32, and its int8 forms (the first one is the opt-in for new projects). */
 const FLOAT_BACKBONE = 'mobilenet_v2_nsfwjs';
+const INT8_BACKBONE = 'mobilenet_v2_nsfwjs_int8_v2';
+const INT8_V1_BACKBONE = 'mobilenet_v2_nsfwjs_int8';
 
 export interface PipelineResults {
   [key: string]: number | string | null;
@@ -54,12 +57,15 @@ export async function benchPipeline(log: (s: string) => void, opts: { quick: boo
     `decode-only, median of 3 interleaved rounds: ours ${fmt(r['decode_ours_fps'] as number, 1)} frames/s, ffmpeg alone ${fmt(r['decode_ffmpeg_fps'] as number, 1)} frames/s → time ratio ${fmt(r['decode_ours_vs_ffmpeg_time_ratio'] as number)}× (target ≤ 1.1)`,
   );
 
-  // The default (int8) backbone and its float32 original, timed alike.
+  // The default (float32) backbone and its int8 forms, timed alike.
   let t0: number;
   const engine = await createFeatureEngine();
-  const floatEngine = await createFeatureEngine(FLOAT_BACKBONE, { strict: true });
+  const int8Engine = await createFeatureEngine(INT8_BACKBONE, { strict: true });
+  const int8V1Engine = await createFeatureEngine(INT8_V1_BACKBONE, { strict: true });
+  const isa = cpuIsa();
   r['feature_backend'] = engine.backend;
   r['feature_backbone'] = engine.backboneId;
+  r['cpu_isa'] = isa;
   const batch = 16;
   const pixels = new Uint8Array(batch * 224 * 224 * 3);
   for (let i = 0; i < batch; i++) pixels.set(frames[i % frames.length]!, i * 224 * 224 * 3);
@@ -76,11 +82,15 @@ export async function benchPipeline(log: (s: string) => void, opts: { quick: boo
       cpuPerFrame: (cpu.user + cpu.system) / 1e6 / (reps * batch),
     };
   };
-  const int8 = await timeEngine(engine);
-  const fp32 = await timeEngine(floatEngine);
-  r['features_fps'] = int8.fps;
-  r['features_fp32_fps'] = fp32.fps;
+  const fp32 = await timeEngine(engine);
+  const int8 = await timeEngine(int8Engine);
+  const int8V1 = await timeEngine(int8V1Engine);
+  await int8V1Engine.dispose();
+  r['features_fps'] = fp32.fps;
+  r['features_int8_fps'] = int8.fps;
+  r['features_int8_v1_fps'] = int8V1.fps;
   r['features_int8_vs_fp32'] = int8.fps / fp32.fps;
+  r['features_int8_v1_vs_fp32'] = int8V1.fps / fp32.fps;
 
   let wasmFps: number | null = null;
   try {
@@ -96,8 +106,9 @@ export async function benchPipeline(log: (s: string) => void, opts: { quick: boo
   r['features_tfjs_wasm_fps'] = wasmFps;
   r['features_speedup_vs_tfjs_wasm'] = wasmFps ? fp32.fps / wasmFps : null;
   log(
-    `features-only (${engine.backend}, batch ${batch}): ${engine.backboneId} ${fmt(int8.fps, 1)} frames/s (target ≥ 250), ` +
-      `${FLOAT_BACKBONE} ${fmt(fp32.fps, 1)} frames/s → int8 ÷ float32 = ${fmt(r['features_int8_vs_fp32'] as number)}×; ` +
+    `features-only (${engine.backend}, batch ${batch}): ${engine.backboneId} (default, float32) ${fmt(fp32.fps, 1)} frames/s (target ≥ 250); ` +
+      `on ${isa}: ${INT8_BACKBONE} ${fmt(int8.fps, 1)} frames/s → int8 ÷ float32 = ${fmt(r['features_int8_vs_fp32'] as number)}×, ` +
+      `${INT8_V1_BACKBONE} ${fmt(int8V1.fps, 1)} → ${fmt(r['features_int8_v1_vs_fp32'] as number)}×; ` +
       `tfjs-wasm (float32) ${wasmFps ? fmt(wasmFps, 1) : 'n/a'} frames/s → float32 onnx ${wasmFps ? fmt(r['features_speedup_vs_tfjs_wasm'] as number, 1) + '×' : 'n/a'}`,
   );
 
@@ -107,19 +118,19 @@ export async function benchPipeline(log: (s: string) => void, opts: { quick: boo
   r['features_int8_speedup_vs_torch'] = torch ? int8.fps / torch.fps : null;
   log(
     torch
-      ? `features vs PyTorch ${torch.torch} CPU float32 (${torch.threads} threads, same architecture, batch ${batch}): ${fmt(torch.fps, 1)} frames/s → ours float32 ${fmt(r['features_speedup_vs_torch'] as number, 1)}× faster, int8 ${fmt(r['features_int8_speedup_vs_torch'] as number, 1)}×`
+      ? `features vs PyTorch ${torch.torch} CPU float32 (${torch.threads} threads, same architecture, batch ${batch}): ${fmt(torch.fps, 1)} frames/s → ours float32 ${fmt(r['features_speedup_vs_torch'] as number, 1)}× faster, int8 v2 ${fmt(r['features_int8_speedup_vs_torch'] as number, 1)}×`
       : 'features vs PyTorch: not installed (apt-get install python3-torch python3-torchvision) — no ratio',
   );
 
   // End to end, interleaved with the ffmpeg floor so that both see the same machine load; medians.
   // "known": the video was probed before (at import, in the app); "cold": extraction runs ffprobe.
   const rounds = opts.quick ? 3 : 5;
-  const runs: Record<'floor' | 'floorThreads' | 'known' | 'cold' | 'fp32', number[]> = {
+  const runs: Record<'floor' | 'floorThreads' | 'known' | 'cold' | 'int8', number[]> = {
     floor: [],
     floorThreads: [],
     known: [],
     cold: [],
-    fp32: [],
+    int8: [],
   };
   // Extraction runs the decoder with one thread per core (beside the CNN); ffmpeg alone with the same
   // setting is reported too, so the ratio against the stock command is not mistaken for a CNN win.
@@ -145,10 +156,10 @@ export async function benchPipeline(log: (s: string) => void, opts: { quick: boo
     await clearProbeCache({ disk: true });
     runs.cold.push(await extractOnce(engine));
     await probe(video);
-    runs.fp32.push(await extractOnce(floatEngine));
+    runs.int8.push(await extractOnce(int8Engine));
   }
   await engine.dispose();
-  await floatEngine.dispose();
+  await int8Engine.dispose();
   const floorS = median(runs.floor);
   const ratio = (xs: number[]): number => median(xs) / floorS;
   r['e2e_frames'] = count;
@@ -157,13 +168,13 @@ export async function benchPipeline(log: (s: string) => void, opts: { quick: boo
   r['e2e_fps'] = count / median(runs.known);
   r['e2e_vs_ffmpeg_decode_ratio'] = ratio(runs.known);
   r['e2e_cold_vs_ffmpeg_decode_ratio'] = ratio(runs.cold);
-  r['e2e_fp32_vs_ffmpeg_decode_ratio'] = ratio(runs.fp32);
+  r['e2e_int8_vs_ffmpeg_decode_ratio'] = ratio(runs.int8);
   r['e2e_floor_same_threads_seconds'] = median(runs.floorThreads);
   r['e2e_vs_ffmpeg_same_threads_ratio'] = median(runs.known) / median(runs.floorThreads);
   // Decode and CNN share the cores: the end-to-end time cannot be below their summed CPU time
   // spread over all cores (and on a small machine the decoder needs most of them).
   const cores = availableParallelism();
-  const featuresCpu = count * int8.cpuPerFrame;
+  const featuresCpu = count * fp32.cpuPerFrame;
   r['decode_ffmpeg_cpu_seconds'] = floorCpu;
   r['features_cpu_seconds'] = featuresCpu;
   r['e2e_node_cpu_seconds'] = extractCpu;
@@ -175,11 +186,11 @@ export async function benchPipeline(log: (s: string) => void, opts: { quick: boo
       `  ${engine.backboneId}, video known (as after import): ${fmt(median(runs.known))} s (${spread(runs.known)}) → ${fmt(ratio(runs.known))}× decode (target ≤ 1.1); ` +
       `${fmt(r['e2e_vs_ffmpeg_same_threads_ratio'] as number)}× ffmpeg with the same threads\n` +
       `  ${engine.backboneId}, cold (ffprobe first): ${fmt(median(runs.cold))} s (${spread(runs.cold)}) → ${fmt(ratio(runs.cold))}×\n` +
-      `  ${FLOAT_BACKBONE}, video known: ${fmt(median(runs.fp32))} s (${spread(runs.fp32)}) → ${fmt(ratio(runs.fp32))}×`,
+      `  ${INT8_BACKBONE} (${isa}), video known: ${fmt(median(runs.int8))} s (${spread(runs.int8)}) → ${fmt(ratio(runs.int8))}×`,
   );
   if (floorCpu !== null) {
     log(
-      `CPU: ffmpeg decode ${fmt(floorCpu)} CPU-s alone, int8 features ${fmt(featuresCpu)} CPU-s alone, this process during an extraction ${fmt(extractCpu)} CPU-s (features + reading frames); ` +
+      `CPU: ffmpeg decode ${fmt(floorCpu)} CPU-s alone, ${engine.backboneId} features ${fmt(featuresCpu)} CPU-s alone, this process during an extraction ${fmt(extractCpu)} CPU-s (features + reading frames); ` +
         `on ${cores} cores the work alone needs ≥ ${fmt((r['e2e_cpu_floor_seconds'] as number) / floorS)}× decode time`,
     );
   }

@@ -101,6 +101,26 @@ export function procCpuSeconds(pid: number): number | null {
   }
 }
 
+/**
+ * The vector extensions the int8 kernels depend on (onnxruntime picks its kernels by them), for
+ * naming the CPU next to every int8 figure: 'avx512-vnni', 'avx-vnni', 'avx2', 'neon' or 'other'.
+ */
+export function cpuIsa(): string {
+  if (process.arch === 'arm64') return 'neon';
+  try {
+    const flags = new Set(
+      (readFileSync('/proc/cpuinfo', 'utf8').match(/^flags\s*:(.*)$/m)?.[1] ?? '').trim().split(/\s+/),
+    );
+    if (flags.has('avx512_vnni')) return 'avx512-vnni';
+    if (flags.has('avx_vnni')) return 'avx-vnni';
+    if (flags.has('avx512f')) return 'avx512';
+    if (flags.has('avx2')) return 'avx2';
+  } catch {
+    // Not Linux: the model name printed beside it still identifies the CPU.
+  }
+  return 'other';
+}
+
 export function fmt(n: number, digits = 2): string {
   return Number.isFinite(n) ? n.toFixed(digits) : String(n);
 }
