@@ -13,7 +13,7 @@ import {
   type CaptionTrainResult,
 } from '../../src/captioning/train-captioner.js';
 import { parseSrt, parseWebVtt } from '../../src/export/subtitles.js';
-import { initBackend } from '../../src/ml/backend.js';
+import { initBackend } from '../../src/models/backend.js';
 import type { VideoFeatures } from '../../src/training/dataset.js';
 import { captionTask } from './captioner-synthetic.js';
 
