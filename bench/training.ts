@@ -4,8 +4,8 @@
  * stock tfjs LSTM layer, all in this run.
  */
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../src/ml/backend.js';
-import { Rng } from '../src/ml/rng.js';
+import { initBackend } from '../src/models/backend.js';
+import { Rng } from '../src/util/rng.js';
 import { SequenceHead } from '../src/models/head.js';
 import { train, type TrainingData } from '../src/training/train.js';
 import { fmt } from './util.js';

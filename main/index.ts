@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { BrowserWindow, Menu, app, dialog, session, shell, type WebContents } from 'electron';
 import { createCoreServices, type CoreServices } from '../src/services/core-services.js';
 import type { ApiEvent } from '../src/services/contract.js';
-import { CSP } from '../src/serve/security.js';
 import { toFramewiseError } from '../src/errors.js';
+import { buildCsp } from '../src/transport/csp.js';
 import { pathFromArgv, resolveProjectFolder } from '../src/store/project-link.js';
 import { desktopAppSearchPath } from '../src/util/packaged-paths.js';
 import { APP_ORIGIN, IPC_EVENT, MEDIA_SCHEME } from './bridge.js';
@@ -24,11 +24,11 @@ const RENDERER_DIR = join(import.meta.dirname, '../renderer');
 const PRELOAD = join(import.meta.dirname, '../preload/index.cjs');
 const START_URL = DEV_URL ?? `${APP_ORIGIN}/index.html`;
 
-/** Serve mode's policy, plus the media scheme (and Vite's HMR socket in dev). */
-const ELECTRON_CSP = CSP.replace("media-src 'self' blob:", `media-src 'self' blob: ${MEDIA_SCHEME}:`).replace(
-  "connect-src 'self'",
-  DEV_URL ? `connect-src 'self' ${new URL(DEV_URL).origin.replace(/^http/, 'ws')}` : "connect-src 'self'",
-);
+/** The shared policy, plus the media scheme (and Vite's HMR socket in dev). */
+const ELECTRON_CSP = buildCsp({
+  mediaSources: [`${MEDIA_SCHEME}:`],
+  connectSources: DEV_URL ? [new URL(DEV_URL).origin.replace(/^http/, 'ws')] : [],
+});
 
 const START = new URL(START_URL);
 

@@ -5,7 +5,7 @@
 import { ipcMain, type IpcMainInvokeEvent } from 'electron';
 import type { Api } from '../src/services/contract.js';
 import { isApiMethod } from '../src/services/contract.js';
-import { dispatchApi, type ApiEnvelope } from '../src/serve/dispatch.js';
+import { dispatchApi, type ApiEnvelope } from '../src/transport/dispatch.js';
 import { IPC_API } from './bridge.js';
 
 export function registerApiHandler(api: Api, isTrustedUrl: (url: string) => boolean): void {

@@ -5,7 +5,7 @@
  */
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import type { ApiEvent } from '../src/services/contract.js';
-import type { ApiEnvelope } from '../src/serve/dispatch.js';
+import type { ApiEnvelope } from '../src/transport/dispatch.js';
 import { IPC_API, IPC_EVENT, IPC_SAVE_DIALOG, MEDIA_HOST, MEDIA_SCHEME, type FramewiseBridge } from './bridge.js';
 
 const bridge: FramewiseBridge = {

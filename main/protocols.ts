@@ -7,8 +7,8 @@ import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { protocol } from 'electron';
-import { mediaMimeType, planRange, rangeHeaders } from '../src/serve/range.js';
-import { findStaticFile } from '../src/serve/static-files.js';
+import { mediaMimeType, planRange, rangeHeaders } from '../src/transport/range.js';
+import { findStaticFile } from '../src/transport/static-files.js';
 import { APP_SCHEME, MEDIA_HOST, MEDIA_SCHEME } from './bridge.js';
 
 /** Must run before app 'ready': privileges cannot be granted later. */

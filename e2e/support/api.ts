@@ -1,6 +1,6 @@
 import type { APIRequestContext } from '@playwright/test';
 import type { ApiArgs, ApiMethod, ApiResult } from '../../src/services/contract.js';
-import type { ApiEnvelope } from '../../src/serve/dispatch.js';
+import type { ApiEnvelope } from '../../src/transport/dispatch.js';
 import type { ServeInfo } from './serve-fixture.js';
 
 /**

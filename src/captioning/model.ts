@@ -19,7 +19,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { FramewiseError } from '../errors.js';
-import { Rng } from '../ml/rng.js';
+import { Rng } from '../util/rng.js';
 import type { Batch } from '../models/head.js';
 import { mm, mmTN } from '../models/linalg.js';
 import { glorotUniform, ParamStore } from '../models/params.js';

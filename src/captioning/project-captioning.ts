@@ -17,7 +17,7 @@ import {
   type CaptionTrainResult,
 } from './train-captioner.js';
 import { saveCaptioner, loadCaptioner } from './captioner-io.js';
-import { denseCaptions, type DenseCaption, type DenseSegmentSource } from './dense.js';
+import { denseCaptions, type DenseCaption, type DenseSegmentSource } from './dense-captioning.js';
 import type { TrainedCaptioner } from './model.js';
 
 export function captionersDir(store: ProjectStore): string {

@@ -7,12 +7,12 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { FramewiseError } from '../errors.js';
-import { Rng } from '../ml/rng.js';
+import { Rng } from '../util/rng.js';
 import { Adam, scheduledLr, type LrSchedule } from '../training/optimizer.js';
 import { fitNormalizer, frameAt, type ClipSample, type Normalizer, type VideoFeatures } from '../training/dataset.js';
 import { evaluateCaptions, type CaptionScores } from './caption-metrics.js';
 import { saveCaptioner } from './captioner-io.js';
-import { greedyDecode } from './decode.js';
+import { greedyDecode } from './beam-search.js';
 import {
   CaptionModel,
   DEFAULT_CAPTION_MODEL,

@@ -11,7 +11,7 @@
  * Sunrise and sunset pass through similar colours in opposite orders (the recurrent head's
  * strength), and differ enough in their palettes that a few seconds of training separate them.
  */
-import { Rng } from '../ml/rng.js';
+import { Rng } from '../util/rng.js';
 
 export type Rgb = [number, number, number];
 

@@ -14,7 +14,8 @@
  *    can never be taken for a timing line. SRT players interpret <i>/<b>/<font> tags; text is
  *    written as given otherwise.
  *  - WebVTT escapes & < > as &amp; &lt; &gt; (so "-->" is written "--&gt;"), and begins with a
- *    `WEBVTT` header line.
+ *    `WEBVTT` header line. Cues have no identifiers unless asked for (the player's track numbers
+ *    them 1, 2, …). This is the only WebVTT writer: the renderer's player track uses it too.
  */
 import { FramewiseError } from '../errors.js';
 import type { ProjectClass, Segment } from '../store/schema.js';
@@ -98,11 +99,17 @@ export function escapeVttText(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/** WebVTT text: `WEBVTT` header, then cues without identifiers, LF line ends. */
-export function toWebVtt(cues: readonly SubtitleCue[]): string {
+export interface WebVttOptions {
+  /** Number the cues 1, 2, … (in sorted order) with an identifier line each; default false. */
+  cueIds?: boolean;
+}
+
+/** WebVTT text: `WEBVTT` header, then cues (without identifiers unless asked), LF line ends. */
+export function toWebVtt(cues: readonly SubtitleCue[], options: WebVttOptions = {}): string {
   const prepared = prepare(cues, escapeVttText);
   const body = prepared.map(
-    (c) => `${formatMs(c.startMs, '.')} --> ${formatMs(c.endMs, '.')}\n${c.lines.join('\n')}\n`,
+    (c, i) =>
+      `${options.cueIds ? `${i + 1}\n` : ''}${formatMs(c.startMs, '.')} --> ${formatMs(c.endMs, '.')}\n${c.lines.join('\n')}\n`,
   );
   return ['WEBVTT\n', ...body].join('\n');
 }

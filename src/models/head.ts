@@ -10,7 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { FramewiseError } from '../errors.js';
-import { Rng } from '../ml/rng.js';
+import { Rng } from '../util/rng.js';
 import { mm, mmTN } from './linalg.js';
 import { glorotUniform, ParamStore } from './params.js';
 import { RecurrentLayer, type CellType, type RecurrentForward } from './recurrent.js';

@@ -3,7 +3,7 @@
  * tf tensors of them are made on demand for the matrix products and cached until the next update.
  */
 import * as tf from '@tensorflow/tfjs';
-import type { Rng } from '../ml/rng.js';
+import type { Rng } from '../util/rng.js';
 
 export class ParamStore {
   readonly shapes = new Map<string, number[]>();

@@ -19,7 +19,7 @@ import * as tf from '@tensorflow/tfjs';
 import { columns, mmArr, transposeArr } from './linalg.js';
 import { nativeGemm } from './native-gemm.js';
 import { blockOrthogonal, glorotUniform, type ParamStore } from './params.js';
-import type { Rng } from '../ml/rng.js';
+import type { Rng } from '../util/rng.js';
 
 export type CellType = 'lstm' | 'gru';
 

@@ -6,10 +6,10 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { buildCsp } from '../transport/csp.js';
 
-export const CSP =
-  "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; style-src 'self' 'unsafe-inline'; " +
-  "script-src 'self'; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'";
+/** Serve mode's page policy: the shared base, nothing added (media and API are same-origin). */
+export const CSP = buildCsp();
 
 export function newToken(): string {
   return randomBytes(32).toString('hex');

@@ -11,8 +11,10 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { FramewiseError, toFramewiseError, type ErrorCode } from '../errors.js';
 import type { Api, ApiEvent } from '../services/contract.js';
-import { dispatchApi, httpStatusFor } from './dispatch.js';
-import { mediaMimeType, planRange, rangeHeaders } from './range.js';
+import { dispatchApi } from '../transport/dispatch.js';
+import { mediaMimeType, planRange, rangeHeaders } from '../transport/range.js';
+import { findStaticFile, resolveRoot } from '../transport/static-files.js';
+import { httpStatusFor } from './http-status.js';
 import {
   CSP,
   authenticate,
@@ -25,7 +27,6 @@ import {
 } from './security.js';
 import { EventHub } from './sse.js';
 import { receiveUpload } from './upload.js';
-import { findStaticFile, resolveRoot } from './static-files.js';
 
 /** What the server needs from the core; `CoreServices` from core-services.ts fits it. */
 export interface ServeServices {

@@ -6,7 +6,7 @@
  * segments shorter than the clip are padded at the end and masked.
  */
 import { FramewiseError } from '../errors.js';
-import type { Rng } from '../ml/rng.js';
+import type { Rng } from '../util/rng.js';
 import type { Batch } from '../models/head.js';
 
 /** One video's features (what readFeatureFile returns, minus the file-only header fields). */

@@ -4,7 +4,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { FramewiseError, type ErrorCode } from '../errors.js';
-import type { BackendInfo, BackendPreference } from '../ml/backend.js';
+import type { BackendInfo, BackendPreference } from '../models/backend.js';
 import { SequenceHead, type HeadConfig } from '../models/head.js';
 import { ParamStore } from '../models/params.js';
 import type { ModelMeta, TrainedModel } from './model-io.js';

@@ -11,7 +11,7 @@
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FramewiseError } from '../errors.js';
-import { Rng } from '../ml/rng.js';
+import { Rng } from '../util/rng.js';
 import { DEFAULT_HEAD, SequenceHead, softmaxCrossEntropy, type HeadConfig } from '../models/head.js';
 import {
   balancedClassWeights,

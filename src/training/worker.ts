@@ -11,7 +11,7 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { toFramewiseError } from '../errors.js';
-import { initBackend, type BackendPreference } from '../ml/backend.js';
+import { initBackend, type BackendPreference } from '../models/backend.js';
 import { train, type TrainConfig, type TrainingData } from './train.js';
 import type { WorkerTrainResult } from './run-in-worker.js';
 

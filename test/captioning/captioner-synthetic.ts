@@ -6,7 +6,7 @@
  * pooling) cannot exceed ~50 % on the object-order part. Vocabulary: a, appears, then, 3 colours,
  * 3 shapes (9 words).
  */
-import { Rng } from '../../src/ml/rng.js';
+import { Rng } from '../../src/util/rng.js';
 import type { VideoFeatures } from '../../src/training/dataset.js';
 import type { CaptionItem, CaptionTrainingData } from '../../src/captioning/train-captioner.js';
 

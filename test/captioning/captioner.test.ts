@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCaptioner, saveCaptioner } from '../../src/captioning/captioner-io.js';
-import { beamSearch, captionSegments, greedyDecode, lengthPenalty } from '../../src/captioning/decode.js';
-import { denseCaptions, denseCaptionSubtitles, fixedWindows } from '../../src/captioning/dense.js';
+import { beamSearch, captionSegments, greedyDecode, lengthPenalty } from '../../src/captioning/beam-search.js';
+import { denseCaptions, denseCaptionSubtitles, fixedWindows } from '../../src/captioning/dense-captioning.js';
 import { captionerNormalizer, segmentBatch } from '../../src/captioning/model.js';
 import {
   scoreItems,
@@ -13,7 +13,7 @@ import {
   type CaptionTrainResult,
 } from '../../src/captioning/train-captioner.js';
 import { parseSrt, parseWebVtt } from '../../src/export/subtitles.js';
-import { initBackend } from '../../src/ml/backend.js';
+import { initBackend } from '../../src/models/backend.js';
 import type { VideoFeatures } from '../../src/training/dataset.js';
 import { captionTask } from './captioner-synthetic.js';
 

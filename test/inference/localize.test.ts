@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tIoU } from '../../src/inference/predict.js';
 import { classify, localize, temporalNms } from '../../src/inference/predict.js';
-import { initBackend } from '../../src/ml/backend.js';
-import { Rng } from '../../src/ml/rng.js';
+import { initBackend } from '../../src/models/backend.js';
+import { Rng } from '../../src/util/rng.js';
 import type { VideoFeatures } from '../../src/training/dataset.js';
 import { train } from '../../src/training/train.js';
 

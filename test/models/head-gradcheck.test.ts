@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../src/ml/backend.js';
-import { Rng } from '../../src/ml/rng.js';
+import { initBackend } from '../../src/models/backend.js';
+import { Rng } from '../../src/util/rng.js';
 import { SequenceHead, softmaxCrossEntropy, type HeadConfig } from '../../src/models/head.js';
 
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../src/ml/backend.js';
-import { Rng } from '../../src/ml/rng.js';
+import { initBackend } from '../../src/models/backend.js';
+import { Rng } from '../../src/util/rng.js';
 import { ParamStore } from '../../src/models/params.js';
 import { RecurrentLayer, type CellType } from '../../src/models/recurrent.js';
 

@@ -1,5 +1,5 @@
 /** Synthetic feature videos whose classes differ only in temporal order (same frame multiset). */
-import { Rng } from '../../src/ml/rng.js';
+import { Rng } from '../../src/util/rng.js';
 import type { LabeledSegment, VideoFeatures } from '../../src/training/dataset.js';
 import type { TrainingData } from '../../src/training/train.js';
 

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { initBackend } from '../../src/ml/backend.js';
+import { initBackend } from '../../src/models/backend.js';
 import { train, type TrainConfig } from '../../src/training/train.js';
 import { orderTask } from './synthetic.js';
 

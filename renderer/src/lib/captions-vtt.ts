@@ -1,24 +1,20 @@
-/** Generated captions → a WebVTT document for the player's <track> (pure; tested under Node). */
+/**
+ * Generated captions → a WebVTT document for the player's <track> (pure; tested under Node). The
+ * text is written by the core's WebVTT writer (src/export/subtitles.ts), the same one behind
+ * "Export → Captions (WebVTT)", so both escape and time cues alike.
+ */
 import type { CaptionResult } from '../../../src/services/contract.js';
+import { toWebVtt, type SubtitleCue } from '../../../src/export/subtitles.js';
 
-function stamp(sec: number): string {
-  const ms = Math.max(0, Math.round(sec * 1000));
-  const h = Math.floor(ms / 3_600_000);
-  const m = Math.floor((ms % 3_600_000) / 60_000);
-  const s = Math.floor((ms % 60_000) / 1000);
-  const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
-  return `${pad(h)}:${pad(m)}:${pad(s)}.${pad(ms % 1000, 3)}`;
+/** Cues the track can show: finite, non-negative, not empty, and ending after they start. */
+export function trackCues(c: Pick<CaptionResult, 'captions'>): SubtitleCue[] {
+  return c.captions
+    .filter((x) => Number.isFinite(x.start) && Number.isFinite(x.end) && x.end > x.start && x.text.trim() !== '')
+    .map((x) => ({ start: Math.max(0, x.start), end: Math.max(0, x.end), text: x.text }));
 }
 
 export function captionsToVtt(c: Pick<CaptionResult, 'captions'>): string {
-  const cues = c.captions
-    .filter((x) => x.end > x.start && x.text.trim() !== '')
-    .map((x, i) => {
-      // "-->" inside a cue would end it early; & and < start entities and tags in WebVTT.
-      const text = x.text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/-->/g, '--&gt;');
-      return `${i + 1}\n${stamp(x.start)} --> ${stamp(x.end)}\n${text}`;
-    });
-  return `WEBVTT\n\n${cues.join('\n\n')}\n`;
+  return toWebVtt(trackCues(c), { cueIds: true });
 }
 
 /** The caption shown at time t (the latest one that has started), or null. */

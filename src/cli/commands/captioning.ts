@@ -6,7 +6,7 @@ import { ProjectStore, newId, resolveVideoPath } from '../../store/project-store
 import { videoFeatures } from '../../inference/project-predict.js';
 import { trainProjectCaptioner, loadProjectCaptioner, captionFeatures } from '../../captioning/project-captioning.js';
 import type { CaptionerTrainConfig } from '../../captioning/train-captioner.js';
-import { denseCaptionSubtitles } from '../../captioning/dense.js';
+import { denseCaptionSubtitles } from '../../captioning/dense-captioning.js';
 import { parseCaptionDataset, matchCaptionKeys } from '../../captioning/import.js';
 import type { CommandContext } from '../command.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mediaMimeType, planRange, rangeHeaders } from '../../src/serve/range.js';
+import { mediaMimeType, planRange, rangeHeaders } from '../../src/transport/range.js';
 
 describe('planRange', () => {
   it('serves the whole file without a Range header', () => {

@@ -7,7 +7,7 @@ import { FramewiseError } from '../errors.js';
 import { cuesFromSegments, toSrt, toWebVtt, type SubtitleCue } from '../export/subtitles.js';
 import type { Segment } from '../store/schema.js';
 import type { VideoFeatures } from '../training/dataset.js';
-import { captionSegments, type CaptionOptions } from './decode.js';
+import { captionSegments, type CaptionOptions } from './beam-search.js';
 import type { TimeRange, TrainedCaptioner } from './model.js';
 
 /** Where the segments come from: explicit ranges, or fixed windows over the whole video. */
@@ -15,7 +15,7 @@ export type DenseSegmentSource = { segments: readonly TimeRange[] } | { windowSe
 
 export interface DenseCaption extends TimeRange {
   text: string;
-  /** Length-normalised log-probability (see decode.ts). */
+  /** Length-normalised log-probability (see beam-search.ts). */
   score: number;
   logProb: number;
 }

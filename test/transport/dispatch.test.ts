@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FramewiseError } from '../../src/errors.js';
 import { API_METHODS, type Api } from '../../src/services/contract.js';
-import { checkArgs, dispatchApi, httpStatusFor } from '../../src/serve/dispatch.js';
+import { checkArgs, dispatchApi } from '../../src/transport/dispatch.js';
 
 const calls: unknown[] = [];
 const api = new Proxy({} as Api, {
@@ -75,16 +75,5 @@ describe('checkArgs', () => {
     expect(checkArgs('captioning.train', { cell: 'gru', attention: 'yes' })).toMatch(/"attention"/);
     expect(checkArgs('captioning.run', { videoId: 'v', windowSec: 0 })).toMatch(/"windowSec"/);
     expect(checkArgs('project.save', { project: {}, baseRevision: -1 })).toMatch(/"baseRevision"/);
-  });
-});
-
-describe('httpStatusFor', () => {
-  it('maps caller errors to 4xx and only bugs to 500', () => {
-    expect(httpStatusFor('BAD_ARGUMENT')).toBe(400);
-    expect(httpStatusFor('UNAUTHORIZED')).toBe(401);
-    expect(httpStatusFor('NOT_FOUND')).toBe(404);
-    expect(httpStatusFor('CORRUPT_VIDEO')).toBe(422);
-    expect(httpStatusFor('FFMPEG_NOT_FOUND')).toBe(503);
-    expect(httpStatusFor('INTERNAL')).toBe(500);
   });
 });

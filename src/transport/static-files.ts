@@ -1,5 +1,6 @@
 /**
- * Serving the built renderer. Only regular files under the renderer folder are served: no
+ * Serving the built renderer, for serve mode (GET /) and Electron's framewise://app protocol alike;
+ * each transport reads the file and writes the response itself. Only regular files under the renderer folder are served: no
  * directory listings, and a path that resolves outside the folder (../, encoded slashes, symlinks)
  * is "not found" rather than a hint that something exists there.
  */
