@@ -7,7 +7,7 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { FramewiseError } from '../errors.js';
-import { atomicWriteFile } from '../store/atomic-write.js';
+import { atomicWriteFile } from '../util/atomic-write.js';
 import type { ProjectStore } from '../store/project-store.js';
 import type { Segment } from '../store/schema.js';
 import { toPredictionsCsv, predictionsJsonText, type VideoPredictions } from '../export/predictions.js';

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { FramewiseError, toFramewiseError } from '../errors.js';
 import { extractFeatures } from '../features/extract.js';
 import { resolveVideoPath, type ProjectStore } from '../store/project-store.js';
-import { atomicWriteFile } from '../store/atomic-write.js';
+import { atomicWriteFile } from '../util/atomic-write.js';
 import { trainProjectModel, loadProjectModel } from '../training/project-training.js';
 import {
   listProjectModels,

@@ -2,7 +2,7 @@ import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve, isAbsolute } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { FramewiseError } from '../errors.js';
-import { atomicWriteFile } from './atomic-write.js';
+import { atomicWriteFile } from '../util/atomic-write.js';
 import { projectLinkContent, projectLinkFileName } from './project-link.js';
 import { newProject, validateProject, type Project } from './schema.js';
 
