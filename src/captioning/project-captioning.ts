@@ -21,7 +21,7 @@ import { denseCaptions, type DenseCaption, type DenseSegmentSource } from './den
 import type { TrainedCaptioner } from './model.js';
 
 export function captionersDir(store: ProjectStore): string {
-  return join(store.paths.root, 'captioners');
+  return store.paths.captioners;
 }
 
 export async function trainProjectCaptioner(

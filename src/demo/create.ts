@@ -13,7 +13,7 @@ import { basename, join, resolve } from 'node:path';
 import { FramewiseError, toFramewiseError } from '../errors.js';
 import type { FeatureEngine } from '../features/types.js';
 import { extractFeatures } from '../features/extract.js';
-import { ProjectStore, newId, PROJECT_FILE } from '../store/project-store.js';
+import { ProjectStore, newId, PROJECT_FILE, PROJECT_FOLDERS } from '../store/project-store.js';
 import type { ProjectClass, ProjectVideo, Segment } from '../store/schema.js';
 import { describeVideo } from '../store/video-entry.js';
 import { trainProjectModel } from '../training/project-training.js';
@@ -114,7 +114,13 @@ interface DemoMarker {
 /** OS clutter that does not make a folder "not empty". */
 const IGNORABLE = new Set(['.DS_Store', 'Thumbs.db', 'desktop.ini']);
 /** What a demo writes at the top of its folder besides the marker and videos/. */
-const DEMO_ENTRIES = [PROJECT_FILE, `${PROJECT_FILE}.bak`, 'features', 'models', 'captioners'];
+const DEMO_ENTRIES = [
+  PROJECT_FILE,
+  `${PROJECT_FILE}.bak`,
+  PROJECT_FOLDERS.features,
+  PROJECT_FOLDERS.models,
+  PROJECT_FOLDERS.captioners,
+];
 
 function aborted(): FramewiseError {
   return new FramewiseError('ABORTED', 'Creating the demo project was cancelled.');

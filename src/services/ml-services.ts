@@ -52,7 +52,7 @@ function timestampName(prefix: string): string {
 
 /** Where a video's generated captions are kept, so playback and export survive a restart. */
 export function captionsFile(store: ProjectStore, videoId: string): string {
-  return join(store.paths.root, 'captions', `${videoId}.json`);
+  return join(store.paths.captions, `${videoId}.json`);
 }
 
 export async function readCaptions(store: ProjectStore, videoId: string): Promise<CaptionResult | null> {
@@ -337,7 +337,7 @@ export function mlServices(ctx: ServiceContext): MlApi {
             createdAt: new Date().toISOString(),
             captions: captions.map((c) => ({ start: c.start, end: c.end, text: c.text })),
           };
-          await mkdir(join(s.paths.root, 'captions'), { recursive: true });
+          await mkdir(s.paths.captions, { recursive: true });
           await atomicWriteFile(captionsFile(s, videoId), JSON.stringify(result, null, 1) + '\n');
           job.progress({ done: features.times.length, total: features.times.length });
           ctx.publishResult({ kind: 'caption', jobId, captions: result });
