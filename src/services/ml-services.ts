@@ -9,21 +9,21 @@ import { FramewiseError, toFramewiseError } from '../errors.js';
 import { extractFeatures } from '../features/extract.js';
 import { resolveVideoPath, type ProjectStore } from '../store/project-store.js';
 import { atomicWriteFile } from '../util/atomic-write.js';
-import { trainProjectModel, loadProjectModel } from '../training/project-training.js';
+import { trainProjectModel, loadProjectModel } from '../project/training.js';
 import {
   listProjectModels,
   predictVideo,
   resolveModelDir,
   savePredictions,
   videoFeatures,
-} from '../inference/project-predict.js';
+} from '../project/predict.js';
 import {
   captionersDir,
   captionFeatures,
   loadProjectCaptioner,
   resolveCaptionerDir,
   trainProjectCaptioner,
-} from '../captioning/project-captioning.js';
+} from '../project/captioning.js';
 import type { Api, CaptionResult, ModelInfo, TrainingEpoch, TrainingSummary } from './contract.js';
 import { fileBase, findVideo, videoFile, type ServiceContext } from './service-context.js';
 

@@ -10,10 +10,16 @@ import { extractFeatures, type ExtractProgress } from '../features/extract.js';
 import { readFeatureFile } from '../features/feature-file.js';
 import { resolveVideoPath, type ProjectStore } from '../store/project-store.js';
 import { classificationReport, type ClassificationReport } from '../eval/metrics.js';
-import { samplesFromSegments, type VideoFeatures } from './dataset.js';
-import { evaluateSamples, type TrainRun, type TrainConfig, type TrainingData, type TrainProgress } from './train.js';
-import { loadModel, normalizerOf, saveModel, type TrainedModel } from './model-io.js';
-import { modelFromWorkerResult, trainInWorker } from './run-in-worker.js';
+import { samplesFromSegments, type VideoFeatures } from '../training/dataset.js';
+import {
+  evaluateSamples,
+  type TrainRun,
+  type TrainConfig,
+  type TrainingData,
+  type TrainProgress,
+} from '../training/train.js';
+import { loadModel, normalizerOf, saveModel, type TrainedModel } from '../training/model-io.js';
+import { modelFromWorkerResult, trainInWorker } from '../training/run-in-worker.js';
 
 export interface ProjectDataOptions {
   engine: FeatureEngine;

@@ -12,7 +12,7 @@ import { newId, resolveVideoPath, type ProjectStore } from '../store/project-sto
 import { describeVideo } from '../store/video-entry.js';
 import type { VideoFeatures } from '../training/dataset.js';
 import type { TrainedModel } from '../training/model-io.js';
-import { classify, localize, type ClassScore, type LocalizeOptions } from './predict.js';
+import { classify, localize, type ClassScore, type LocalizeOptions } from '../inference/predict.js';
 
 export interface VideoPrediction {
   video: string;

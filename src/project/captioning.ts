@@ -8,17 +8,17 @@ import { join } from 'node:path';
 import { FramewiseError } from '../errors.js';
 import type { FeatureEngine } from '../features/types.js';
 import type { ProjectStore } from '../store/project-store.js';
-import { projectFeatures } from '../training/project-training.js';
+import { projectFeatures } from './training.js';
 import type { VideoFeatures } from '../training/dataset.js';
 import {
   trainCaptioner,
   type CaptionerTrainConfig,
   type CaptionEpochProgress,
   type CaptionTrainResult,
-} from './train-captioner.js';
-import { saveCaptioner, loadCaptioner } from './captioner-io.js';
-import { denseCaptions, type DenseCaption, type DenseSegmentSource } from './dense.js';
-import type { TrainedCaptioner } from './model.js';
+} from '../captioning/train-captioner.js';
+import { saveCaptioner, loadCaptioner } from '../captioning/captioner-io.js';
+import { denseCaptions, type DenseCaption, type DenseSegmentSource } from '../captioning/dense.js';
+import type { TrainedCaptioner } from '../captioning/model.js';
 
 export function captionersDir(store: ProjectStore): string {
   return store.paths.captioners;
