@@ -12,7 +12,7 @@ import { mkdir, readdir, readFile, rm, rmdir, stat, writeFile } from 'node:fs/pr
 import { basename, join, resolve } from 'node:path';
 import { FramewiseError, toFramewiseError } from '../errors.js';
 import type { FeatureEngine } from '../features/types.js';
-import { extractFeatures } from '../features/extract.js';
+import { extractProjectVideoFeatures } from '../project/video-features.js';
 import { ProjectStore, newId, PROJECT_FILE, PROJECT_FOLDERS } from '../store/project-store.js';
 import type { ProjectClass, ProjectVideo, Segment } from '../store/schema.js';
 import { describeVideo } from '../store/video-entry.js';
@@ -330,11 +330,9 @@ export async function createDemoProject(dir: string, options: CreateDemoOptions)
     for (const [i, v] of videos.entries()) {
       checkAbort(signal);
       const name = basename(v.path);
-      const res = await extractFeatures(v.path, {
+      const res = await extractProjectVideoFeatures(store, v, {
         engine,
         fps: DEMO_SETTINGS.fps,
-        cacheDir: store.paths.features,
-        hash: v.contentHash,
         signal,
         onProgress: (p) => {
           if (p.phase === 'extracting')

@@ -6,7 +6,6 @@
 import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FramewiseError, toFramewiseError } from '../errors.js';
-import { extractFeatures } from '../features/extract.js';
 import { resolveVideoPath, type ProjectStore } from '../store/project-store.js';
 import { atomicWriteFile } from '../util/atomic-write.js';
 import { trainProjectModel, loadProjectModel } from '../project/training.js';
@@ -24,6 +23,7 @@ import {
   resolveCaptionerDir,
   trainProjectCaptioner,
 } from '../project/captioning.js';
+import { extractProjectVideoFeatures } from '../project/video-features.js';
 import type { Api, CaptionResult, ModelInfo, TrainingEpoch, TrainingSummary } from './contract.js';
 import { fileBase, findVideo, videoFile, type ServiceContext } from './service-context.js';
 
@@ -107,11 +107,9 @@ export function mlServices(ctx: ServiceContext): MlApi {
         for (const [i, v] of wanted.entries()) {
           if (job.signal.aborted) throw new FramewiseError('ABORTED', 'Cancelled.');
           try {
-            const res = await extractFeatures(resolveVideoPath(s.paths, v.path), {
+            const res = await extractProjectVideoFeatures(s, v, {
               engine,
               fps,
-              cacheDir: s.paths.features,
-              hash: v.contentHash,
               signal: job.signal,
               onProgress: (p) =>
                 job.progress({
