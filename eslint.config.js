@@ -1,5 +1,38 @@
 import tseslint from 'typescript-eslint';
 
+/**
+ * The direction of imports in src/ (docs/architecture.md): domain folders, lowest first, import only
+ * folders before them in this list (and the modules at the top of src/); never the application
+ * layer or a transport.
+ */
+const DOMAIN_LAYERS = ['util', 'video', 'features', 'models', 'training', 'inference', 'eval', 'export', 'captioning'];
+const APPLICATION = ['store', 'project', 'services', 'demo', 'cli', 'transport', 'serve'];
+
+/** One no-restricted-imports block per domain folder: the application layer and every higher domain folder. */
+function importDirection() {
+  return DOMAIN_LAYERS.map((folder, i) => {
+    const banned = [...DOMAIN_LAYERS.slice(i + 1), ...APPLICATION];
+    return {
+      files: [`src/${folder}/**/*.ts`],
+      rules: {
+        'no-restricted-imports': [
+          'error',
+          {
+            patterns: [
+              {
+                regex: `^(\\.\\./)+(${banned.join('|')})/`,
+                message: `src/${folder}/ is a domain folder: it may import only ${
+                  DOMAIN_LAYERS.slice(0, i).join(', ') || 'the top of src/'
+                } (lower domain folders) — never ${banned.join(', ')}. See docs/architecture.md.`,
+              },
+            ],
+          },
+        ],
+      },
+    };
+  });
+}
+
 export default tseslint.config(
   {
     ignores: [
@@ -21,4 +54,5 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
+  ...importDirection(),
 );

@@ -5,7 +5,6 @@
  */
 import { FramewiseError } from '../errors.js';
 import { cuesFromSegments, toSrt, toWebVtt, type SubtitleCue } from '../export/subtitles.js';
-import type { Segment } from '../store/schema.js';
 import type { VideoFeatures } from '../training/dataset.js';
 import { captionSegments, type CaptionOptions } from './beam-search.js';
 import type { TimeRange, TrainedCaptioner } from './model.js';
@@ -67,8 +66,20 @@ export function denseCaptions(
   }));
 }
 
+/** A dense caption in the shape of a project segment (store/schema.ts's Segment) of source "prediction". */
+export interface DenseCaptionSegment {
+  id: string;
+  videoId: string;
+  start: number;
+  end: number;
+  classId: null;
+  captions: string[];
+  source: 'prediction';
+  score: number;
+}
+
 /** Dense captions as (prediction) project segments, e.g. to store for review. */
-export function denseCaptionSegments(videoId: string, captions: readonly DenseCaption[]): Segment[] {
+export function denseCaptionSegments(videoId: string, captions: readonly DenseCaption[]): DenseCaptionSegment[] {
   return captions.map((c, i) => ({
     id: `caption-${videoId}-${i}`,
     videoId,

@@ -1,8 +1,8 @@
 import { createFeatureEngine } from '../features/engines/select.js';
 import type { FeatureEngine } from '../features/types.js';
 import { ProjectStore } from '../store/project-store.js';
-import { resolveModelDir } from '../inference/project-predict.js';
-import { loadProjectModel } from '../training/project-training.js';
+import { resolveModelDir } from '../project/predict.js';
+import { loadProjectModel } from '../project/training.js';
 import type { TrainedModel } from '../training/model-io.js';
 
 /** Opens a project and its feature engine for one command, disposing the engine afterwards. */

@@ -12,13 +12,13 @@ import { mkdir, readdir, readFile, rm, rmdir, stat, writeFile } from 'node:fs/pr
 import { basename, join, resolve } from 'node:path';
 import { FramewiseError, toFramewiseError } from '../errors.js';
 import type { FeatureEngine } from '../features/types.js';
-import { extractFeatures } from '../features/extract.js';
-import { ProjectStore, newId, PROJECT_FILE } from '../store/project-store.js';
+import { extractProjectVideoFeatures } from '../project/video-features.js';
+import { ProjectStore, newId, PROJECT_FILE, PROJECT_FOLDERS } from '../store/project-store.js';
 import type { ProjectClass, ProjectVideo, Segment } from '../store/schema.js';
 import { describeVideo } from '../store/video-entry.js';
-import { trainProjectModel } from '../training/project-training.js';
+import { trainProjectModel } from '../project/training.js';
 import type { TrainConfig } from '../training/train.js';
-import { trainProjectCaptioner } from '../captioning/project-captioning.js';
+import { trainProjectCaptioner } from '../project/captioning.js';
 import type { CaptionerTrainConfig } from '../captioning/train-captioner.js';
 import { DEMO_ACTIONS, DEMO_CLASS_COLORS, demoPlan, type DemoVideoPlan } from './plan.js';
 import { renderDemoVideo } from './render.js';
@@ -114,7 +114,13 @@ interface DemoMarker {
 /** OS clutter that does not make a folder "not empty". */
 const IGNORABLE = new Set(['.DS_Store', 'Thumbs.db', 'desktop.ini']);
 /** What a demo writes at the top of its folder besides the marker and videos/. */
-const DEMO_ENTRIES = [PROJECT_FILE, `${PROJECT_FILE}.bak`, 'features', 'models', 'captioners'];
+const DEMO_ENTRIES = [
+  PROJECT_FILE,
+  `${PROJECT_FILE}.bak`,
+  PROJECT_FOLDERS.features,
+  PROJECT_FOLDERS.models,
+  PROJECT_FOLDERS.captioners,
+];
 
 function aborted(): FramewiseError {
   return new FramewiseError('ABORTED', 'Creating the demo project was cancelled.');
@@ -324,11 +330,9 @@ export async function createDemoProject(dir: string, options: CreateDemoOptions)
     for (const [i, v] of videos.entries()) {
       checkAbort(signal);
       const name = basename(v.path);
-      const res = await extractFeatures(v.path, {
+      const res = await extractProjectVideoFeatures(store, v, {
         engine,
         fps: DEMO_SETTINGS.fps,
-        cacheDir: store.paths.features,
-        hash: v.contentHash,
         signal,
         onProgress: (p) => {
           if (p.phase === 'extracting')

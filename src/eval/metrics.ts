@@ -3,7 +3,7 @@
  * precision/recall. Localisation: ActivityNet-style average precision per class at a tIoU threshold
  * (greedy matching by score, interpolated precision envelope), averaged over classes → mAP.
  */
-import { tIoU } from '../inference/predict.js';
+import { tIoU } from '../util/intervals.js';
 
 /** probs: N×C row-major; labels: N class indices. */
 export function topKAccuracy(probs: ArrayLike<number>, labels: ArrayLike<number>, C: number, k: number): number {

@@ -18,7 +18,6 @@
  *    them 1, 2, …). This is the only WebVTT writer: the renderer's player track uses it too.
  */
 import { FramewiseError } from '../errors.js';
-import type { ProjectClass, Segment } from '../store/schema.js';
 
 export interface SubtitleCue {
   /** Seconds from the start of the video, ≥ 0. */
@@ -197,11 +196,26 @@ export function parseWebVtt(text: string): SubtitleCue[] {
 
 // -------------------------------------------------------------------------------------- from project
 
+/** What cues are made of: the fields of a project segment (store/schema.ts's Segment) this module reads. */
+export interface CueSegment {
+  videoId: string;
+  start: number;
+  end: number;
+  classId: string | null;
+  captions: readonly string[];
+}
+
+/** A class as cues name it (store/schema.ts's ProjectClass has these fields). */
+export interface CueClass {
+  id: string;
+  name: string;
+}
+
 export interface CuesFromSegmentsOptions {
   /** Only segments of this video. */
   videoId?: string;
   /** Needed for 'label' text: maps classId → name. */
-  classes?: readonly ProjectClass[];
+  classes?: readonly CueClass[];
   /**
    * 'caption' (default): the segment's first caption; 'label': its class name;
    * 'label+caption': class name on the first line, first caption on the second.
@@ -210,7 +224,10 @@ export interface CuesFromSegmentsOptions {
 }
 
 /** Project segments → cues (segments with nothing to show are left out by toSrt/toWebVtt). */
-export function cuesFromSegments(segments: readonly Segment[], options: CuesFromSegmentsOptions = {}): SubtitleCue[] {
+export function cuesFromSegments(
+  segments: readonly CueSegment[],
+  options: CuesFromSegmentsOptions = {},
+): SubtitleCue[] {
   const names = new Map((options.classes ?? []).map((c) => [c.id, c.name]));
   const mode = options.text ?? 'caption';
   return segments

@@ -10,6 +10,9 @@
 import { FramewiseError } from '../errors.js';
 import { frameAt, packClips, type VideoFeatures } from '../training/dataset.js';
 import { normalizerOf, type TrainedModel } from '../training/model-io.js';
+import { tIoU } from '../util/intervals.js';
+
+export { tIoU };
 
 export interface WindowResult {
   /** Frame range [first, end). */
@@ -211,12 +214,6 @@ export function smooth(x: Float32Array, w: number): Float32Array {
     out[i] = s / n;
   }
   return out;
-}
-
-export function tIoU(a: { start: number; end: number }, b: { start: number; end: number }): number {
-  const inter = Math.max(0, Math.min(a.end, b.end) - Math.max(a.start, b.start));
-  const union = Math.max(a.end, b.end) - Math.min(a.start, b.start);
-  return union > 0 ? inter / union : 0;
 }
 
 /** Per-class greedy NMS: keep the best-scored segment, drop same-class ones overlapping it above iou. */

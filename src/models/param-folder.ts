@@ -8,7 +8,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FramewiseError } from '../errors.js';
-import { atomicWriteFile } from '../store/atomic-write.js';
+import { atomicWriteFile } from '../util/atomic-write.js';
 import { ParamStore } from './params.js';
 
 export interface FolderFormat {

@@ -7,14 +7,14 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { isAbsolute, join, resolve } from 'node:path';
 import { FramewiseError } from '../errors.js';
-import { atomicWriteFile } from '../store/atomic-write.js';
+import { atomicWriteFile } from '../util/atomic-write.js';
 import type { ProjectStore } from '../store/project-store.js';
 import type { Segment } from '../store/schema.js';
 import { toPredictionsCsv, predictionsJsonText, type VideoPredictions } from '../export/predictions.js';
 import { toSrt, toWebVtt, type SubtitleCue } from '../export/subtitles.js';
 import { zipStore, type ZipEntry } from '../export/zip.js';
-import { resolveModelDir } from '../inference/project-predict.js';
-import { resolveCaptionerDir } from '../captioning/project-captioning.js';
+import { resolveModelDir } from '../project/predict.js';
+import { resolveCaptionerDir } from '../project/captioning.js';
 import type { Api, ExportArgs, PredictionResult } from './contract.js';
 import { readCaptions } from './ml-services.js';
 import { fileBase, findVideo, type ServiceContext } from './service-context.js';

@@ -6,24 +6,24 @@
 import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FramewiseError, toFramewiseError } from '../errors.js';
-import { extractFeatures } from '../features/extract.js';
 import { resolveVideoPath, type ProjectStore } from '../store/project-store.js';
-import { atomicWriteFile } from '../store/atomic-write.js';
-import { trainProjectModel, loadProjectModel } from '../training/project-training.js';
+import { atomicWriteFile } from '../util/atomic-write.js';
+import { trainProjectModel, loadProjectModel } from '../project/training.js';
 import {
   listProjectModels,
   predictVideo,
   resolveModelDir,
   savePredictions,
   videoFeatures,
-} from '../inference/project-predict.js';
+} from '../project/predict.js';
 import {
   captionersDir,
   captionFeatures,
   loadProjectCaptioner,
   resolveCaptionerDir,
   trainProjectCaptioner,
-} from '../captioning/project-captioning.js';
+} from '../project/captioning.js';
+import { extractProjectVideoFeatures } from '../project/video-features.js';
 import type { Api, CaptionResult, ModelInfo, TrainingEpoch, TrainingSummary } from './contract.js';
 import { fileBase, findVideo, videoFile, type ServiceContext } from './service-context.js';
 
@@ -52,7 +52,7 @@ function timestampName(prefix: string): string {
 
 /** Where a video's generated captions are kept, so playback and export survive a restart. */
 export function captionsFile(store: ProjectStore, videoId: string): string {
-  return join(store.paths.root, 'captions', `${videoId}.json`);
+  return join(store.paths.captions, `${videoId}.json`);
 }
 
 export async function readCaptions(store: ProjectStore, videoId: string): Promise<CaptionResult | null> {
@@ -107,11 +107,9 @@ export function mlServices(ctx: ServiceContext): MlApi {
         for (const [i, v] of wanted.entries()) {
           if (job.signal.aborted) throw new FramewiseError('ABORTED', 'Cancelled.');
           try {
-            const res = await extractFeatures(resolveVideoPath(s.paths, v.path), {
+            const res = await extractProjectVideoFeatures(s, v, {
               engine,
               fps,
-              cacheDir: s.paths.features,
-              hash: v.contentHash,
               signal: job.signal,
               onProgress: (p) =>
                 job.progress({
@@ -337,7 +335,7 @@ export function mlServices(ctx: ServiceContext): MlApi {
             createdAt: new Date().toISOString(),
             captions: captions.map((c) => ({ start: c.start, end: c.end, text: c.text })),
           };
-          await mkdir(join(s.paths.root, 'captions'), { recursive: true });
+          await mkdir(s.paths.captions, { recursive: true });
           await atomicWriteFile(captionsFile(s, videoId), JSON.stringify(result, null, 1) + '\n');
           job.progress({ done: features.times.length, total: features.times.length });
           ctx.publishResult({ kind: 'caption', jobId, captions: result });

@@ -47,7 +47,7 @@ export function videoFile(store: ProjectStore, videoId: string): string {
 }
 
 export function proxiesDir(store: ProjectStore): string {
-  return join(store.paths.root, 'proxies');
+  return store.paths.proxies;
 }
 
 /** The playable proxy of a video if one has been made, else null. */

@@ -10,7 +10,7 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { FramewiseError } from '../errors.js';
-import { parseCsv } from '../export/predictions.js';
+import { parseCsv } from '../util/csv.js';
 import { VIDEO_EXTENSIONS } from '../util/scan.js';
 import type { ProjectStore } from './project-store.js';
 import { newId, resolveVideoPath } from './project-store.js';

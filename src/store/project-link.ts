@@ -16,6 +16,7 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FramewiseError } from '../errors.js';
+import { PROJECT_FILE } from './layout.js';
 
 /** The associated extension, with its dot. */
 export const PROJECT_LINK_EXTENSION = '.framewise';
@@ -23,11 +24,6 @@ export const PROJECT_LINK_FORMAT = 'framewise-project-link';
 /** MIME type the Linux packages register for the extension (electron-builder.yml fileAssociations). */
 export const PROJECT_LINK_MIME_TYPE = 'application/x-framewise-project';
 
-/**
- * Same as project-store.ts's PROJECT_FILE (a test keeps the two equal): kept here so the store can
- * import this module to write link files without an import cycle.
- */
-const PROJECT_FILE = 'project.json';
 /** A link file is a few dozen bytes; anything much larger is not one. */
 const MAX_LINK_BYTES = 64 * 1024;
 

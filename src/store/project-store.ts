@@ -2,24 +2,12 @@ import { mkdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve, isAbsolute } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { FramewiseError } from '../errors.js';
-import { atomicWriteFile } from './atomic-write.js';
+import { atomicWriteFile } from '../util/atomic-write.js';
 import { projectLinkContent, projectLinkFileName } from './project-link.js';
+import { PROJECT_FILE, projectPaths, type ProjectPaths } from './layout.js';
 import { newProject, validateProject, type Project } from './schema.js';
 
-export const PROJECT_FILE = 'project.json';
-
-/** The folders of a project: project.json, cached features and trained models live side by side. */
-export interface ProjectPaths {
-  root: string;
-  file: string;
-  features: string;
-  models: string;
-}
-
-export function projectPaths(root: string): ProjectPaths {
-  const abs = resolve(root);
-  return { root: abs, file: join(abs, PROJECT_FILE), features: join(abs, 'features'), models: join(abs, 'models') };
-}
+export { PROJECT_FILE, PROJECT_FOLDERS, projectPaths, type ProjectPaths } from './layout.js';
 
 export function newId(prefix: string): string {
   return `${prefix}_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
@@ -79,15 +67,15 @@ export async function loadProject(root: string): Promise<{ paths: ProjectPaths; 
   try {
     data = JSON.parse(text);
   } catch (e) {
-    const backup = await stat(`${paths.file}.bak`).then(
-      () => ` A backup of the previous version is at ${paths.file}.bak.`,
+    const backup = await stat(paths.backup).then(
+      () => ` A backup of the previous version is at ${paths.backup}.`,
       () => '',
     );
     throw new FramewiseError(
       'BAD_PROJECT',
       `Cannot open ${paths.file}: it is not valid JSON (${(e as Error).message}).${backup}`,
       {
-        details: { backup: backup !== '' ? `${paths.file}.bak` : undefined },
+        details: { backup: backup !== '' ? paths.backup : undefined },
       },
     );
   }

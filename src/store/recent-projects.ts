@@ -5,7 +5,7 @@
  */
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { atomicWriteFile } from './atomic-write.js';
+import { atomicWriteFile } from '../util/atomic-write.js';
 
 import type { RecentProject } from './recent-types.js';
 

@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, readdir, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { atomicWriteFile } from '../store/atomic-write.js';
+import { atomicWriteFile } from '../util/atomic-write.js';
 import { defaultCacheRoot } from '../util/cache-root.js';
 import { getFfmpegPaths } from './ffmpeg-path.js';
 import type { VideoInfo } from './types.js';

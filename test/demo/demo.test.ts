@@ -15,10 +15,10 @@ import { createFeatureEngine } from '../../src/features/engines/select.js';
 import type { FeatureEngine } from '../../src/features/types.js';
 import { extractFeatures } from '../../src/features/extract.js';
 import { ProjectStore } from '../../src/store/project-store.js';
-import { loadProjectModel } from '../../src/training/project-training.js';
-import { videoFeatures } from '../../src/inference/project-predict.js';
+import { loadProjectModel } from '../../src/project/training.js';
+import { videoFeatures } from '../../src/project/predict.js';
 import { classify, localize } from '../../src/inference/predict.js';
-import { loadProjectCaptioner, captionFeatures } from '../../src/captioning/project-captioning.js';
+import { loadProjectCaptioner, captionFeatures } from '../../src/project/captioning.js';
 import { bleu } from '../../src/captioning/caption-metrics.js';
 import {
   createDemoProject,

@@ -12,7 +12,7 @@ import { makeTempDir, removeTempDir, makeColorSequence } from '../fixtures/video
 import { parsePredictionsCsv } from '../../src/export/predictions.js';
 import { projectModel, withProject } from '../../src/cli/project-context.js';
 import { windows } from '../../src/inference/predict.js';
-import { projectFeatures } from '../../src/training/project-training.js';
+import { projectFeatures } from '../../src/project/training.js';
 import { cli } from '../cli/spawn-cli.js';
 
 let dir: string;

@@ -13,8 +13,8 @@ import type { FeatureEngine } from '../../src/features/types.js';
 import { ProjectStore } from '../../src/store/project-store.js';
 import { importSegments } from '../../src/store/import-segments.js';
 import { probe } from '../../src/video/probe.js';
-import { trainProjectModel, loadProjectModel } from '../../src/training/project-training.js';
-import { predictVideo, videoFeatures } from '../../src/inference/project-predict.js';
+import { trainProjectModel, loadProjectModel } from '../../src/project/training.js';
+import { predictVideo, videoFeatures } from '../../src/project/predict.js';
 
 const WARM = ['red', 'orange', 'yellow', 'magenta'];
 const COOL = ['blue', 'cyan', 'green', 'navy'];

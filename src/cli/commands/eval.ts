@@ -1,4 +1,4 @@
-import { projectFeatures } from '../../training/project-training.js';
+import { projectFeatures } from '../../project/training.js';
 import { localize } from '../../inference/predict.js';
 import { samplesFromSegments } from '../../training/dataset.js';
 import { evaluateSamples } from '../../training/train.js';

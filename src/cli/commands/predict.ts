@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import { FramewiseError } from '../../errors.js';
-import { predictVideo, savePredictions, videoFeatures } from '../../inference/project-predict.js';
+import { predictVideo, savePredictions, videoFeatures } from '../../project/predict.js';
 import { toPredictionsCsv, predictionsJsonText } from '../../export/predictions.js';
 import type { CommandContext } from '../command.js';
 import { withProject, projectModel } from '../project-context.js';

@@ -1,4 +1,4 @@
-import { projectFeatures } from '../../training/project-training.js';
+import { projectFeatures } from '../../project/training.js';
 import { suggestSegments } from '../../inference/active-learning.js';
 import type { CommandContext } from '../command.js';
 import { withProject, projectModel } from '../project-context.js';

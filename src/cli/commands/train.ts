@@ -1,7 +1,7 @@
 import { FramewiseError } from '../../errors.js';
 import { createFeatureEngine } from '../../features/engines/select.js';
 import { ProjectStore } from '../../store/project-store.js';
-import { trainProjectModel } from '../../training/project-training.js';
+import { trainProjectModel } from '../../project/training.js';
 import type { TrainConfig } from '../../training/train.js';
 import { formatDuration } from '../output.js';
 import type { CommandContext } from '../command.js';

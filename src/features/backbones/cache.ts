@@ -2,7 +2,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { atomicWriteFile } from '../../store/atomic-write.js';
+import { atomicWriteFile } from '../../util/atomic-write.js';
 import path from 'node:path';
 import { defaultCacheRoot } from '../../util/cache-root.js';
 

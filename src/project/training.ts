@@ -6,14 +6,20 @@
 import { join } from 'node:path';
 import { FramewiseError } from '../errors.js';
 import type { FeatureEngine } from '../features/types.js';
-import { extractFeatures, type ExtractProgress } from '../features/extract.js';
-import { readFeatureFile } from '../features/feature-file.js';
-import { resolveVideoPath, type ProjectStore } from '../store/project-store.js';
+import type { ExtractProgress } from '../features/extract.js';
+import type { ProjectStore } from '../store/project-store.js';
 import { classificationReport, type ClassificationReport } from '../eval/metrics.js';
-import { samplesFromSegments, type VideoFeatures } from './dataset.js';
-import { evaluateSamples, type TrainRun, type TrainConfig, type TrainingData, type TrainProgress } from './train.js';
-import { loadModel, normalizerOf, saveModel, type TrainedModel } from './model-io.js';
-import { modelFromWorkerResult, trainInWorker } from './run-in-worker.js';
+import { samplesFromSegments, type VideoFeatures } from '../training/dataset.js';
+import {
+  evaluateSamples,
+  type TrainRun,
+  type TrainConfig,
+  type TrainingData,
+  type TrainProgress,
+} from '../training/train.js';
+import { loadModel, normalizerOf, saveModel, type TrainedModel } from '../training/model-io.js';
+import { modelFromWorkerResult, trainInWorker } from '../training/run-in-worker.js';
+import { projectVideoFeatures } from './video-features.js';
 
 export interface ProjectDataOptions {
   engine: FeatureEngine;
@@ -28,28 +34,16 @@ export async function projectFeatures(
   store: ProjectStore,
   opts: ProjectDataOptions & { videoIds: string[] },
 ): Promise<Map<string, VideoFeatures>> {
-  const { project, paths } = store;
   const out = new Map<string, VideoFeatures>();
   for (const [i, id] of opts.videoIds.entries()) {
-    const v = project.videos.find((x) => x.id === id);
+    const v = store.project.videos.find((x) => x.id === id);
     if (!v) throw new FramewiseError('NOT_FOUND', `No video ${id} in this project.`);
-    const res = await extractFeatures(resolveVideoPath(paths, v.path), {
+    const { features } = await projectVideoFeatures(store, v, {
       engine: opts.engine,
-      fps: project.settings.fps,
-      cacheDir: paths.features,
-      hash: v.contentHash,
       signal: opts.signal,
       onProgress: (p) => opts.onExtract?.(i, opts.videoIds.length, p),
     });
-    const data = await readFeatureFile(res.file);
-    out.set(id, {
-      videoId: id,
-      featureDim: data.header.featureDim,
-      fps: data.header.fps,
-      backboneId: data.header.backboneId,
-      times: data.times,
-      features: data.features,
-    });
+    out.set(id, features);
   }
   return out;
 }

@@ -3,16 +3,16 @@
  * classification and temporal localization with a saved model, as rows ready for export.
  */
 import { readdir, stat } from 'node:fs/promises';
-import { join, basename } from 'node:path';
+import { join } from 'node:path';
 import { FramewiseError } from '../errors.js';
 import type { FeatureEngine } from '../features/types.js';
-import { extractFeatures, type ExtractProgress } from '../features/extract.js';
-import { readFeatureFile } from '../features/feature-file.js';
+import type { ExtractProgress } from '../features/extract.js';
 import { newId, resolveVideoPath, type ProjectStore } from '../store/project-store.js';
 import { describeVideo } from '../store/video-entry.js';
 import type { VideoFeatures } from '../training/dataset.js';
 import type { TrainedModel } from '../training/model-io.js';
-import { classify, localize, type ClassScore, type LocalizeOptions } from './predict.js';
+import { classify, localize, type ClassScore, type LocalizeOptions } from '../inference/predict.js';
+import { projectVideoFeatures } from './video-features.js';
 
 export interface VideoPrediction {
   video: string;
@@ -61,25 +61,13 @@ export async function videoFeatures(
   engine: FeatureEngine,
   opts: { signal?: AbortSignal; onExtract?: (p: ExtractProgress) => void; fps?: number } = {},
 ): Promise<VideoFeatures & { durationSec: number }> {
-  const res = await extractFeatures(file, {
+  const r = await projectVideoFeatures(store, file, {
     engine,
-    fps: opts.fps ?? store.project.settings.fps,
-    cacheDir: store.paths.features,
+    fps: opts.fps,
     signal: opts.signal,
     onProgress: opts.onExtract,
   });
-  const data = await readFeatureFile(res.file);
-  const n = data.header.count;
-  const step = n > 1 ? data.times[1]! - data.times[0]! : 1 / data.header.fps;
-  return {
-    videoId: basename(file),
-    featureDim: data.header.featureDim,
-    fps: data.header.fps,
-    backboneId: data.header.backboneId,
-    times: data.times,
-    features: data.features,
-    durationSec: n > 0 ? data.times[n - 1]! + step : 0,
-  };
+  return { ...r.features, durationSec: r.durationSec };
 }
 
 export async function predictVideo(

@@ -8,20 +8,20 @@ import { join } from 'node:path';
 import { FramewiseError } from '../errors.js';
 import type { FeatureEngine } from '../features/types.js';
 import type { ProjectStore } from '../store/project-store.js';
-import { projectFeatures } from '../training/project-training.js';
+import { projectFeatures } from './training.js';
 import type { VideoFeatures } from '../training/dataset.js';
 import {
   trainCaptioner,
   type CaptionerTrainConfig,
   type CaptionEpochProgress,
   type CaptionTrainResult,
-} from './train-captioner.js';
-import { saveCaptioner, loadCaptioner } from './captioner-io.js';
-import { denseCaptions, type DenseCaption, type DenseSegmentSource } from './dense-captioning.js';
-import type { TrainedCaptioner } from './model.js';
+} from '../captioning/train-captioner.js';
+import { saveCaptioner, loadCaptioner } from '../captioning/captioner-io.js';
+import { denseCaptions, type DenseCaption, type DenseSegmentSource } from '../captioning/dense-captioning.js';
+import type { TrainedCaptioner } from '../captioning/model.js';
 
 export function captionersDir(store: ProjectStore): string {
-  return join(store.paths.root, 'captioners');
+  return store.paths.captioners;
 }
 
 export async function trainProjectCaptioner(
