@@ -141,14 +141,22 @@ export function quantizeGraphQdq(graph: GraphInit, ranges: ActivationRanges, opt
   const floatLayers = options.floatLayers ?? [];
   const isFloatConv = (n: NodeInit): boolean =>
     n.opType === 'Conv' && floatLayers.some((prefix) => (n.name ?? '').startsWith(prefix));
-  // A tensor read only by float convs is never rounded.
-  const readers = new Map<string, NodeInit[]>();
-  for (const node of graph.nodes) for (const i of node.inputs) readers.set(i, [...(readers.get(i) ?? []), node]);
-  const wanted = activationTensors(graph).filter((t) => !(readers.get(t) ?? []).every(isFloatConv));
-  const missing = activationTensors(graph).filter((t) => !Object.hasOwn(ranges, t));
+  const activations = activationTensors(graph);
+  const missing = activations.filter((t) => !Object.hasOwn(ranges, t));
   if (missing.length > 0) {
     throw new RangeError(`no calibrated range for ${missing.length} tensor(s): ${missing.slice(0, 5).join(', ')}`);
   }
+  // The nodes reading each tensor (a node that reads one twice is listed twice, as a use count needs).
+  const readers = new Map<string, NodeInit[]>();
+  for (const node of graph.nodes) {
+    for (const i of node.inputs) {
+      const list = readers.get(i);
+      if (list) list.push(node);
+      else readers.set(i, [node]);
+    }
+  }
+  // A tensor read only by float convs is never rounded.
+  const wanted = activations.filter((t) => !(readers.get(t) ?? []).every(isFloatConv));
   const params = new Map<string, QuantParams>(
     wanted.map((t) => {
       const [lo, hi] = ranges[t] as readonly [number, number];
@@ -207,11 +215,9 @@ export function quantizeGraphQdq(graph: GraphInit, ranges: ActivationRanges, opt
 
   // An initializer used by more than one node (never by our converter) stays float: its int8 form
   // would need one scale per user, and removing it would leave the others dangling.
-  const uses = new Map<string, number>();
-  for (const node of graph.nodes) for (const i of node.inputs) uses.set(i, (uses.get(i) ?? 0) + 1);
   const ownConstant = (name: string | undefined): TensorInit | undefined => {
     const t = name ? initializers.get(name) : undefined;
-    return t && uses.get(t.name) === 1 && t.dataType === DataType.FLOAT ? t : undefined;
+    return t && readers.get(t.name)?.length === 1 && t.dataType === DataType.FLOAT ? t : undefined;
   };
 
   for (const input of graph.inputs) quantizeActivation(input.name);
