@@ -202,8 +202,11 @@ function cosine(a: Float32Array, b: Float32Array): number {
   return dot / Math.sqrt(na * nb);
 }
 
-/** The QDQ graph a shipped int8 backbone builds, exactly as materialise.ts builds it. */
-async function shippedQdqGraph(id: string): Promise<GraphInit> {
+/**
+ * The QDQ graph a shipped int8 backbone builds, exactly as materialise.ts builds it — or, with
+ * `weightType: 'int8'`, the same graph with int8 weight storage.
+ */
+async function shippedQdqGraph(id: string, weightType?: 'int8'): Promise<GraphInit> {
   const spec = await getBackbone(id);
   if (spec.source.kind !== 'npm' || !spec.quantization) throw new Error(`${id} is not an int8 npm backbone`);
   const files = await loadNpmTfjsModel(spec.source);
@@ -212,7 +215,7 @@ async function shippedQdqGraph(id: string): Promise<GraphInit> {
   convertKerasToOnnx(files.topology, dequantizeWeights(files.weightSpecs, files.weightData), {
     featureLayer: spec.featureLayer,
     normalisation: spec.normalisation,
-    transformGraph: (g) => (quantized = quantizeGraphQdq(g, activationRanges, { floatLayers })),
+    transformGraph: (g) => (quantized = quantizeGraphQdq(g, activationRanges, { floatLayers, weightType })),
   });
   return quantized!;
 }
@@ -225,19 +228,7 @@ describe('shipped int8 backbones cannot saturate on any CPU', () => {
       expect(convs.length).toBeGreaterThan(40);
       expect(int16PairOverflows(graph)).toEqual([]);
       // …and the check sees these weights: the same graph with int8 storage is flagged.
-      const spec = await getBackbone(id);
-      const files = await loadNpmTfjsModel(spec.source as { kind: 'npm'; packageName: string; modelDir: string });
-      let s8: GraphInit | undefined;
-      convertKerasToOnnx(files.topology, dequantizeWeights(files.weightSpecs, files.weightData), {
-        featureLayer: spec.featureLayer,
-        normalisation: spec.normalisation,
-        transformGraph: (g) =>
-          (s8 = quantizeGraphQdq(g, spec.quantization!.activationRanges, {
-            floatLayers: spec.quantization!.floatLayers,
-            weightType: 'int8',
-          })),
-      });
-      expect(int16PairOverflows(s8!).length).toBeGreaterThan(20);
+      expect(int16PairOverflows(await shippedQdqGraph(id, 'int8')).length).toBeGreaterThan(20);
     }, 60_000);
   }
 });
