@@ -13,6 +13,7 @@ import type { APIRequestContext } from '@playwright/test';
 import { test, expect } from './support/serve-fixture.js';
 import type { ServeInfo } from './support/serve-fixture.js';
 import { callApi } from './support/api.js';
+import { addSegmentByKeys } from './support/labelling.js';
 import { createProject } from './support/project.js';
 import { makeColorVideo } from './support/video.js';
 import type { VideoProbe } from './support/dom.js';
@@ -112,15 +113,7 @@ test('a caption typed slowly keeps every keystroke while saves and job events ar
     [0.2, 1.3],
     [1.7, 3.8],
   ].entries()) {
-    await page.evaluate('document.activeElement && document.activeElement.blur()');
-    await seek(start!);
-    await page.keyboard.press('i');
-    await expect(page.getByTestId('in-point')).toHaveText(`${start!.toFixed(2)} s`);
-    await seek(end!);
-    await page.keyboard.press('o');
-    await expect(page.getByTestId('out-point')).toHaveText(`${end!.toFixed(2)} s`);
-    await page.keyboard.press(k === 0 ? '1' : '2');
-    await page.keyboard.press('Enter');
+    await addSegmentByKeys(page, seek, start!, end!, k === 0 ? '1' : '2');
     await expect(segments).toHaveCount(k + 1);
   }
   const ids = await segments.evaluateAll((els) => els.map((el) => el.getAttribute('data-segment-id')!));

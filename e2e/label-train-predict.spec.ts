@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { test, expect } from './support/serve-fixture.js';
 import { callApi } from './support/api.js';
+import { addSegmentByKeys } from './support/labelling.js';
 import { createProject } from './support/project.js';
 import { ARTIFACTS, ROOT } from './support/paths.js';
 import { makeColorVideo } from './support/video.js';
@@ -103,14 +104,7 @@ test('import, label, train LSTM + captioner, predict, accept, caption, export', 
       [0.1, s - 0.1],
       [s - 0.2, 3.9],
     ].entries()) {
-      await page.evaluate('document.activeElement && document.activeElement.blur()');
-      await seek(start!);
-      await page.keyboard.press('i');
-      await expect(page.getByTestId('in-point')).toHaveText(`${start!.toFixed(2)} s`);
-      await seek(end!);
-      await page.keyboard.press('o');
-      await page.keyboard.press(k === 0 ? '1' : '2');
-      await page.keyboard.press('Enter');
+      await addSegmentByKeys(page, seek, start!, end!, k === 0 ? '1' : '2');
       await expect(page.getByTestId('timeline-segment')).toHaveCount(k + 1);
     }
     for (const [k, color] of (['red', 'blue'] as const).entries()) {
