@@ -4,7 +4,6 @@
  * field at fault ("segments[3].end must be greater than start"), which is what a user needs.
  */
 import { FramewiseError } from '../errors.js';
-import { DEFAULT_BACKBONE_ID } from '../features/backbones/registry.js';
 
 export const PROJECT_FORMAT_VERSION = 1;
 
@@ -61,7 +60,7 @@ export interface Project {
   settings: ProjectSettings;
 }
 
-export const DEFAULT_SETTINGS: ProjectSettings = { backboneId: DEFAULT_BACKBONE_ID, fps: 4, clipLength: 16 };
+export const DEFAULT_SETTINGS: ProjectSettings = { backboneId: 'mobilenet_v2_nsfwjs', fps: 4, clipLength: 16 };
 
 type Obj = Record<string, unknown>;
 
