@@ -14,6 +14,7 @@ import { createFeatureEngine } from '../src/features/engines/select.js';
 import type { FeatureEngine } from '../src/features/types.js';
 import { clearProbeCache, probe } from '../src/video/probe.js';
 import { extractFeatures } from '../src/features/extract.js';
+import { DEFAULT_STREAMS, streamsFor, type FrameStream } from '../src/features/streams/streams.js';
 import { decodeFrames } from '../src/video/decode.js';
 import { benchVideo, cpuIsa, ffmpegDecodeSeconds, fmt, median } from './util.js';
 import { torchPeer } from './torch.js';
@@ -125,7 +126,8 @@ export async function benchPipeline(log: (s: string) => void, opts: { quick: boo
   // End to end, interleaved with the ffmpeg floor so that both see the same machine load; medians.
   // "known": the video was probed before (at import, in the app); "cold": extraction runs ffprobe.
   const rounds = opts.quick ? 3 : 5;
-  const runs: Record<'floor' | 'floorThreads' | 'known' | 'cold' | 'int8', number[]> = {
+  const runs: Record<'floor' | 'floorThreads' | 'known' | 'cold' | 'int8' | 'streams', number[]> = {
+    streams: [],
     floor: [],
     floorThreads: [],
     known: [],
@@ -137,11 +139,16 @@ export async function benchPipeline(log: (s: string) => void, opts: { quick: boo
   const threadArgs = ['-threads', String(Math.min(16, availableParallelism()))];
   let count = 0;
   let extractCpu = 0;
-  const extractOnce = async (e: FeatureEngine): Promise<number> => {
+  const extractOnce = async (e: FeatureEngine, streams: FrameStream[] = []): Promise<number> => {
     const cpu0 = process.cpuUsage();
-    const res = await extractFeatures(video, { engine: e, fps, cacheDir: mkdtempSync(join(tmpdir(), 'fw-bench-')) });
+    const res = await extractFeatures(video, {
+      engine: e,
+      fps,
+      streams,
+      cacheDir: mkdtempSync(join(tmpdir(), 'fw-bench-')),
+    });
     const cpu = process.cpuUsage(cpu0);
-    if (e === engine) extractCpu = (cpu.user + cpu.system) / 1e6;
+    if (e === engine && streams.length === 0) extractCpu = (cpu.user + cpu.system) / 1e6;
     count = res.header.count;
     return res.seconds;
   };
@@ -157,6 +164,7 @@ export async function benchPipeline(log: (s: string) => void, opts: { quick: boo
     runs.cold.push(await extractOnce(engine));
     await probe(video);
     runs.int8.push(await extractOnce(int8Engine));
+    runs.streams.push(await extractOnce(engine, streamsFor(DEFAULT_STREAMS)));
   }
   await engine.dispose();
   await int8Engine.dispose();
@@ -169,6 +177,8 @@ export async function benchPipeline(log: (s: string) => void, opts: { quick: boo
   r['e2e_vs_ffmpeg_decode_ratio'] = ratio(runs.known);
   r['e2e_cold_vs_ffmpeg_decode_ratio'] = ratio(runs.cold);
   r['e2e_int8_vs_ffmpeg_decode_ratio'] = ratio(runs.int8);
+  // The default streams (motion) beside the CNN, against appearance alone in the same rounds.
+  r['e2e_default_streams_vs_appearance_ratio'] = median(runs.streams) / median(runs.known);
   r['e2e_floor_same_threads_seconds'] = median(runs.floorThreads);
   r['e2e_vs_ffmpeg_same_threads_ratio'] = median(runs.known) / median(runs.floorThreads);
   // Decode and CNN share the cores: the end-to-end time cannot be below their summed CPU time
@@ -186,7 +196,9 @@ export async function benchPipeline(log: (s: string) => void, opts: { quick: boo
       `  ${engine.backboneId}, video known (as after import): ${fmt(median(runs.known))} s (${spread(runs.known)}) → ${fmt(ratio(runs.known))}× decode (target ≤ 1.1); ` +
       `${fmt(r['e2e_vs_ffmpeg_same_threads_ratio'] as number)}× ffmpeg with the same threads\n` +
       `  ${engine.backboneId}, cold (ffprobe first): ${fmt(median(runs.cold))} s (${spread(runs.cold)}) → ${fmt(ratio(runs.cold))}×\n` +
-      `  ${INT8_BACKBONE} (${isa}), video known: ${fmt(median(runs.int8))} s (${spread(runs.int8)}) → ${fmt(ratio(runs.int8))}×`,
+      `  ${INT8_BACKBONE} (${isa}), video known: ${fmt(median(runs.int8))} s (${spread(runs.int8)}) → ${fmt(ratio(runs.int8))}×\n` +
+      `  ${engine.backboneId} + default streams (${DEFAULT_STREAMS.join(', ')}): ${fmt(median(runs.streams))} s (${spread(runs.streams)}) → ` +
+      `${fmt(r['e2e_default_streams_vs_appearance_ratio'] as number)}× appearance alone (target ≤ 1.25)`,
   );
   if (floorCpu !== null) {
     log(

@@ -21,5 +21,5 @@ export async function withProject<T>(
 
 /** The model named by --model, else the project's newest. */
 export async function projectModel(store: ProjectStore, engine: FeatureEngine, name: unknown): Promise<TrainedModel> {
-  return loadProjectModel(await resolveModelDir(store, typeof name === 'string' ? name : undefined), engine);
+  return loadProjectModel(store, await resolveModelDir(store, typeof name === 'string' ? name : undefined), engine);
 }

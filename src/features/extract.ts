@@ -20,6 +20,7 @@ import type { FitMode, VideoInfo } from '../video/types.js';
 import type { FeatureEngine } from './types.js';
 import { contentHash } from './content-hash.js';
 import { FeatureWriter, readFeatureHeader, type FeatureDtype, type FeatureFileHeader } from './feature-file.js';
+import { featureSetDim, featureSetId, type FrameStream } from './streams/streams.js';
 
 export interface ExtractProgress {
   phase: 'hashing' | 'extracting' | 'done';
@@ -48,6 +49,8 @@ export interface ExtractOptions {
   info?: VideoInfo;
   /** Content hash if known (skips hashing). */
   hash?: string;
+  /** Streams appended to the CNN's vector per frame (motion…); none by default. */
+  streams?: readonly FrameStream[];
 }
 
 export interface ExtractResult {
@@ -69,11 +72,12 @@ const READ_AHEAD_BATCHES = 4;
 export function cacheFileName(
   hash: string,
   engine: Pick<FeatureEngine, 'backboneId' | 'featureRevision' | 'inputWidth' | 'inputHeight'>,
-  o: { fps: number; fit: FitMode; dtype: FeatureDtype; start?: number; end?: number },
+  o: { fps: number; fit: FitMode; dtype: FeatureDtype; start?: number; end?: number; streams?: readonly FrameStream[] },
 ): string {
   const range = o.start !== undefined || o.end !== undefined ? `_t${o.start ?? 0}-${o.end ?? 'end'}` : '';
   const revision = engine.featureRevision ? `-${engine.featureRevision}` : '';
-  return `${hash.slice(0, 24)}_${engine.backboneId}${revision}_${o.fps}fps_${engine.inputWidth}x${engine.inputHeight}_${o.fit}_${o.dtype}${range}.fwf`;
+  const streams = o.streams?.length ? `+${featureSetId('', o.streams).slice(1)}` : '';
+  return `${hash.slice(0, 24)}_${engine.backboneId}${revision}${streams}_${o.fps}fps_${engine.inputWidth}x${engine.inputHeight}_${o.fit}_${o.dtype}${range}.fwf`;
 }
 
 export async function extractFeatures(videoPath: string, opts: ExtractOptions): Promise<ExtractResult> {
@@ -83,16 +87,23 @@ export async function extractFeatures(videoPath: string, opts: ExtractOptions): 
   const fit = opts.fit ?? 'stretch';
   const dtype = opts.dtype ?? 'float16';
   const batchSize = opts.batchSize ?? 16;
+  const streams = opts.streams ?? [];
+  const featureDim = featureSetDim(engine.featureDim, streams);
+  const streamDim = featureDim - engine.featureDim;
+  const substeps = streams.reduce((k, s) => Math.max(k, s.substeps(fps)), 1);
   const report = opts.onProgress ?? (() => undefined);
 
   const info = opts.info ?? (await probe(videoPath, { signal: opts.signal }));
   report({ phase: 'hashing', framesDone: 0, framesTotal: 0, fps: 0, etaSec: null });
   const hash = opts.hash ?? (await contentHash(videoPath));
   await mkdir(cacheDir, { recursive: true });
-  const file = join(cacheDir, cacheFileName(hash, engine, { fps, fit, dtype, start: opts.start, end: opts.end }));
+  const file = join(
+    cacheDir,
+    cacheFileName(hash, engine, { fps, fit, dtype, start: opts.start, end: opts.end, streams }),
+  );
 
   const existing = await readFeatureHeader(file).catch(() => null);
-  if (existing && existing.header.featureDim === engine.featureDim && existing.header.videoHash === hash) {
+  if (existing && existing.header.featureDim === featureDim && existing.header.videoHash === hash) {
     report({ phase: 'done', framesDone: existing.header.count, framesTotal: existing.header.count, fps: 0, etaSec: 0 });
     return {
       file,
@@ -109,8 +120,8 @@ export async function extractFeatures(videoPath: string, opts: ExtractOptions): 
   await removeStalePartials(file);
   const partial = `${file}.${process.pid}.partial`;
   const writer = await FeatureWriter.create(partial, {
-    backboneId: engine.backboneId,
-    featureDim: engine.featureDim,
+    backboneId: featureSetId(engine.backboneId, streams),
+    featureDim,
     dtype,
     fps,
     inputWidth: engine.inputWidth,
@@ -139,14 +150,20 @@ export async function extractFeatures(videoPath: string, opts: ExtractOptions): 
     });
   };
 
-  type Batch = { pixels: Uint8Array; times: number[]; n: number };
+  type Batch = { pixels: Uint8Array; times: number[]; n: number; streamed: Float32Array };
   // Two batches are alive at a time (one in the CNN, one filling); their pixel buffers are reused
   // rather than allocated per batch: fresh memory costs page faults and grows the heap over hours.
   const spare: Uint8Array[] = [];
   const framePool = sharedFramePool(frameBytes);
-  const newBatch = (): Batch => ({ pixels: spare.pop() ?? new Uint8Array(frameBytes * batchSize), times: [], n: 0 });
+  const newBatch = (): Batch => ({
+    pixels: spare.pop() ?? new Uint8Array(frameBytes * batchSize),
+    times: [],
+    n: 0,
+    streamed: new Float32Array(streamDim * batchSize),
+  });
+  const states = streams.map((s) => ({ dim: s.dim, state: s.open(engine.inputWidth, engine.inputHeight) }));
   const flush = async (b: Batch, features: Promise<Float32Array>): Promise<void> => {
-    const vectors = await features;
+    const vectors = joinStreams(await features, engine.featureDim, b.streamed, streamDim, b.n);
     // The engine copied the pixels when it sent them to a worker, and has answered: free to reuse.
     spare.push(b.pixels);
     await writer.append(b.times, vectors, b.n);
@@ -163,7 +180,9 @@ export async function extractFeatures(videoPath: string, opts: ExtractOptions): 
     let batch = newBatch();
     const frames = readAhead(
       decodeFrames(videoPath, {
-        fps,
+        // Streams that look between frames get `substeps` frames per sample; only every
+        // substeps-th goes to the CNN, at the same times as a decode at `fps`.
+        fps: fps * substeps,
         size: { width: engine.inputWidth, height: engine.inputHeight },
         fit,
         start: opts.start,
@@ -175,9 +194,20 @@ export async function extractFeatures(videoPath: string, opts: ExtractOptions): 
       }),
       batchSize * READ_AHEAD_BATCHES,
     );
+    let index = 0;
     for await (const frame of frames) {
       // Frames read ahead may all be in hand already: the decoder no longer sees the abort.
       throwIfAborted();
+      for (const s of states) s.state.push(frame.data);
+      if (index++ % substeps !== 0) {
+        framePool.give(frame.data);
+        continue;
+      }
+      let offset = batch.n * streamDim;
+      for (const s of states) {
+        s.state.take(batch.streamed.subarray(offset, offset + s.dim));
+        offset += s.dim;
+      }
       batch.pixels.set(frame.data, batch.n * frameBytes);
       framePool.give(frame.data);
       batch.times.push(frame.timeSec);
@@ -207,6 +237,24 @@ export async function extractFeatures(videoPath: string, opts: ExtractOptions): 
   report({ phase: 'done', framesDone: done, framesTotal: done, fps: runFps, etaSec: 0 });
   const { header } = await readFeatureHeader(file);
   return { file, cached: false, header, backend: engine.backend, seconds, fps: runFps };
+}
+
+/** Rows of the CNN's vectors followed by the streams' vectors for the same frames. */
+function joinStreams(
+  cnn: Float32Array,
+  cnnDim: number,
+  streamed: Float32Array,
+  streamDim: number,
+  n: number,
+): Float32Array {
+  if (streamDim === 0) return cnn;
+  const dim = cnnDim + streamDim;
+  const out = new Float32Array(n * dim);
+  for (let i = 0; i < n; i++) {
+    out.set(cnn.subarray(i * cnnDim, (i + 1) * cnnDim), i * dim);
+    out.set(streamed.subarray(i * streamDim, (i + 1) * streamDim), i * dim + cnnDim);
+  }
+  return out;
 }
 
 /**

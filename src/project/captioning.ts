@@ -9,6 +9,7 @@ import { FramewiseError } from '../errors.js';
 import type { FeatureEngine } from '../features/types.js';
 import type { ProjectStore } from '../store/project-store.js';
 import { projectFeatures } from './training.js';
+import { projectFeatureSet } from './video-features.js';
 import type { VideoFeatures } from '../training/dataset.js';
 import {
   trainCaptioner,
@@ -87,7 +88,8 @@ export async function loadProjectCaptioner(
   name?: string,
 ): Promise<TrainedCaptioner> {
   const dir = await resolveCaptionerDir(store, name);
-  return loadCaptioner(dir, { backboneId: engine.backboneId, featureDim: engine.featureDim });
+  const { backboneId, featureDim } = projectFeatureSet(store, engine);
+  return loadCaptioner(dir, { backboneId, featureDim });
 }
 
 export function captionFeatures(

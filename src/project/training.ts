@@ -19,7 +19,7 @@ import {
 } from '../training/train.js';
 import { loadModel, normalizerOf, saveModel, type TrainedModel } from '../training/model-io.js';
 import { modelFromWorkerResult, trainInWorker } from '../training/run-in-worker.js';
-import { projectVideoFeatures } from './video-features.js';
+import { projectFeatureSet, projectVideoFeatures } from './video-features.js';
 
 export interface ProjectDataOptions {
   engine: FeatureEngine;
@@ -64,10 +64,11 @@ export async function projectTrainingData(store: ProjectStore, opts: ProjectData
   }
   const videoIds = opts.videoIds ?? [...new Set(segments.map((s) => s.videoId))];
   const videos = await projectFeatures(store, { ...opts, videoIds });
+  const featureSet = projectFeatureSet(store, opts.engine);
   return {
     classes,
-    backboneId: opts.engine.backboneId,
-    featureDim: opts.engine.featureDim,
+    backboneId: featureSet.backboneId,
+    featureDim: featureSet.featureDim,
     fps: project.settings.fps,
     videos: [...videos.values()],
     segments,
@@ -132,10 +133,12 @@ export async function trainProjectModel(store: ProjectStore, opts: ProjectTrainO
   return { modelDir, ...run, validation, classes: data.classes, seconds: (performance.now() - t0) / 1000 };
 }
 
-/** Loads a project's model, refusing one trained on other features. */
+/** Loads a project's model, refusing one trained on other features (backbone or streams). */
 export function loadProjectModel(
+  store: ProjectStore,
   dir: string,
   engine: Pick<FeatureEngine, 'backboneId' | 'featureDim'>,
 ): Promise<TrainedModel> {
-  return loadModel(dir, { backboneId: engine.backboneId, featureDim: engine.featureDim });
+  const { backboneId, featureDim } = projectFeatureSet(store, engine);
+  return loadModel(dir, { backboneId, featureDim });
 }

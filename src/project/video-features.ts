@@ -4,10 +4,11 @@
  * so a known video is never hashed again. Training, prediction, captioning, the demo and the
  * features.extract service all come through here.
  */
-import { basename } from 'node:path';
-import { extractFeatures, type ExtractProgress, type ExtractResult } from '../features/extract.js';
+import { basename, join } from 'node:path';
+import { cacheFileName, extractFeatures, type ExtractProgress, type ExtractResult } from '../features/extract.js';
 import { readFeatureFile } from '../features/feature-file.js';
 import type { FeatureEngine } from '../features/types.js';
+import { featureSetDim, featureSetId, streamsFor, type FrameStream } from '../features/streams/streams.js';
 import { resolveVideoPath, type ProjectStore } from '../store/project-store.js';
 import type { ProjectVideo } from '../store/schema.js';
 import type { VideoFeatures } from '../training/dataset.js';
@@ -18,6 +19,48 @@ export interface ProjectVideoFeaturesOptions {
   fps?: number;
   signal?: AbortSignal;
   onProgress?: (p: ExtractProgress) => void;
+}
+
+/** What a project's features are made of: its backbone plus the streams its settings name. */
+export interface ProjectFeatureSet {
+  /** Backbone and streams, e.g. "mobilenet_v2_nsfwjs+motion1": what models and caches are keyed by. */
+  backboneId: string;
+  featureDim: number;
+  streams: FrameStream[];
+}
+
+/**
+ * The project's feature set. Projects written before streams existed have no `streams` setting and
+ * stay appearance-only, so their caches and models remain valid.
+ */
+export function projectFeatureSet(
+  store: ProjectStore,
+  engine: Pick<FeatureEngine, 'backboneId' | 'featureDim'>,
+): ProjectFeatureSet {
+  const streams = streamsFor(store.project.settings.streams ?? []);
+  return {
+    backboneId: featureSetId(engine.backboneId, streams),
+    featureDim: featureSetDim(engine.featureDim, streams),
+    streams,
+  };
+}
+
+/**
+ * Where the features of a project video at the project's settings are cached (whether or not they
+ * are there yet); null for a video not hashed yet.
+ */
+export function projectCacheFile(
+  store: ProjectStore,
+  video: ProjectVideo,
+  engine: Pick<FeatureEngine, 'backboneId' | 'featureDim' | 'featureRevision' | 'inputWidth' | 'inputHeight'>,
+): string | null {
+  if (!video.contentHash) return null;
+  const { fps } = store.project.settings;
+  const { streams } = projectFeatureSet(store, engine);
+  return join(
+    store.paths.features,
+    cacheFileName(video.contentHash, engine, { fps, fit: 'stretch', dtype: 'float16', streams }),
+  );
 }
 
 /**
@@ -44,6 +87,7 @@ export function extractProjectVideoFeatures(
     fps: opts.fps ?? store.project.settings.fps,
     cacheDir: store.paths.features,
     hash,
+    streams: projectFeatureSet(store, opts.engine).streams,
     signal: opts.signal,
     onProgress: opts.onProgress,
   });

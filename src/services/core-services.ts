@@ -3,11 +3,10 @@
  * (src/serve) both wrap the `api` object returned here and forward `emit`ted events. The methods
  * live per domain (project-, ml-, export-services); this file owns the shared state they use.
  */
-import { join } from 'node:path';
 import { FramewiseError } from '../errors.js';
 import { createFeatureEngine } from '../features/engines/select.js';
 import type { FeatureEngine } from '../features/types.js';
-import { cacheFileName } from '../features/extract.js';
+import { projectCacheFile } from '../project/video-features.js';
 import { readFeatureHeader } from '../features/feature-file.js';
 import { resolveVideoPath, type ProjectStore } from '../store/project-store.js';
 import { JobRunner } from './jobs.js';
@@ -79,13 +78,7 @@ export function createCoreServices(opts: CoreServicesOptions): CoreServices {
     const loaded = engines.get(s.project.settings.backboneId);
     const engine = loaded ? await loaded.catch(() => null) : null;
     for (const v of s.project.videos) {
-      const file =
-        engine && v.contentHash
-          ? join(
-              s.paths.features,
-              cacheFileName(v.contentHash, engine, { fps: s.project.settings.fps, fit: 'stretch', dtype: 'float16' }),
-            )
-          : null;
+      const file = engine ? projectCacheFile(s, v, engine) : null;
       const header = file ? await readFeatureHeader(file).catch(() => null) : null;
       features[v.id] = header ? { cached: true, frames: header.header.count } : { cached: false };
       playback[v.id] = { ...videoPlayability(v), proxy: proxyFile(s, v) !== null };

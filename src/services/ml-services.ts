@@ -212,7 +212,7 @@ export function mlServices(ctx: ServiceContext): MlApi {
         `Predicting: ${fileBase(file)}`,
         async (job) => {
           const engine = await ctx.engineFor(s.project.settings.backboneId);
-          const model = await loadProjectModel(dir, engine);
+          const model = await loadProjectModel(s, dir, engine);
           job.progress({ done: 0, total: 1, message: 'Features' });
           const features = await videoFeatures(file, s, engine, {
             fps: model.meta.fps,

@@ -46,6 +46,11 @@ export interface ProjectSettings {
   backboneId: string;
   fps: number;
   clipLength: number;
+  /**
+   * Feature streams next to the backbone's appearance vector (features/streams): "motion". Absent in
+   * projects made before streams existed, which stay appearance-only.
+   */
+  streams?: string[];
 }
 
 export interface Project {
@@ -60,7 +65,12 @@ export interface Project {
   settings: ProjectSettings;
 }
 
-export const DEFAULT_SETTINGS: ProjectSettings = { backboneId: 'mobilenet_v2_nsfwjs', fps: 4, clipLength: 16 };
+export const DEFAULT_SETTINGS: ProjectSettings = {
+  backboneId: 'mobilenet_v2_nsfwjs',
+  fps: 4,
+  clipLength: 16,
+  streams: ['motion'],
+};
 
 type Obj = Record<string, unknown>;
 
@@ -181,6 +191,9 @@ export function validateProject(data: unknown, source = 'project.json'): Project
     c.str(settings, 'backboneId', 'settings', { nonEmpty: true });
     c.num(settings, 'fps', 'settings', { positive: true });
     c.num(settings, 'clipLength', 'settings', { positive: true });
+    const streams = settings['streams'];
+    if (streams !== undefined && !(Array.isArray(streams) && streams.every((x) => typeof x === 'string')))
+      c.problems.push('settings.streams must be a list of stream names, e.g. ["motion"]');
   }
 
   if (c.problems.length > 0) throw badProject(source, c.problems);

@@ -151,7 +151,7 @@ describe('demo project', () => {
 
   it('trains an LSTM that recognises and localizes the actions in the unlabelled videos', async () => {
     const store = await ProjectStore.open(demoDir);
-    const model = await loadProjectModel(summary.model!.dir, engine);
+    const model = await loadProjectModel(store, summary.model!.dir, engine);
     let segOk = 0;
     let segN = 0;
     let frameOk = 0;

@@ -61,7 +61,7 @@ afterAll(async () => {
 });
 
 async function heldOutAccuracy(modelDir: string): Promise<number> {
-  const model = await loadProjectModel(modelDir, engine);
+  const model = await loadProjectModel(store, modelDir, engine);
   let correct = 0;
   for (const h of heldOut) {
     const p = await predictVideo(model, await videoFeatures(h.file, store, engine), h.file);

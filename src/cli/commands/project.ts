@@ -1,22 +1,39 @@
 import { resolve } from 'node:path';
 import { createCoreServices } from '../../services/core-services.js';
+import { streamsFor } from '../../features/streams/streams.js';
+import { ProjectStore } from '../../store/project-store.js';
 import type { CommandContext } from '../command.js';
 
 export const initCommand = {
   name: 'init',
   summary: 'Create a project folder (project.json, features/, models/)',
-  usage: 'framewise init <folder> [--name "My project"] [--json]',
-  options: { name: { type: 'string' } },
+  usage: 'framewise init <folder> [--name "My project"] [--streams appearance,motion] [--json]',
+  options: { name: { type: 'string' }, streams: { type: 'string' } },
   async run({ positionals, values, out }: CommandContext): Promise<number> {
     const dir = positionals[0];
     if (!dir) return out.usage();
+    // Checked before anything is written: an unknown stream leaves no half-made project.
+    const streams =
+      typeof values['streams'] === 'string'
+        ? streamsFor(values['streams'].split(',').map((s) => s.trim())).map((s) => s.id)
+        : undefined;
     const core = createCoreServices({ transport: 'serve', emit: () => undefined });
     const snap = await core.api['project.create']({
       dir: resolve(dir),
       name: String(values['name'] ?? 'Untitled project'),
     });
-    out.line(`Created project "${snap.project.name}" in ${snap.root}`);
-    if (out.json) out.print(snap);
+    let project = snap.project;
+    if (streams) {
+      const store = await ProjectStore.open(snap.root);
+      await store.update((p) => {
+        p.settings.streams = streams;
+      });
+      project = store.project;
+    }
+    out.line(
+      `Created project "${project.name}" in ${snap.root} (features: appearance${(project.settings.streams ?? []).map((s) => ` + ${s}`).join('')})`,
+    );
+    if (out.json) out.print({ ...snap, project });
     return 0;
   },
 };
