@@ -3,7 +3,7 @@
  * clips per task × feature streams × head:
  *
  *   npm run bench:motion -- [--tasks updown-growshrink,order] [--streams "default;appearance;appearance,motion"]
- *     [--heads lstm,gru,mean] [--per-class 8] [--seed 1] [--epochs 40]
+ *     [--heads lstm,gru,mean] [--per-class 8] [--seed 1] [--epochs 40] [--patience N]
  *     [--heldout-variant none|backgrounds|shapes|both] [--work .tmp/motion-tasks]
  *
  * Per task: a train set (seed S) and a test set (seed S + 1000, by default drawn only from background
@@ -50,6 +50,7 @@ const { values } = parseArgs({
     'per-class': { type: 'string', default: '8' },
     seed: { type: 'string', default: '1' },
     epochs: { type: 'string', default: '40' },
+    patience: { type: 'string' },
     'heldout-variant': { type: 'string', default: 'both' },
     work: { type: 'string', default: join(REPO, '.tmp', 'motion-tasks') },
   },
@@ -72,6 +73,10 @@ const seed = Number(values.seed);
 const epochs = Number(values.epochs);
 if (![perClass, seed, epochs].every(Number.isInteger) || perClass < 2 || epochs < 1)
   fail('--per-class (≥ 2), --seed and --epochs (≥ 1) must be integers');
+// Passed on only when given: the CLI's early stopping (patience 5 on a validation split of a few
+// videos) usually ends these runs within a few epochs; --patience 0 trains all --epochs.
+const patience = values.patience === undefined ? undefined : Number(values.patience);
+if (patience !== undefined && !(Number.isInteger(patience) && patience >= 0)) fail('--patience must be an integer ≥ 0');
 const variant = (VARIANTS.find((v) => v === values['heldout-variant']) ??
   fail(`--heldout-variant must be one of ${VARIANTS.join(', ')}`)) as Variant;
 const work = resolve(values.work);
@@ -238,7 +243,10 @@ async function runCombo(
   const results: Result[] = [];
   for (const head of heads) {
     const base = { task, streams: label, head };
-    const tr = await cli(['train', project, '--head', head, '--epochs', String(epochs), '--name', head, '--json']);
+    const tr = await cli([
+      ...['train', project, '--head', head, '--epochs', String(epochs), '--name', head, '--json'],
+      ...(patience !== undefined ? ['--patience', String(patience)] : []),
+    ]);
     if (tr.code !== 0) {
       results.push({ ...base, ok: false, error: cliError(tr, 'train') });
       log(`    ${label} ${head}: ${results[results.length - 1]!.error}`);
@@ -290,7 +298,7 @@ const pct = (x: number | null | undefined): string => (x === undefined || x === 
 
 function table(results: Result[]): string {
   const rows = [
-    '| task (chance) | streams | head | test top-1 | train acc | val top-1 | epochs |',
+    '| task (chance) | streams | head | test top-1 | train acc (best epoch) | val top-1 | epochs run |',
     '| --- | --- | --- | --- | --- | --- | --- |',
   ];
   for (const r of results) {
@@ -308,7 +316,7 @@ const started = performance.now();
 const cpu = cpus()[0]?.model ?? 'unknown CPU';
 log(
   `motion tasks: ${tasks.join(', ')}; streams ${streamCombos.map((s) => s ?? 'default').join(' | ')}; heads ${heads.join(', ')}; ` +
-    `${perClass}/class, seed ${seed}, ${epochs} epochs, held-out variant ${variant}; ${cpus().length} × ${cpu}`,
+    `${perClass}/class, seed ${seed}, ${epochs} epochs, patience ${patience ?? 'CLI default'}, held-out variant ${variant}; ${cpus().length} × ${cpu}`,
 );
 ensureBuilt();
 const results: Result[] = [];
@@ -334,7 +342,7 @@ await writeFile(
     {
       date: new Date().toISOString(),
       machine: { cpu, cores: cpus().length, node: process.version },
-      options: { tasks, streams: streamCombos, heads, perClass, seed, epochs, heldoutVariant: variant },
+      options: { tasks, streams: streamCombos, heads, perClass, seed, epochs, patience, heldoutVariant: variant },
       sets,
       seconds,
       results,
