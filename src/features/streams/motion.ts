@@ -19,6 +19,8 @@ import {
   blockFlow,
   DEFAULT_FLOW_GRID,
   FLOW_CHANNELS,
+  gradientFlow,
+  halveFrame,
   reduceFrame,
   type BlockFlow,
   type FlowGrid,
@@ -44,7 +46,7 @@ export const MOTION_LAYOUT = {
 export const MOTION_DIM = MOTION_LAYOUT.cellEnergy + CELLS * CELLS;
 
 /** A block counts as moving on its own when its residual exceeds this many grid pixels. */
-const MOVING = 0.35;
+const MOVING = 0.1;
 
 const signedSqrt = (v: number): number => Math.sign(v) * Math.sqrt(Math.abs(v));
 
@@ -52,6 +54,11 @@ const signedSqrt = (v: number): number => Math.sign(v) * Math.sqrt(Math.abs(v));
 export class MotionStream {
   private prev: Float32Array | null = null;
   private next: Float32Array;
+  /** The current frame on the fine grid (twice the block-matching grid), and the one that ended the previous sample interval. */
+  private fine: Float32Array;
+  private sampleStart: Float32Array | null = null;
+  /** Short-step flow summed over the current interval. */
+  private short: BlockFlow | null = null;
   private readonly acc = new Float64Array(MOTION_DIM);
   /** Weight sums behind the averaged entries: foreground (1), centre (1), cells (CELLS²). */
   private fgWeight = 0;
@@ -64,19 +71,61 @@ export class MotionStream {
     private readonly grid: FlowGrid = DEFAULT_FLOW_GRID,
   ) {
     this.next = new Float32Array(grid.size * grid.size * FLOW_CHANNELS);
+    this.fine = new Float32Array(4 * grid.size * grid.size * FLOW_CHANNELS);
   }
 
   /** Adds a decoded frame (width × height × 3 RGB bytes). */
   push(rgb: Uint8Array): void {
-    reduceFrame(rgb, this.width, this.height, this.grid.size, this.next);
-    if (this.prev) this.addStep(blockFlow(this.prev, this.next, this.grid));
+    reduceFrame(rgb, this.width, this.height, 2 * this.grid.size, this.fine);
+    halveFrame(this.fine, 2 * this.grid.size, this.next);
+    if (this.prev) this.addShortStep(blockFlow(this.prev, this.next, this.grid));
     const spare = this.prev ?? new Float32Array(this.next.length);
     this.prev = this.next;
     this.next = spare;
   }
 
+  /**
+   * Short steps see fast motion within the search; slow motion (a shape growing by a fraction of a
+   * grid pixel a step) is below what block matching resolves, so each sample interval also gets a
+   * gradient (Lucas–Kanade) flow from its first frame to its last on a finer grid, and each block
+   * keeps whichever measure fits its speed.
+   */
+  private addShortStep(flow: BlockFlow): void {
+    if (!this.short) this.short = { blocks: flow.blocks, dx: flow.dx, dy: flow.dy, confidence: flow.confidence };
+    else
+      for (let b = 0; b < flow.dx.length; b++) {
+        this.short.dx[b]! += flow.dx[b]!;
+        this.short.dy[b]! += flow.dy[b]!;
+        this.short.confidence[b] = Math.max(this.short.confidence[b]!, flow.confidence[b]!);
+      }
+  }
+
+  private intervalFlow(): BlockFlow | null {
+    const short = this.short;
+    const size = 2 * this.grid.size;
+    const slow = this.sampleStart ? gradientFlow(this.sampleStart, this.fine, size, 2 * this.grid.block) : null;
+    this.sampleStart ??= new Float32Array(this.fine.length);
+    this.sampleStart.set(this.fine);
+    this.short = null;
+    if (!slow) return short;
+    for (let b = 0; b < slow.dx.length; b++) {
+      // Gradient flow is in fine-grid pixels and holds up to about one of them.
+      slow.dx[b]! *= 0.5;
+      slow.dy[b]! *= 0.5;
+      if (!short) continue;
+      const fast = Math.hypot(short.dx[b]!, short.dy[b]!) > 0.75;
+      if (slow.confidence[b]! > 0 && !fast) continue;
+      slow.dx[b] = short.dx[b]!;
+      slow.dy[b] = short.dy[b]!;
+      slow.confidence[b] = short.confidence[b]!;
+    }
+    return slow;
+  }
+
   /** The motion since the last take() as a MOTION_DIM vector; starts the next interval. */
   take(out: Float32Array = new Float32Array(MOTION_DIM)): Float32Array {
+    const flow = this.intervalFlow();
+    if (flow) this.addInterval(flow);
     const L = MOTION_LAYOUT;
     const s = 1 / this.grid.size;
     for (let k = 0; k < 4; k++) out[L.global + k] = signedSqrt(this.acc[L.global + k]! * s);
@@ -97,7 +146,7 @@ export class MotionStream {
     return out;
   }
 
-  private addStep(flow: BlockFlow): void {
+  private addInterval(flow: BlockFlow): void {
     const L = MOTION_LAYOUT;
     const { blocks, dx, dy, confidence } = flow;
     const n = blocks * blocks;

@@ -37,7 +37,7 @@ const MOTION_RATE = 12;
 const STREAMS: Record<StreamId, FrameStream> = {
   motion: {
     id: 'motion',
-    version: 1,
+    version: 3,
     dim: MOTION_DIM,
     substeps: (fps) => Math.max(1, Math.min(8, Math.round(MOTION_RATE / fps))),
     open: (width, height) => new MotionStream(width, height),
