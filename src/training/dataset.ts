@@ -28,6 +28,45 @@ export interface LabeledSegment {
   classId: string | null;
 }
 
+/**
+ * The implicit class of unlabelled time inside labelled videos: a person who labels the actions in
+ * a video says by omission that the rest is none of them. Trained like any class, never reported
+ * as a predicted segment, so a video of an activity the model does not know stays unlabelled.
+ */
+export const BACKGROUND_CLASS = { id: '__background__', name: 'no action' } as const;
+
+/**
+ * The unlabelled stretches of the videos that have labelled segments, as background segments.
+ * Each gap loses `marginSec` at both ends (people place boundaries a little early or late) and is
+ * kept only if at least `minSec` remains.
+ */
+export function backgroundSegments(
+  segments: readonly LabeledSegment[],
+  durations: ReadonlyMap<string, number>,
+  opts: { minSec: number; marginSec: number },
+): LabeledSegment[] {
+  const byVideo = new Map<string, LabeledSegment[]>();
+  for (const s of segments) byVideo.set(s.videoId, [...(byVideo.get(s.videoId) ?? []), s]);
+  const out: LabeledSegment[] = [];
+  for (const [videoId, list] of byVideo) {
+    const duration = durations.get(videoId);
+    if (duration === undefined) continue;
+    const sorted = list.slice().sort((a, b) => a.start - b.start);
+    let cursor = 0;
+    const gap = (from: number, to: number): void => {
+      const start = from + opts.marginSec;
+      const end = to - opts.marginSec;
+      if (end - start >= opts.minSec) out.push({ videoId, start, end, classId: BACKGROUND_CLASS.id });
+    };
+    for (const s of sorted) {
+      gap(cursor, s.start);
+      cursor = Math.max(cursor, s.end);
+    }
+    gap(cursor, duration);
+  }
+  return out;
+}
+
 /** A labelled frame range [start, end) of one video. */
 export interface ClipSample {
   videoId: string;
@@ -143,8 +182,22 @@ export function splitByVideo(
   };
 }
 
-/** Per-feature mean/std over the frames of the given (training) samples. */
-export function fitNormalizer(samples: ClipSample[], videos: Map<string, VideoFeatures>, dim: number): Normalizer {
+/**
+ * Per-feature mean/std over the frames of the given (training) samples.
+ *
+ * `blocks` (widths of the streams in the vector: appearance, motion…) balances them: each block's
+ * std is scaled so that every block has the same total variance whatever its width. Unbalanced, a
+ * 1280-d appearance vector outweighs a 59-d motion block 20 to 1 and a head trained on a few dozen
+ * clips memorises the appearance of each clip instead of reading the motion. `firstBlockWeight`
+ * then scales the first block (appearance) against the others.
+ */
+export function fitNormalizer(
+  samples: ClipSample[],
+  videos: Map<string, VideoFeatures>,
+  dim: number,
+  blocks?: readonly number[],
+  firstBlockWeight = 1,
+): Normalizer {
   const sum = new Float64Array(dim);
   const sq = new Float64Array(dim);
   let n = 0;
@@ -167,6 +220,15 @@ export function fitNormalizer(samples: ClipSample[], videos: Map<string, VideoFe
     mean[d] = sum[d]! / n;
     const variance = Math.max(0, sq[d]! / n - mean[d]! * mean[d]!);
     std[d] = Math.max(Math.sqrt(variance), 1e-3);
+  }
+  if (blocks && blocks.length > 1 && blocks.reduce((a, b) => a + b, 0) === dim) {
+    const smallest = Math.min(...blocks);
+    let start = 0;
+    for (const width of blocks) {
+      const scale = Math.sqrt(width / smallest) / (start === 0 ? firstBlockWeight : 1);
+      for (let d = start; d < start + width; d++) std[d]! *= scale;
+      start += width;
+    }
   }
   return { mean, std };
 }
@@ -234,4 +296,25 @@ export function balancedClassWeights(samples: ClipSample[], numClasses: number):
   const w = new Float32Array(numClasses);
   for (let c = 0; c < numClasses; c++) w[c] = counts[c]! > 0 ? samples.length / (present * counts[c]!) : 0;
   return w;
+}
+
+/**
+ * Stream dropout: per training clip, each block of the vector (appearance, motion…) is blanked (set
+ * to its mean, 0 after normalisation) with probability p, never all of them at once. A head that
+ * may lose its appearance block cannot get by on memorising each clip's look, and must also read
+ * the motion. Inference always sees every block.
+ */
+export function dropBlocks(batch: Batch, blocks: readonly number[], p: number, rng: Rng): void {
+  if (blocks.length < 2 || p <= 0) return;
+  const { T, B, x } = batch;
+  const D = blocks.reduce((a, b) => a + b, 0);
+  for (let b = 0; b < B; b++) {
+    const drop = blocks.map(() => rng.next() < p);
+    if (drop.every(Boolean)) drop[rng.int(blocks.length)] = false;
+    let start = 0;
+    for (const [k, width] of blocks.entries()) {
+      if (drop[k]) for (let t = 0; t < T; t++) x.fill(0, (t * B + b) * D + start, (t * B + b) * D + start + width);
+      start += width;
+    }
+  }
 }

@@ -15,6 +15,7 @@ import { Rng } from '../util/rng.js';
 import { DEFAULT_HEAD, SequenceHead, softmaxCrossEntropy, type HeadConfig } from '../models/head.js';
 import {
   balancedClassWeights,
+  dropBlocks,
   fitNormalizer,
   makeBatch,
   samplesFromSegments,
@@ -36,6 +37,15 @@ export interface TrainConfig {
   lr?: number;
   lrSchedule?: LrSchedule;
   warmupEpochs?: number;
+  /**
+   * Scale of the appearance block against the other streams after balancing (fitNormalizer).
+   * Default 0.3: measured on few-shot motion tasks (docs/streams.md), an appearance block at full
+   * weight lets the head memorise each clip's look; damped, the head still uses it where motion
+   * does not separate the classes.
+   */
+  appearanceWeight?: number;
+  /** Probability of blanking each stream of a training clip (see dropBlocks); default 0.5 with streams. */
+  streamDropout?: number;
   /** Global-norm gradient clipping (0 = off). */
   clipNorm?: number;
   classWeighting?: 'none' | 'balanced';
@@ -52,6 +62,8 @@ export interface TrainingData {
   classes: { id: string; name: string }[];
   backboneId: string;
   featureDim: number;
+  /** Widths of the streams in each vector (appearance first), balanced by the normaliser; optional. */
+  featureBlocks?: number[];
   fps: number;
   videos: VideoFeatures[];
   segments: LabeledSegment[];
@@ -183,7 +195,7 @@ export async function train(config: TrainConfig, data: TrainingData, opts: Train
   const split = splitByVideo(samples, config.valFraction ?? 0.2, rng.fork());
   warnings.push(...split.warnings);
   const { train: trainSet, val: valSet } = split;
-  const norm = fitNormalizer(trainSet, videos, data.featureDim);
+  const norm = fitNormalizer(trainSet, videos, data.featureDim, data.featureBlocks, config.appearanceWeight ?? 0.3);
   const classWeights =
     config.classWeighting === 'balanced' ? balancedClassWeights(trainSet, data.classes.length) : null;
 
@@ -249,6 +261,7 @@ export async function train(config: TrainConfig, data: TrainingData, opts: Train
       opt.lr = scheduledLr(lr, schedule, epoch + bi / batches, epochs, { warmupEpochs: config.warmupEpochs ?? 0 });
       const chunk = order.slice(bi * batchSize, (bi + 1) * batchSize);
       const { batch, labels } = makeBatch(chunk, videos, clipLength, norm, epochRng);
+      if (data.featureBlocks) dropBlocks(batch, data.featureBlocks, config.streamDropout ?? 0.5, epochRng);
       const { logits, cache } = head.forward(batch, epochRng);
       const r = softmaxCrossEntropy(logits, labels, headConfig.numClasses, classWeights);
       const grads = head.backward(cache, r.dLogits);

@@ -15,6 +15,7 @@ import { createFeatureEngine } from '../../src/features/engines/select.js';
 import type { FeatureEngine } from '../../src/features/types.js';
 import { extractFeatures } from '../../src/features/extract.js';
 import { ProjectStore } from '../../src/store/project-store.js';
+import { projectFeatureSet } from '../../src/project/video-features.js';
 import { loadProjectModel } from '../../src/project/training.js';
 import { videoFeatures } from '../../src/project/predict.js';
 import { classify, localize } from '../../src/inference/predict.js';
@@ -142,6 +143,7 @@ describe('demo project', () => {
         fps: store.project.settings.fps,
         cacheDir: store.paths.features,
         hash: v.contentHash,
+        streams: projectFeatureSet(store, engine).streams,
       });
       expect(res.cached, v.path).toBe(true);
       frames += res.header.count;
