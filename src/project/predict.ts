@@ -9,7 +9,7 @@ import type { FeatureEngine } from '../features/types.js';
 import type { ExtractProgress } from '../features/extract.js';
 import { newId, resolveVideoPath, type ProjectStore } from '../store/project-store.js';
 import { describeVideo } from '../store/video-entry.js';
-import type { VideoFeatures } from '../training/dataset.js';
+import { BACKGROUND_CLASS, type VideoFeatures } from '../training/dataset.js';
 import type { TrainedModel } from '../training/model-io.js';
 import { classify, localize, type ClassScore, type LocalizeOptions } from '../inference/predict.js';
 import { projectVideoFeatures } from './video-features.js';
@@ -77,7 +77,10 @@ export async function predictVideo(
   opts: LocalizeOptions & { topK?: number } = {},
 ): Promise<VideoPrediction> {
   const top = await classify(model, features, { topK: opts.topK ?? 5, signal: opts.signal });
-  const loc = await localize(model, features, opts);
+  const loc = await localize(model, features, {
+    ...opts,
+    ignoreClassIds: [...(opts.ignoreClassIds ?? []), BACKGROUND_CLASS.id],
+  });
   const names = new Map(model.meta.classes.map((c) => [c.id, c.name]));
   return {
     video: label,

@@ -9,7 +9,7 @@ import type { FeatureEngine } from '../features/types.js';
 import type { ExtractProgress } from '../features/extract.js';
 import type { ProjectStore } from '../store/project-store.js';
 import { classificationReport, type ClassificationReport } from '../eval/metrics.js';
-import { samplesFromSegments, type VideoFeatures } from '../training/dataset.js';
+import { BACKGROUND_CLASS, backgroundSegments, samplesFromSegments, type VideoFeatures } from '../training/dataset.js';
 import {
   evaluateSamples,
   type TrainRun,
@@ -27,6 +27,11 @@ export interface ProjectDataOptions {
   onExtract?: (videoIndex: number, videoCount: number, p: ExtractProgress) => void;
   /** Only these videos (default: every video with a labelled segment). */
   videoIds?: string[];
+  /**
+   * Train the unlabelled time inside labelled videos as a "no action" class (default on), so that
+   * prediction can leave what is none of the classes unlabelled.
+   */
+  background?: boolean;
 }
 
 /** Loads (extracting where needed) the features of the given project videos. */
@@ -65,10 +70,23 @@ export async function projectTrainingData(store: ProjectStore, opts: ProjectData
   const videoIds = opts.videoIds ?? [...new Set(segments.map((s) => s.videoId))];
   const videos = await projectFeatures(store, { ...opts, videoIds });
   const featureSet = projectFeatureSet(store, opts.engine);
+  if (opts.background ?? true) {
+    const durations = new Map(
+      [...videos.values()].map((v) => [v.videoId, v.times.length ? v.times[v.times.length - 1]! + 1 / v.fps : 0]),
+    );
+    // Gaps of at least half a clip; a quarter of a second trimmed at each labelled boundary.
+    const minSec = store.project.settings.clipLength / store.project.settings.fps / 2;
+    const background = backgroundSegments(segments, durations, { minSec, marginSec: 0.25 });
+    if (background.length > 0) {
+      segments.push(...background);
+      classes.push({ ...BACKGROUND_CLASS });
+    }
+  }
   return {
     classes,
     backboneId: featureSet.backboneId,
     featureDim: featureSet.featureDim,
+    featureBlocks: [opts.engine.featureDim, ...featureSet.streams.map((s) => s.dim)],
     fps: project.settings.fps,
     videos: [...videos.values()],
     segments,

@@ -9,10 +9,14 @@ import { withProject, projectModel } from '../project-context.js';
 export const predictCommand = {
   name: 'predict',
   summary: 'Classify and localize actions in videos with a trained model',
-  usage: 'framewise predict <project> <video>... [--model NAME] [--threshold 0.5] [--csv out.csv] [--save] [--json]',
+  usage:
+    'framewise predict <project> <video>... [--model NAME] [--threshold 0.5] [--smoothing SEC] [--min-duration SEC]\n' +
+    '                  [--csv out.csv] [--save] [--json]',
   options: {
     model: { type: 'string' },
     threshold: { type: 'string' },
+    smoothing: { type: 'string' },
+    'min-duration': { type: 'string' },
     csv: { type: 'string' },
     save: { type: 'boolean' },
   },
@@ -22,12 +26,32 @@ export const predictCommand = {
     const threshold = values['threshold'] === undefined ? undefined : Number(values['threshold']);
     if (threshold !== undefined && !(threshold > 0 && threshold < 1))
       throw new FramewiseError('BAD_ARGUMENT', '--threshold must be between 0 and 1.');
+    const seconds = (name: string): number | undefined => {
+      if (values[name] === undefined) return undefined;
+      const n = Number(values[name]);
+      if (!(Number.isFinite(n) && n >= 0))
+        throw new FramewiseError(
+          'BAD_ARGUMENT',
+          `--${name} must be a number of seconds ≥ 0 (got ${String(values[name])}).`,
+        );
+      return n;
+    };
+    const smoothingSec = seconds('smoothing');
+    const minDuration = seconds('min-duration');
     return withProject(dir, async (store, engine) => {
       const model = await projectModel(store, engine, values['model']);
+      // Curves are smoothed over an odd number of frames at the model's sampling rate.
+      const smoothing =
+        smoothingSec === undefined ? undefined : Math.max(1, Math.round(smoothingSec * model.meta.fps) | 1);
       const results: Awaited<ReturnType<typeof predictVideo>>[] = [];
       for (const v of videos) {
         const feats = await videoFeatures(resolve(v), store, engine, { signal, fps: model.meta.fps });
-        const p = await predictVideo(model, feats, v, { signal, ...(threshold !== undefined ? { threshold } : {}) });
+        const p = await predictVideo(model, feats, v, {
+          signal,
+          ...(threshold !== undefined ? { threshold } : {}),
+          ...(smoothing !== undefined ? { smoothing } : {}),
+          ...(minDuration !== undefined ? { minDuration } : {}),
+        });
         results.push(p);
         out.line(
           `${v}: ${p.top

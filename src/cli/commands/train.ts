@@ -21,7 +21,7 @@ export const trainCommand = {
   summary: "Train an LSTM/GRU (or frame-mean baseline) on a project's labelled segments",
   usage:
     'framewise train <project> [--head lstm|gru|mean] [--hidden 256] [--layers 1] [--bidirectional] [--dropout 0.2]\n' +
-    '                [--epochs 30] [--batch 32] [--lr 0.001] [--clip-length 16] [--patience 5] [--val-fraction 0.2] [--seed 1] [--name NAME] [--json]',
+    '                [--epochs 30] [--batch 32] [--lr 0.001] [--clip-length 16] [--patience 5] [--val-fraction 0.2] [--seed 1] [--background on|off] [--name NAME] [--json]',
   options: {
     head: { type: 'string' },
     hidden: { type: 'string' },
@@ -36,6 +36,7 @@ export const trainCommand = {
     'val-fraction': { type: 'string' },
     seed: { type: 'string' },
     name: { type: 'string' },
+    background: { type: 'string' },
   },
   async run({ positionals, values, out, signal }: CommandContext): Promise<number> {
     const dir = positionals[0];
@@ -72,6 +73,9 @@ export const trainCommand = {
     );
     set('seed', optNum(values['seed'], 'seed', Number.isInteger));
 
+    const background = values['background'] === undefined ? undefined : String(values['background']);
+    if (background !== undefined && background !== 'on' && background !== 'off')
+      throw new FramewiseError('BAD_ARGUMENT', `--background must be on or off (got ${background}).`);
     const store = await ProjectStore.open(dir);
     const engine = await createFeatureEngine(store.project.settings.backboneId);
     out.line(`backend: ${engine.backend}`);
@@ -79,6 +83,7 @@ export const trainCommand = {
       const res = await trainProjectModel(store, {
         engine,
         config,
+        ...(background !== undefined ? { background: background === 'on' } : {}),
         ...(typeof values['name'] === 'string' ? { name: values['name'] } : {}),
         signal,
         onExtract: (i, n, p) => {
