@@ -19,6 +19,7 @@ import {
 } from '../training/train.js';
 import { loadModel, normalizerOf, saveModel, type TrainedModel } from '../training/model-io.js';
 import { modelFromWorkerResult, trainInWorker } from '../training/run-in-worker.js';
+import { featureSetBlocks } from '../features/streams/streams.js';
 import { projectFeatureSet, projectVideoFeatures } from './video-features.js';
 
 export interface ProjectDataOptions {
@@ -86,7 +87,7 @@ export async function projectTrainingData(store: ProjectStore, opts: ProjectData
     classes,
     backboneId: featureSet.backboneId,
     featureDim: featureSet.featureDim,
-    featureBlocks: [opts.engine.featureDim, ...featureSet.streams.map((s) => s.dim)],
+    featureBlocks: featureSetBlocks(opts.engine.featureDim, featureSet.streams),
     fps: project.settings.fps,
     videos: [...videos.values()],
     segments,
@@ -98,7 +99,17 @@ export interface ProjectTrainOptions extends ProjectDataOptions {
   /** Folder name under <project>/models; default a timestamp. */
   name?: string;
   onProgress?: (p: TrainProgress) => void;
+  /**
+   * After the validated run, train the saved model again on every labelled clip, validation videos
+   * included ('auto': when there are at most REFIT_MAX_CLIPS clips). With 8 clips a class, holding a
+   * quarter out and stopping on its noisy loss costs more than anything else (docs/streams.md);
+   * the reported validation stays the one of the run that never saw those videos.
+   */
+  refit?: 'auto' | 'always' | 'never';
 }
+
+/** Up to this many labelled clips, 'auto' refits on all of them (a few seconds of training). */
+export const REFIT_MAX_CLIPS = 500;
 
 export interface ProjectTrainResult extends TrainRun {
   modelDir: string;
@@ -145,9 +156,32 @@ export async function trainProjectModel(store: ProjectStore, opts: ProjectTrainO
       valMeanPerClassAccuracy: validation.meanPerClassAccuracy,
     };
   }
+  const clips = samplesFromSegments(
+    data.segments,
+    data.classes.map((c) => c.id),
+    videos,
+  ).samples.length;
+  const refit = opts.refit ?? 'auto';
+  let saved = model;
+  if (run.valVideos.length > 0 && (refit === 'always' || (refit === 'auto' && clips <= REFIT_MAX_CLIPS))) {
+    // The same epochs on every clip, no early stopping (no held-out loss to stop on); its epoch
+    // curves are not the validated ones, so only its batch progress is passed on.
+    const all = await trainInWorker({ ...config, valFraction: 0, patience: 0 }, data, {
+      signal: opts.signal,
+      onProgress: (p) => {
+        if (p.type === 'batch') opts.onProgress?.(p);
+      },
+    });
+    saved = modelFromWorkerResult(all);
+    saved.meta.metrics = { ...model.meta.metrics, refitOnAllClips: 1 };
+    saved.meta.valVideos = model.meta.valVideos;
+    run.warnings.push(
+      `The saved model was trained again on all ${clips} labelled clips (validation videos included); the validation scores are those of the run that did not see them.`,
+    );
+  }
   const name = opts.name ?? new Date().toISOString().replace(/[:.]/g, '-');
   const modelDir = join(store.paths.models, name);
-  await saveModel(modelDir, model);
+  await saveModel(modelDir, saved);
   return { modelDir, ...run, validation, classes: data.classes, seconds: (performance.now() - t0) / 1000 };
 }
 

@@ -182,21 +182,26 @@ export function splitByVideo(
   };
 }
 
+/** A run of dims in the vector that comes from one stream (or one part of it), and its weight. */
+export interface FeatureBlock {
+  width: number;
+  /** Relative weight after balancing: 1 = as much total variance as any other block of weight 1. */
+  weight: number;
+}
+
 /**
  * Per-feature mean/std over the frames of the given (training) samples.
  *
- * `blocks` (widths of the streams in the vector: appearance, motion…) balances them: each block's
- * std is scaled so that every block has the same total variance whatever its width. Unbalanced, a
- * 1280-d appearance vector outweighs a 59-d motion block 20 to 1 and a head trained on a few dozen
- * clips memorises the appearance of each clip instead of reading the motion. `firstBlockWeight`
- * then scales the first block (appearance) against the others.
+ * `blocks` (the streams in the vector: appearance, motion summary, motion grid…) balances them:
+ * each block's std is scaled so that its total variance is its weight², whatever its width.
+ * Unbalanced, a 1280-d appearance vector outweighs a few motion numbers hundreds to one and a head
+ * trained on a few dozen clips memorises each clip's look instead of reading the motion.
  */
 export function fitNormalizer(
   samples: ClipSample[],
   videos: Map<string, VideoFeatures>,
   dim: number,
-  blocks?: readonly number[],
-  firstBlockWeight = 1,
+  blocks?: readonly FeatureBlock[],
 ): Normalizer {
   const sum = new Float64Array(dim);
   const sq = new Float64Array(dim);
@@ -221,11 +226,10 @@ export function fitNormalizer(
     const variance = Math.max(0, sq[d]! / n - mean[d]! * mean[d]!);
     std[d] = Math.max(Math.sqrt(variance), 1e-3);
   }
-  if (blocks && blocks.length > 1 && blocks.reduce((a, b) => a + b, 0) === dim) {
-    const smallest = Math.min(...blocks);
+  if (blocks && blocks.length > 1 && blocks.reduce((a, b) => a + b.width, 0) === dim) {
     let start = 0;
-    for (const width of blocks) {
-      const scale = Math.sqrt(width / smallest) / (start === 0 ? firstBlockWeight : 1);
+    for (const { width, weight } of blocks) {
+      const scale = Math.sqrt(width) / Math.max(weight, 1e-3);
       for (let d = start; d < start + width; d++) std[d]! *= scale;
       start += width;
     }
@@ -304,15 +308,15 @@ export function balancedClassWeights(samples: ClipSample[], numClasses: number):
  * may lose its appearance block cannot get by on memorising each clip's look, and must also read
  * the motion. Inference always sees every block.
  */
-export function dropBlocks(batch: Batch, blocks: readonly number[], p: number, rng: Rng): void {
+export function dropBlocks(batch: Batch, blocks: readonly FeatureBlock[], p: number, rng: Rng): void {
   if (blocks.length < 2 || p <= 0) return;
   const { T, B, x } = batch;
-  const D = blocks.reduce((a, b) => a + b, 0);
+  const D = blocks.reduce((a, b) => a + b.width, 0);
   for (let b = 0; b < B; b++) {
     const drop = blocks.map(() => rng.next() < p);
     if (drop.every(Boolean)) drop[rng.int(blocks.length)] = false;
     let start = 0;
-    for (const [k, width] of blocks.entries()) {
+    for (const [k, { width }] of blocks.entries()) {
       if (drop[k]) for (let t = 0; t < T; t++) x.fill(0, (t * B + b) * D + start, (t * B + b) * D + start + width);
       start += width;
     }

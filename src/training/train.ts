@@ -21,6 +21,7 @@ import {
   samplesFromSegments,
   splitByVideo,
   type ClipSample,
+  type FeatureBlock,
   type LabeledSegment,
   type Normalizer,
   type VideoFeatures,
@@ -37,14 +38,7 @@ export interface TrainConfig {
   lr?: number;
   lrSchedule?: LrSchedule;
   warmupEpochs?: number;
-  /**
-   * Scale of the appearance block against the other streams after balancing (fitNormalizer).
-   * Default 0.3: measured on few-shot motion tasks (docs/streams.md), an appearance block at full
-   * weight lets the head memorise each clip's look; damped, the head still uses it where motion
-   * does not separate the classes.
-   */
-  appearanceWeight?: number;
-  /** Probability of blanking each stream of a training clip (see dropBlocks); default 0.5 with streams. */
+  /** Probability of blanking each stream of a training clip (see dropBlocks); default 0.2 with streams. */
   streamDropout?: number;
   /** Global-norm gradient clipping (0 = off). */
   clipNorm?: number;
@@ -62,8 +56,8 @@ export interface TrainingData {
   classes: { id: string; name: string }[];
   backboneId: string;
   featureDim: number;
-  /** Widths of the streams in each vector (appearance first), balanced by the normaliser; optional. */
-  featureBlocks?: number[];
+  /** The streams' blocks in each vector (appearance first), balanced by the normaliser; optional. */
+  featureBlocks?: FeatureBlock[];
   fps: number;
   videos: VideoFeatures[];
   segments: LabeledSegment[];
@@ -165,7 +159,6 @@ export async function train(config: TrainConfig, data: TrainingData, opts: Train
   const { signal, onProgress } = opts;
   const seed = config.seed ?? 1;
   const epochs = config.epochs ?? 30;
-  const batchSize = config.batchSize ?? 32;
   const lr = config.lr ?? 1e-3;
   const schedule = config.lrSchedule ?? 'cosine';
   const patience = config.patience ?? 5;
@@ -195,7 +188,10 @@ export async function train(config: TrainConfig, data: TrainingData, opts: Train
   const split = splitByVideo(samples, config.valFraction ?? 0.2, rng.fork());
   warnings.push(...split.warnings);
   const { train: trainSet, val: valSet } = split;
-  const norm = fitNormalizer(trainSet, videos, data.featureDim, data.featureBlocks, config.appearanceWeight ?? 0.3);
+  // Few clips need small batches: 24 clips at the usual 32 a batch are one optimiser step an epoch,
+  // and 40 steps do not train a recurrent head. At least 8 steps an epoch, batches of 4 to 32.
+  const batchSize = config.batchSize ?? Math.max(4, Math.min(32, Math.floor(trainSet.length / 8)));
+  const norm = fitNormalizer(trainSet, videos, data.featureDim, data.featureBlocks);
   const classWeights =
     config.classWeighting === 'balanced' ? balancedClassWeights(trainSet, data.classes.length) : null;
 
@@ -261,7 +257,7 @@ export async function train(config: TrainConfig, data: TrainingData, opts: Train
       opt.lr = scheduledLr(lr, schedule, epoch + bi / batches, epochs, { warmupEpochs: config.warmupEpochs ?? 0 });
       const chunk = order.slice(bi * batchSize, (bi + 1) * batchSize);
       const { batch, labels } = makeBatch(chunk, videos, clipLength, norm, epochRng);
-      if (data.featureBlocks) dropBlocks(batch, data.featureBlocks, config.streamDropout ?? 0.5, epochRng);
+      if (data.featureBlocks) dropBlocks(batch, data.featureBlocks, config.streamDropout ?? 0.2, epochRng);
       const { logits, cache } = head.forward(batch, epochRng);
       const r = softmaxCrossEntropy(logits, labels, headConfig.numClasses, classWeights);
       const grads = head.backward(cache, r.dLogits);

@@ -51,7 +51,7 @@ describe('streams in training', () => {
     features: Float32Array.from(features.flat()),
   });
 
-  it('balances blocks of different widths to the same total variance, then weighs the first', () => {
+  it('balances blocks of different widths to a total variance of their weight squared', () => {
     // Four dims of one block and one dim of another, each with variance 1 before balancing.
     const v = video([
       [1, 1, 1, 1, 1],
@@ -60,10 +60,14 @@ describe('streams in training', () => {
     const samples = [{ videoId: 'v', label: 0, start: 0, end: 2 }];
     const plain = fitNormalizer(samples, new Map([['v', v]]), 5);
     expect(Array.from(plain.std)).toEqual([1, 1, 1, 1, 1]);
-    const balanced = fitNormalizer(samples, new Map([['v', v]]), 5, [4, 1]);
+    const blocks = (w0: number) => [
+      { width: 4, weight: w0 },
+      { width: 1, weight: 1 },
+    ];
+    const balanced = fitNormalizer(samples, new Map([['v', v]]), 5, blocks(1));
     // Four dims at std 2 carry a total variance of 4 × (1/2)² = 1, like the one dim at std 1.
     expect(Array.from(balanced.std)).toEqual([2, 2, 2, 2, 1]);
-    const damped = fitNormalizer(samples, new Map([['v', v]]), 5, [4, 1], 0.5);
+    const damped = fitNormalizer(samples, new Map([['v', v]]), 5, blocks(0.5));
     expect(Array.from(damped.std)).toEqual([4, 4, 4, 4, 1]);
   });
 
@@ -72,7 +76,15 @@ describe('streams in training', () => {
     const B = 200;
     const D = 5;
     const x = new Float32Array(T * B * D).fill(1);
-    dropBlocks({ T, B, x, mask: new Float32Array(T * B).fill(1) }, [3, 2], 0.5, new Rng(4));
+    dropBlocks(
+      { T, B, x, mask: new Float32Array(T * B).fill(1) },
+      [
+        { width: 3, weight: 1 },
+        { width: 2, weight: 1 },
+      ],
+      0.5,
+      new Rng(4),
+    );
     let first = 0;
     let second = 0;
     for (let b = 0; b < B; b++) {

@@ -7,7 +7,7 @@
  * CNN's, so everything downstream (cache files, normalisation, heads) sees one wider vector.
  */
 import { FramewiseError } from '../../errors.js';
-import { MOTION_DIM, MotionStream } from './motion.js';
+import { MOTION_DIM, MOTION_LAYOUT, MotionStream } from './motion.js';
 
 export const STREAM_IDS = ['motion'] as const;
 export type StreamId = (typeof STREAM_IDS)[number];
@@ -21,11 +21,25 @@ export interface StreamState {
   take(out: Float32Array): Float32Array;
 }
 
+/** Part of a stream's vector and its weight in training (see training/dataset.ts fitNormalizer). */
+export interface StreamBlock {
+  width: number;
+  weight: number;
+}
+
+/**
+ * Weight of the CNN's appearance vector next to the streams. Measured on few-shot motion tasks
+ * (docs/streams.md): at full weight a head on 8 clips a class memorises each clip's look.
+ */
+export const APPEARANCE_WEIGHT = 0.1;
+
 export interface FrameStream {
   id: StreamId;
   /** Bumped when the stream's numbers change: part of the feature set id, so old caches are not reused. */
   version: number;
   dim: number;
+  /** The stream's vector in blocks of their own weight, in order (summing to dim). */
+  blocks: StreamBlock[];
   /** Decoded frames per sampled frame at this sampling rate. */
   substeps(fps: number): number;
   open(width: number, height: number): StreamState;
@@ -39,6 +53,12 @@ const STREAMS: Record<StreamId, FrameStream> = {
     id: 'motion',
     version: 3,
     dim: MOTION_DIM,
+    // The summary (background and foreground motion, where) reads the actions people label; the
+    // 4×4 grid says where in the frame, but in few-shot training it is mostly room to memorise.
+    blocks: [
+      { width: MOTION_LAYOUT.cellMotion, weight: 1 },
+      { width: MOTION_DIM - MOTION_LAYOUT.cellMotion, weight: 0.1 },
+    ],
     substeps: (fps) => Math.max(1, Math.min(8, Math.round(MOTION_RATE / fps))),
     open: (width, height) => new MotionStream(width, height),
   },
@@ -69,4 +89,9 @@ export function featureSetDim(appearanceDim: number, streams: readonly FrameStre
 /** "mobilenet_v2_nsfwjs" alone, "mobilenet_v2_nsfwjs+motion1" with the motion stream. */
 export function featureSetId(backboneId: string, streams: readonly FrameStream[]): string {
   return [backboneId, ...streams.map((s) => `${s.id}${s.version}`)].join('+');
+}
+
+/** The blocks of a feature set's vector, appearance first, for balancing in training. */
+export function featureSetBlocks(appearanceDim: number, streams: readonly FrameStream[]): StreamBlock[] {
+  return [{ width: appearanceDim, weight: APPEARANCE_WEIGHT }, ...streams.flatMap((s) => s.blocks)];
 }
