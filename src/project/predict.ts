@@ -82,7 +82,8 @@ export interface LocalizationSettings {
 
 /** Curves are smoothed over an odd number of frames at the model's sampling rate; at least one. */
 export function smoothingFrames(seconds: number, fps: number): number {
-  return Math.max(1, Math.round(seconds * fps) | 1);
+  const n = Math.max(1, Math.round(seconds * fps));
+  return n % 2 === 1 ? n : n + 1;
 }
 
 /** The localisation options for a model sampled at `fps`; what is not set keeps localize's default. */

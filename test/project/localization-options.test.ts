@@ -10,6 +10,8 @@ describe('smoothingFrames', () => {
     expect(smoothingFrames(0, 4)).toBe(1);
     expect(smoothingFrames(0.1, 4)).toBe(1);
     expect(smoothingFrames(1, 25)).toBe(25);
+    // No 32-bit wrap-around for a very long window.
+    expect(smoothingFrames(1e9, 4)).toBe(4e9 + 1);
   });
 });
 
