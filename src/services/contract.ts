@@ -89,7 +89,7 @@ export interface ApiMethods {
    * Runs a model (default the newest) on one project video as a job ('predict'); the segments are
    * stored as 'prediction' pre-labels and the PredictionResult arrives as a 'job.result' event.
    */
-  'predict.start': { args: { videoId: string; modelName?: string }; result: JobRef };
+  'predict.start': { args: { videoId: string; modelName?: string } & LocalizationArgs; result: JobRef };
   /** Trains a captioner on the project's captioned segments as a job ('caption-train'). */
   'captioning.train': { args: CaptionerTrainArgs; result: JobRef };
   /**
@@ -193,6 +193,16 @@ export interface TrainingSummary {
   warnings: string[];
 }
 
+/** How predict.start turns probability curves into segments (as the CLI's predict flags). */
+export interface LocalizationArgs {
+  /** Per-frame probability that starts a segment, between 0 and 1 (default 0.5). */
+  threshold?: number;
+  /** Moving-average width over the curves in seconds (default half the model's clip). */
+  smoothingSec?: number;
+  /** Segments shorter than this many seconds are dropped (default 0). */
+  minDurationSec?: number;
+}
+
 export interface PredictionResult {
   videoId: string;
   modelName: string;
@@ -209,6 +219,9 @@ export interface ModelInfo {
   /** One line for a list, e.g. "LSTM 256 · 3 classes · 16 frames". */
   summary: string;
   classes?: string[];
+  /** Classifiers: frames per clip and sampling rate (the default smoothing is half a clip). */
+  clipLength?: number;
+  fps?: number;
 }
 
 export interface CaptionerTrainArgs {

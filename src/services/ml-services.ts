@@ -11,6 +11,7 @@ import { atomicWriteFile } from '../util/atomic-write.js';
 import { trainProjectModel, loadProjectModel } from '../project/training.js';
 import {
   listProjectModels,
+  localizeOptionsFrom,
   predictVideo,
   resolveModelDir,
   savePredictions,
@@ -201,7 +202,7 @@ export function mlServices(ctx: ServiceContext): MlApi {
 
     'models.list': async () => listModels(ctx.requireStore()),
 
-    'predict.start': async ({ videoId, modelName }) => {
+    'predict.start': async ({ videoId, modelName, threshold, smoothingSec, minDurationSec }) => {
       const s = ctx.requireStore();
       const file = videoFile(s, videoId);
       checkName(modelName);
@@ -227,7 +228,10 @@ export function mlServices(ctx: ServiceContext): MlApi {
               }),
           });
           if (job.signal.aborted) throw new FramewiseError('ABORTED', 'Cancelled.');
-          const pred = await predictVideo(model, features, fileBase(file));
+          const pred = await predictVideo(model, features, fileBase(file), {
+            signal: job.signal,
+            ...localizeOptionsFrom({ threshold, smoothingSec, minDurationSec }, model.meta.fps),
+          });
           await savePredictions(s, [{ file, segments: pred.segments }]);
           await ctx.publishProject();
           job.progress({ done: features.times.length, total: features.times.length });
@@ -409,6 +413,8 @@ export async function listModels(store: ProjectStore): Promise<ModelInfo[]> {
         .filter(Boolean)
         .join(' · '),
       classes,
+      ...(typeof meta?.['clipLength'] === 'number' ? { clipLength: meta['clipLength'] } : {}),
+      ...(typeof meta?.['fps'] === 'number' ? { fps: meta['fps'] } : {}),
     });
   }
   return [...models, ...(await listCaptioners(store))].sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
