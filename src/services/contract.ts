@@ -166,6 +166,11 @@ export interface TrainingArgs {
   clipLength?: number;
   /** Model folder name under <project>/models; default a timestamp. */
   name?: string;
+  /**
+   * Train the unlabelled time inside labelled videos as a "no action" class (default true), so that
+   * prediction leaves what is none of the classes unlabelled.
+   */
+  background?: boolean;
 }
 
 /** One finished epoch of a training job, for live curves. */
@@ -186,7 +191,8 @@ export interface TrainingSummary {
   jobId: string;
   modelName: string;
   history: TrainingEpoch[];
-  classes: { id: string; name: string }[];
+  /** In the model's order (the confusion's); `background` marks the "no action" class. */
+  classes: { id: string; name: string; background?: boolean }[];
   /** On held-out videos; null when there were too few videos to hold any out. */
   validation: { top1: number; confusion: number[][] } | null;
   seconds: number;

@@ -25,6 +25,7 @@ import {
   trainProjectCaptioner,
 } from '../project/captioning.js';
 import { extractProjectVideoFeatures } from '../project/video-features.js';
+import { BACKGROUND_CLASS } from '../training/dataset.js';
 import type { Api, CaptionResult, ModelInfo, TrainingEpoch, TrainingSummary } from './contract.js';
 import { fileBase, findVideo, videoFile, type ServiceContext } from './service-context.js';
 
@@ -143,7 +144,7 @@ export function mlServices(ctx: ServiceContext): MlApi {
       return { jobId };
     },
 
-    'training.start': async ({ head, hidden, epochs, clipLength, name }) => {
+    'training.start': async ({ head, hidden, epochs, clipLength, name, background }) => {
       const s = ctx.requireStore();
       checkName(name);
       const modelName = name ?? timestampName(head);
@@ -160,6 +161,7 @@ export function mlServices(ctx: ServiceContext): MlApi {
           engine,
           name: modelName,
           signal: job.signal,
+          ...(background !== undefined ? { background } : {}),
           config: { head: headConfig, epochs: totalEpochs, ...(clipLength ? { clipLength } : {}) },
           onProgress: (p) => {
             const message = `Epoch ${p.epoch + 1}/${p.epochs} · loss ${p.loss.toFixed(3)}`;
@@ -181,7 +183,7 @@ export function mlServices(ctx: ServiceContext): MlApi {
           jobId,
           modelName,
           history: res.history.map(toEpoch),
-          classes: res.classes,
+          classes: res.classes.map((c) => (c.id === BACKGROUND_CLASS.id ? { ...c, background: true } : c)),
           validation: res.validation ? { top1: res.validation.top1, confusion: res.validation.confusion } : null,
           seconds: res.seconds,
           warnings: res.warnings,

@@ -96,6 +96,7 @@ const ARG_CHECKS: { [M in keyof ApiMethods]: Check[] } = {
     intIn('epochs', 1, 1000),
     intIn('clipLength', 1, 1024),
     str('name', true),
+    bool('background', true),
   ],
   'training.result': [str('jobId')],
   'models.list': [],

@@ -66,6 +66,8 @@ describe('checkArgs', () => {
     expect(checkArgs('training.start', { head: 'rnn' })).toMatch(/"head"/);
     expect(checkArgs('training.start', { head: 'lstm', epochs: 0 })).toMatch(/"epochs"/);
     expect(checkArgs('training.start', { head: 'lstm', hidden: 1.5 })).toMatch(/"hidden"/);
+    expect(checkArgs('training.start', { head: 'lstm', background: false })).toBeNull();
+    expect(checkArgs('training.start', { head: 'lstm', background: 'off' })).toBe('"background" must be true or false');
     expect(checkArgs('predict.start', {})).toMatch(/"videoId"/);
     expect(checkArgs('predict.start', { videoId: 'v', modelName: 3 })).toMatch(/"modelName"/);
     expect(checkArgs('export.file', { kind: 'captions-srt', videoId: 'v' })).toBeNull();
