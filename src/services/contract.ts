@@ -193,8 +193,11 @@ export interface TrainingSummary {
   history: TrainingEpoch[];
   /** In the model's order (the confusion's); `background` marks the "no action" class. */
   classes: { id: string; name: string; background?: boolean }[];
-  /** On held-out videos; null when there were too few videos to hold any out. */
-  validation: { top1: number; confusion: number[][] } | null;
+  /**
+   * On held-out videos; null when there were too few videos to hold any out. `missingClasses`: the
+   * trained classes the validation videos lack, by name; when any, top-1 covers only the others.
+   */
+  validation: { top1: number; confusion: number[][]; missingClasses: string[] } | null;
   seconds: number;
   warnings: string[];
 }

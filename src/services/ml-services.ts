@@ -26,6 +26,7 @@ import {
 } from '../project/captioning.js';
 import { extractProjectVideoFeatures } from '../project/video-features.js';
 import { BACKGROUND_CLASS } from '../training/dataset.js';
+import { notMeasuredLine } from '../eval/validation-status.js';
 import type { Api, CaptionResult, ModelInfo, TrainingEpoch, TrainingSummary } from './contract.js';
 import { fileBase, findVideo, videoFile, type ServiceContext } from './service-context.js';
 
@@ -184,7 +185,13 @@ export function mlServices(ctx: ServiceContext): MlApi {
           modelName,
           history: res.history.map(toEpoch),
           classes: res.classes.map((c) => (c.id === BACKGROUND_CLASS.id ? { ...c, background: true } : c)),
-          validation: res.validation ? { top1: res.validation.top1, confusion: res.validation.confusion } : null,
+          validation: res.validation
+            ? {
+                top1: res.validation.top1,
+                confusion: res.validation.confusion,
+                missingClasses: res.validation.missingClasses,
+              }
+            : null,
           seconds: res.seconds,
           warnings: res.warnings,
         };
@@ -193,9 +200,10 @@ export function mlServices(ctx: ServiceContext): MlApi {
         // Early stopping can end before the last epoch: the job still finishes at 100 %.
         const last = (res.history.at(-1)?.epoch ?? totalEpochs - 1) + 1;
         job.progress({ done: last, total: last });
-        return res.validation
-          ? `Model ${modelName}: validation top-1 ${(res.validation.top1 * 100).toFixed(1)} %`
-          : `Model ${modelName} (too few videos for a validation split)`;
+        if (!res.validation) return `Model ${modelName} (too few videos for a validation split)`;
+        return res.validation.missingClasses.length > 0
+          ? `Model ${modelName}: ${notMeasuredLine(res.validation.missingClasses)}`
+          : `Model ${modelName}: validation top-1 ${(res.validation.top1 * 100).toFixed(1)} %`;
       });
       return { jobId };
     },

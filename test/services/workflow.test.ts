@@ -101,6 +101,9 @@ describe('train → predict → caption → export', () => {
     const train = await core.api['training.start']({ head: 'gru', hidden: 32, epochs: 25, clipLength: 8 });
     const trained = await core.waitForJob(train.jobId);
     expect(trained.status).toBe('done');
+    // Every video has both colours, so the validation video does too: nothing is missing from its score.
+    const summary = await core.api['training.result']({ jobId: train.jobId });
+    expect(summary?.validation?.missingClasses).toEqual([]);
 
     const { jobId } = await core.api['predict.start']({ videoId: newVideoId });
     const result = await settle(jobId);
