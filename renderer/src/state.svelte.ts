@@ -11,6 +11,7 @@ import type {
   JobKind,
   JobResult,
   JobState,
+  LocalizationArgs,
   ModelInfo,
   PredictionResult,
   RecentProject,
@@ -24,6 +25,7 @@ import type { Project, ProjectClass, ProjectVideo, Segment } from '../../src/sto
 import type { Client } from './api-client.js';
 import { toApiCallError } from './errors.js';
 import { History } from './lib/timeline/history.js';
+import { LocalisationState } from './localisation.svelte.js';
 
 export interface Toast {
   id: number;
@@ -71,6 +73,8 @@ export class AppState {
   recent = $state<RecentProject[]>([]);
   /** Trained models and captioners of the project. */
   models = $state<ModelInfo[]>([]);
+  /** The Predict controls' threshold / smoothing / minimum duration, per project. */
+  readonly localisation = new LocalisationState();
   /** Undo/redo per video, over that video's segments; bumped to make `canUndo` reactive. */
   private histories = new Map<string, History<Segment[]>>();
   historyTick = $state(0);
@@ -491,11 +495,11 @@ export class AppState {
     return this.jobList.find((j) => j.kind === kind && j.status === 'running' && j.videoId === videoId) ?? null;
   }
 
-  async predict(videoId: string, modelName?: string): Promise<void> {
+  async predict(videoId: string, modelName?: string, localisation: LocalizationArgs = {}): Promise<void> {
     await this.startJob(
       'predict',
       'Predicting',
-      () => this.client.call('predict.start', modelName ? { videoId, modelName } : { videoId }),
+      () => this.client.call('predict.start', { videoId, ...(modelName ? { modelName } : {}), ...localisation }),
       { videoId },
     );
   }

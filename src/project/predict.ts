@@ -70,6 +70,34 @@ export async function videoFeatures(
   return { ...r.features, durationSec: r.durationSec };
 }
 
+/** Localisation as a person sets it, in seconds: the CLI's flags and the app's controls. */
+export interface LocalizationSettings {
+  /** Per-frame probability that starts a segment (default 0.5). */
+  threshold?: number;
+  /** Width of the moving average over the probability curves, in seconds (default half a clip). */
+  smoothingSec?: number;
+  /** Segments shorter than this many seconds are dropped (default 0). */
+  minDurationSec?: number;
+}
+
+/** Curves are smoothed over an odd number of frames at the model's sampling rate; at least one. */
+export function smoothingFrames(seconds: number, fps: number): number {
+  const n = Math.max(1, Math.round(seconds * fps));
+  return n % 2 === 1 ? n : n + 1;
+}
+
+/** The localisation options for a model sampled at `fps`; what is not set keeps localize's default. */
+export function localizeOptionsFrom(
+  s: LocalizationSettings,
+  fps: number,
+): Pick<LocalizeOptions, 'threshold' | 'smoothing' | 'minDuration'> {
+  return {
+    ...(s.threshold !== undefined ? { threshold: s.threshold } : {}),
+    ...(s.smoothingSec !== undefined ? { smoothing: smoothingFrames(s.smoothingSec, fps) } : {}),
+    ...(s.minDurationSec !== undefined ? { minDuration: s.minDurationSec } : {}),
+  };
+}
+
 export async function predictVideo(
   model: TrainedModel,
   features: VideoFeatures & { durationSec: number },

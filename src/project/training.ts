@@ -9,6 +9,7 @@ import type { FeatureEngine } from '../features/types.js';
 import type { ExtractProgress } from '../features/extract.js';
 import type { ProjectStore } from '../store/project-store.js';
 import { classificationReport, type ClassificationReport } from '../eval/metrics.js';
+import { classesMissingFrom } from '../eval/validation-status.js';
 import { BACKGROUND_CLASS, backgroundSegments, samplesFromSegments, type VideoFeatures } from '../training/dataset.js';
 import {
   evaluateSamples,
@@ -113,8 +114,11 @@ export const REFIT_MAX_CLIPS = 500;
 
 export interface ProjectTrainResult extends TrainRun {
   modelDir: string;
-  /** On the validation videos; null when there were too few videos to hold any out. */
-  validation: ClassificationReport | null;
+  /**
+   * On the validation videos; null when there were too few videos to hold any out. `missingClasses`:
+   * the trained classes the validation videos have no clip of (then top-1 is over the others only).
+   */
+  validation: (ClassificationReport & { missingClasses: string[] }) | null;
   classes: { id: string; name: string }[];
   seconds: number;
 }
@@ -142,14 +146,17 @@ export async function trainProjectModel(store: ProjectStore, opts: ProjectTrainO
     data.classes.map((c) => c.id),
     videos,
   );
-  let validation: ClassificationReport | null = null;
+  let validation: ProjectTrainResult['validation'] = null;
   if (samples.length > 0) {
     const ev = evaluateSamples(model.head, samples, videos, config.clipLength, normalizerOf(model.meta));
-    validation = classificationReport(
-      ev.probs,
-      samples.map((s) => s.label),
-      data.classes.length,
-    );
+    const labels = samples.map((s) => s.label);
+    validation = {
+      ...classificationReport(ev.probs, labels, data.classes.length),
+      missingClasses: classesMissingFrom(
+        data.classes.map((c) => c.name),
+        labels,
+      ),
+    };
     model.meta.metrics = {
       ...model.meta.metrics,
       valTop1: validation.top1,

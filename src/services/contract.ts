@@ -89,7 +89,7 @@ export interface ApiMethods {
    * Runs a model (default the newest) on one project video as a job ('predict'); the segments are
    * stored as 'prediction' pre-labels and the PredictionResult arrives as a 'job.result' event.
    */
-  'predict.start': { args: { videoId: string; modelName?: string }; result: JobRef };
+  'predict.start': { args: { videoId: string; modelName?: string } & LocalizationArgs; result: JobRef };
   /** Trains a captioner on the project's captioned segments as a job ('caption-train'). */
   'captioning.train': { args: CaptionerTrainArgs; result: JobRef };
   /**
@@ -166,6 +166,11 @@ export interface TrainingArgs {
   clipLength?: number;
   /** Model folder name under <project>/models; default a timestamp. */
   name?: string;
+  /**
+   * Train the unlabelled time inside labelled videos as a "no action" class (default true), so that
+   * prediction leaves what is none of the classes unlabelled.
+   */
+  background?: boolean;
 }
 
 /** One finished epoch of a training job, for live curves. */
@@ -186,11 +191,25 @@ export interface TrainingSummary {
   jobId: string;
   modelName: string;
   history: TrainingEpoch[];
-  classes: { id: string; name: string }[];
-  /** On held-out videos; null when there were too few videos to hold any out. */
-  validation: { top1: number; confusion: number[][] } | null;
+  /** In the model's order (the confusion's); `background` marks the "no action" class. */
+  classes: { id: string; name: string; background?: boolean }[];
+  /**
+   * On held-out videos; null when there were too few videos to hold any out. `missingClasses`: the
+   * trained classes the validation videos lack, by name; when any, top-1 covers only the others.
+   */
+  validation: { top1: number; confusion: number[][]; missingClasses: string[] } | null;
   seconds: number;
   warnings: string[];
+}
+
+/** How predict.start turns probability curves into segments (as the CLI's predict flags). */
+export interface LocalizationArgs {
+  /** Per-frame probability that starts a segment, between 0 and 1 (default 0.5). */
+  threshold?: number;
+  /** Moving-average width over the curves in seconds (default half the model's clip). */
+  smoothingSec?: number;
+  /** Segments shorter than this many seconds are dropped (default 0). */
+  minDurationSec?: number;
 }
 
 export interface PredictionResult {
@@ -209,6 +228,9 @@ export interface ModelInfo {
   /** One line for a list, e.g. "LSTM 256 · 3 classes · 16 frames". */
   summary: string;
   classes?: string[];
+  /** Classifiers: frames per clip and sampling rate (the default smoothing is half a clip). */
+  clipLength?: number;
+  fps?: number;
 }
 
 export interface CaptionerTrainArgs {

@@ -11,6 +11,7 @@ import { atomicWriteFile } from '../util/atomic-write.js';
 import { trainProjectModel, loadProjectModel } from '../project/training.js';
 import {
   listProjectModels,
+  localizeOptionsFrom,
   predictVideo,
   resolveModelDir,
   savePredictions,
@@ -24,6 +25,8 @@ import {
   trainProjectCaptioner,
 } from '../project/captioning.js';
 import { extractProjectVideoFeatures } from '../project/video-features.js';
+import { BACKGROUND_CLASS } from '../training/dataset.js';
+import { notMeasuredLine } from '../eval/validation-status.js';
 import type { Api, CaptionResult, ModelInfo, TrainingEpoch, TrainingSummary } from './contract.js';
 import { fileBase, findVideo, videoFile, type ServiceContext } from './service-context.js';
 
@@ -142,7 +145,7 @@ export function mlServices(ctx: ServiceContext): MlApi {
       return { jobId };
     },
 
-    'training.start': async ({ head, hidden, epochs, clipLength, name }) => {
+    'training.start': async ({ head, hidden, epochs, clipLength, name, background }) => {
       const s = ctx.requireStore();
       checkName(name);
       const modelName = name ?? timestampName(head);
@@ -159,6 +162,7 @@ export function mlServices(ctx: ServiceContext): MlApi {
           engine,
           name: modelName,
           signal: job.signal,
+          ...(background !== undefined ? { background } : {}),
           config: { head: headConfig, epochs: totalEpochs, ...(clipLength ? { clipLength } : {}) },
           onProgress: (p) => {
             const message = `Epoch ${p.epoch + 1}/${p.epochs} · loss ${p.loss.toFixed(3)}`;
@@ -180,8 +184,14 @@ export function mlServices(ctx: ServiceContext): MlApi {
           jobId,
           modelName,
           history: res.history.map(toEpoch),
-          classes: res.classes,
-          validation: res.validation ? { top1: res.validation.top1, confusion: res.validation.confusion } : null,
+          classes: res.classes.map((c) => (c.id === BACKGROUND_CLASS.id ? { ...c, background: true } : c)),
+          validation: res.validation
+            ? {
+                top1: res.validation.top1,
+                confusion: res.validation.confusion,
+                missingClasses: res.validation.missingClasses,
+              }
+            : null,
           seconds: res.seconds,
           warnings: res.warnings,
         };
@@ -190,9 +200,10 @@ export function mlServices(ctx: ServiceContext): MlApi {
         // Early stopping can end before the last epoch: the job still finishes at 100 %.
         const last = (res.history.at(-1)?.epoch ?? totalEpochs - 1) + 1;
         job.progress({ done: last, total: last });
-        return res.validation
-          ? `Model ${modelName}: validation top-1 ${(res.validation.top1 * 100).toFixed(1)} %`
-          : `Model ${modelName} (too few videos for a validation split)`;
+        if (!res.validation) return `Model ${modelName} (too few videos for a validation split)`;
+        return res.validation.missingClasses.length > 0
+          ? `Model ${modelName}: ${notMeasuredLine(res.validation.missingClasses)}`
+          : `Model ${modelName}: validation top-1 ${(res.validation.top1 * 100).toFixed(1)} %`;
       });
       return { jobId };
     },
@@ -201,7 +212,7 @@ export function mlServices(ctx: ServiceContext): MlApi {
 
     'models.list': async () => listModels(ctx.requireStore()),
 
-    'predict.start': async ({ videoId, modelName }) => {
+    'predict.start': async ({ videoId, modelName, threshold, smoothingSec, minDurationSec }) => {
       const s = ctx.requireStore();
       const file = videoFile(s, videoId);
       checkName(modelName);
@@ -227,7 +238,10 @@ export function mlServices(ctx: ServiceContext): MlApi {
               }),
           });
           if (job.signal.aborted) throw new FramewiseError('ABORTED', 'Cancelled.');
-          const pred = await predictVideo(model, features, fileBase(file));
+          const pred = await predictVideo(model, features, fileBase(file), {
+            signal: job.signal,
+            ...localizeOptionsFrom({ threshold, smoothingSec, minDurationSec }, model.meta.fps),
+          });
           await savePredictions(s, [{ file, segments: pred.segments }]);
           await ctx.publishProject();
           job.progress({ done: features.times.length, total: features.times.length });
@@ -409,6 +423,8 @@ export async function listModels(store: ProjectStore): Promise<ModelInfo[]> {
         .filter(Boolean)
         .join(' · '),
       classes,
+      ...(typeof meta?.['clipLength'] === 'number' ? { clipLength: meta['clipLength'] } : {}),
+      ...(typeof meta?.['fps'] === 'number' ? { fps: meta['fps'] } : {}),
     });
   }
   return [...models, ...(await listCaptioners(store))].sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));

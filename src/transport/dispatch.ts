@@ -39,6 +39,16 @@ const numIn =
       ? null
       : `"${key}" must be a number from ${min} to ${max}`;
   };
+/** An optional finite number strictly between min and max. */
+const numBetween =
+  (key: string, min: number, max: number): Check =>
+  (a) => {
+    const v = a[key];
+    if (v === undefined) return null;
+    return typeof v === 'number' && Number.isFinite(v) && v > min && v < max
+      ? null
+      : `"${key}" must be a number between ${min} and ${max} (not ${min} or ${max} themselves)`;
+  };
 const bool =
   (key: string, optional = false): Check =>
   (a) =>
@@ -86,10 +96,17 @@ const ARG_CHECKS: { [M in keyof ApiMethods]: Check[] } = {
     intIn('epochs', 1, 1000),
     intIn('clipLength', 1, 1024),
     str('name', true),
+    bool('background', true),
   ],
   'training.result': [str('jobId')],
   'models.list': [],
-  'predict.start': [str('videoId'), str('modelName', true)],
+  'predict.start': [
+    str('videoId'),
+    str('modelName', true),
+    numBetween('threshold', 0, 1),
+    numIn('smoothingSec', 0, 3600),
+    numIn('minDurationSec', 0, 3600),
+  ],
   'captioning.train': [
     oneOf('cell', ['lstm', 'gru']),
     bool('attention', true),

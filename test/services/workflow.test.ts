@@ -105,6 +105,9 @@ describe('train → predict → caption → export', () => {
     const train = await core.api['training.start']({ head: 'gru', hidden: 32, epochs: 25, clipLength: 8 });
     const trained = await core.waitForJob(train.jobId);
     expect(trained.status).toBe('done');
+    // Every video has both colours, so the validation video does too: nothing is missing from its score.
+    const summary = await core.api['training.result']({ jobId: train.jobId });
+    expect(summary?.validation?.missingClasses).toEqual([]);
 
     const { jobId } = await core.api['predict.start']({ videoId: newVideoId });
     const result = await settle(jobId);
@@ -122,6 +125,20 @@ describe('train → predict → caption → export', () => {
       (s) => s.videoId === newVideoId && s.source === 'prediction',
     );
     expect(stored.length).toBe(prediction.segments.length);
+  });
+
+  it('predict.start applies the localisation it is given: no segment is as long as a minute', async () => {
+    const { jobId } = await core.api['predict.start']({ videoId: newVideoId, threshold: 0.6, minDurationSec: 60 });
+    const result = await settle(jobId);
+    if (result?.kind !== 'predict') throw new Error(`expected a prediction, got ${result?.kind}`);
+    expect(result.prediction.segments).toEqual([]);
+    // The stored pre-labels follow the latest prediction of the video.
+    const stored = (await core.api['project.current']({}))!.project.segments.filter(
+      (s) => s.videoId === newVideoId && s.source === 'prediction',
+    );
+    expect(stored).toEqual([]);
+    // Restore the default run's pre-labels for the tests that caption per predicted segment.
+    await settle((await core.api['predict.start']({ videoId: newVideoId })).jobId);
   });
 
   it('predict.start refuses an unknown model and an unknown video before starting a job', async () => {
@@ -155,6 +172,8 @@ describe('train → predict → caption → export', () => {
     const classifier = list.find((m) => m.kind === 'classifier');
     expect(classifier?.summary).toMatch(/^GRU 32 · 2 classes · 8 frames/);
     expect(classifier?.classes?.sort()).toEqual(['blue', 'red']);
+    // What the app shows as the default smoothing (half a clip) is computed from these.
+    expect(classifier).toMatchObject({ clipLength: 8, fps: snap.project.settings.fps });
     expect(list.find((m) => m.kind === 'captioner')?.summary).toMatch(/^GRU 64/);
   });
 

@@ -66,6 +66,8 @@ describe('checkArgs', () => {
     expect(checkArgs('training.start', { head: 'rnn' })).toMatch(/"head"/);
     expect(checkArgs('training.start', { head: 'lstm', epochs: 0 })).toMatch(/"epochs"/);
     expect(checkArgs('training.start', { head: 'lstm', hidden: 1.5 })).toMatch(/"hidden"/);
+    expect(checkArgs('training.start', { head: 'lstm', background: false })).toBeNull();
+    expect(checkArgs('training.start', { head: 'lstm', background: 'off' })).toBe('"background" must be true or false');
     expect(checkArgs('predict.start', {})).toMatch(/"videoId"/);
     expect(checkArgs('predict.start', { videoId: 'v', modelName: 3 })).toMatch(/"modelName"/);
     expect(checkArgs('export.file', { kind: 'captions-srt', videoId: 'v' })).toBeNull();
@@ -75,5 +77,20 @@ describe('checkArgs', () => {
     expect(checkArgs('captioning.train', { cell: 'gru', attention: 'yes' })).toMatch(/"attention"/);
     expect(checkArgs('captioning.run', { videoId: 'v', windowSec: 0 })).toMatch(/"windowSec"/);
     expect(checkArgs('project.save', { project: {}, baseRevision: -1 })).toMatch(/"baseRevision"/);
+  });
+
+  it('checks the localisation predict.start takes, naming the field and its range', () => {
+    const ok = { videoId: 'v', threshold: 0.7, smoothingSec: 0, minDurationSec: 1.5 };
+    expect(checkArgs('predict.start', ok)).toBeNull();
+    expect(checkArgs('predict.start', { videoId: 'v', threshold: 0.5 })).toBeNull();
+    for (const threshold of [0, 1, -0.1, 1.5, Number.NaN, '0.5'])
+      expect(checkArgs('predict.start', { videoId: 'v', threshold }), String(threshold)).toBe(
+        '"threshold" must be a number between 0 and 1 (not 0 or 1 themselves)',
+      );
+    expect(checkArgs('predict.start', { videoId: 'v', smoothingSec: -1 })).toBe(
+      '"smoothingSec" must be a number from 0 to 3600',
+    );
+    expect(checkArgs('predict.start', { videoId: 'v', minDurationSec: Infinity })).toMatch(/"minDurationSec"/);
+    expect(checkArgs('predict.start', { videoId: 'v', minDurationSec: '2' })).toMatch(/"minDurationSec"/);
   });
 });

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import { FramewiseError } from '../../errors.js';
-import { predictVideo, savePredictions, videoFeatures } from '../../project/predict.js';
+import { localizeOptionsFrom, predictVideo, savePredictions, videoFeatures } from '../../project/predict.js';
 import { toPredictionsCsv, predictionsJsonText } from '../../export/predictions.js';
 import type { CommandContext } from '../command.js';
 import { withProject, projectModel } from '../project-context.js';
@@ -37,21 +37,14 @@ export const predictCommand = {
       return n;
     };
     const smoothingSec = seconds('smoothing');
-    const minDuration = seconds('min-duration');
+    const minDurationSec = seconds('min-duration');
     return withProject(dir, async (store, engine) => {
       const model = await projectModel(store, engine, values['model']);
-      // Curves are smoothed over an odd number of frames at the model's sampling rate.
-      const smoothing =
-        smoothingSec === undefined ? undefined : Math.max(1, Math.round(smoothingSec * model.meta.fps) | 1);
+      const localization = localizeOptionsFrom({ threshold, smoothingSec, minDurationSec }, model.meta.fps);
       const results: Awaited<ReturnType<typeof predictVideo>>[] = [];
       for (const v of videos) {
         const feats = await videoFeatures(resolve(v), store, engine, { signal, fps: model.meta.fps });
-        const p = await predictVideo(model, feats, v, {
-          signal,
-          ...(threshold !== undefined ? { threshold } : {}),
-          ...(smoothing !== undefined ? { smoothing } : {}),
-          ...(minDuration !== undefined ? { minDuration } : {}),
-        });
+        const p = await predictVideo(model, feats, v, { signal, ...localization });
         results.push(p);
         out.line(
           `${v}: ${p.top

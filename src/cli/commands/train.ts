@@ -3,6 +3,7 @@ import { createFeatureEngine } from '../../features/engines/select.js';
 import { ProjectStore } from '../../store/project-store.js';
 import { trainProjectModel } from '../../project/training.js';
 import type { TrainConfig } from '../../training/train.js';
+import { notMeasuredLine } from '../../eval/validation-status.js';
 import { formatDuration } from '../output.js';
 import type { CommandContext } from '../command.js';
 
@@ -112,9 +113,15 @@ export const trainCommand = {
       });
       for (const w of res.warnings) out.line(`warning: ${w}`);
       if (res.validation) {
-        out.line(
-          `validation (${res.valVideos.length} video(s)): top-1 ${res.validation.top1.toFixed(3)}, mean per-class accuracy ${res.validation.meanPerClassAccuracy.toFixed(3)}`,
-        );
+        const v = res.validation;
+        const scores = `top-1 ${v.top1.toFixed(3)}, mean per-class accuracy ${v.meanPerClassAccuracy.toFixed(3)}`;
+        const videos = `${res.valVideos.length} video(s)`;
+        if (v.missingClasses.length === 0) out.line(`validation (${videos}): ${scores}`);
+        else {
+          // A score over some of the classes is not the model's: say so instead of headlining it.
+          out.line(`validation (${videos}): ${notMeasuredLine(v.missingClasses)}`);
+          out.line(`  partial, over the classes present only: ${scores}`);
+        }
       }
       out.line(`model saved to ${res.modelDir} (${res.seconds.toFixed(1)} s)`);
       if (out.json) out.print({ backend: engine.backend, ...res });
