@@ -22,6 +22,7 @@ import { FramewiseError } from '../errors.js';
 import { Rng } from '../util/rng.js';
 import type { Batch } from '../models/head.js';
 import { mm, mmTN } from '../models/linalg.js';
+import { sequenceCrossEntropy } from '../models/losses.js';
 import { glorotUniform, ParamStore } from '../models/params.js';
 import { RecurrentLayer, type CellType, type RecurrentForward } from '../models/recurrent.js';
 import { frameAt, type Normalizer, type VideoFeatures } from '../training/dataset.js';
@@ -307,7 +308,7 @@ export class CaptionModel {
     rng?: Rng,
   ): { loss: number; tokens: number; grads: Map<string, Float32Array> } {
     const { logits, cache } = this.forward(enc, dec, rng);
-    const r = sequenceCrossEntropy(logits, dec.targets, this.config.vocabSize);
+    const r = sequenceCrossEntropy(logits, dec.targets, this.config.vocabSize, PAD_ID);
     const grads = this.backward(cache, r.dLogits);
     return { loss: r.loss, tokens: r.tokens, grads };
   }
@@ -316,7 +317,7 @@ export class CaptionModel {
   evaluate(enc: Batch, dec: DecoderBatch): { loss: number; tokens: number } {
     const { logits, cache } = this.forward(enc, dec);
     this.release(cache);
-    const r = sequenceCrossEntropy(logits, dec.targets, this.config.vocabSize);
+    const r = sequenceCrossEntropy(logits, dec.targets, this.config.vocabSize, PAD_ID);
     return { loss: r.loss, tokens: r.tokens };
   }
 
@@ -645,34 +646,6 @@ export class CaptionModel {
     }
     return out;
   }
-}
-
-/** Softmax cross-entropy averaged over the non-<pad> targets. dLogits is already divided by that count. */
-export function sequenceCrossEntropy(
-  logits: Float32Array,
-  targets: Int32Array,
-  V: number,
-): { loss: number; tokens: number; dLogits: Float32Array } {
-  const N = targets.length;
-  const dLogits = new Float32Array(logits.length);
-  let loss = 0;
-  let tokens = 0;
-  for (let n = 0; n < N; n++) {
-    const y = targets[n]!;
-    if (y === PAD_ID) continue;
-    tokens++;
-    const o = n * V;
-    let mx = -Infinity;
-    for (let v = 0; v < V; v++) mx = Math.max(mx, logits[o + v]!);
-    let s = 0;
-    for (let v = 0; v < V; v++) s += dLogits[o + v] = Math.exp(logits[o + v]! - mx);
-    for (let v = 0; v < V; v++) dLogits[o + v]! /= s;
-    loss -= Math.log(Math.max(dLogits[o + y]!, 1e-12));
-    dLogits[o + y]! -= 1;
-  }
-  const norm = tokens > 0 ? 1 / tokens : 0;
-  for (let i = 0; i < dLogits.length; i++) dLogits[i]! *= norm;
-  return { loss: loss * norm, tokens, dLogits };
 }
 
 // ------------------------------------------------------------------------------ segment features

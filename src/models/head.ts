@@ -13,6 +13,7 @@ import { FramewiseError } from '../errors.js';
 import { Rng } from '../util/rng.js';
 import { mm, mmTN } from './linalg.js';
 import { glorotUniform, ParamStore } from './params.js';
+import { softmaxRows } from './losses.js';
 import { RecurrentLayer, type CellType, type RecurrentForward } from './recurrent.js';
 
 export type HeadKind = 'recurrent' | 'mean-mlp';
@@ -331,49 +332,4 @@ export class SequenceHead {
     this.release(cache);
     return softmaxRows(logits, this.config.numClasses);
   }
-}
-
-export function softmaxRows(logits: Float32Array, C: number): Float32Array {
-  const out = new Float32Array(logits.length);
-  for (let i = 0; i < logits.length; i += C) {
-    let mx = -Infinity;
-    for (let j = 0; j < C; j++) mx = Math.max(mx, logits[i + j]!);
-    let s = 0;
-    for (let j = 0; j < C; j++) s += out[i + j] = Math.exp(logits[i + j]! - mx);
-    for (let j = 0; j < C; j++) out[i + j]! /= s;
-  }
-  return out;
-}
-
-/**
- * Class-weighted softmax cross-entropy: Σ w_y·CE / Σ w_y. Returns the loss, the number of correct
- * argmax predictions and dLoss/dLogits.
- */
-export function softmaxCrossEntropy(
-  logits: Float32Array,
-  labels: Int32Array,
-  C: number,
-  classWeights?: Float32Array | null,
-): { loss: number; correct: number; dLogits: Float32Array; probs: Float32Array } {
-  const probs = softmaxRows(logits, C);
-  const B = labels.length;
-  const dLogits = new Float32Array(logits.length);
-  let loss = 0;
-  let wsum = 0;
-  let correct = 0;
-  for (let b = 0; b < B; b++) {
-    const y = labels[b]!;
-    const w = classWeights ? classWeights[y]! : 1;
-    wsum += w;
-    loss -= w * Math.log(Math.max(probs[b * C + y]!, 1e-12));
-    let arg = 0;
-    for (let j = 0; j < C; j++) {
-      if (probs[b * C + j]! > probs[b * C + arg]!) arg = j;
-      dLogits[b * C + j] = w * (probs[b * C + j]! - (j === y ? 1 : 0));
-    }
-    if (arg === y) correct++;
-  }
-  const norm = wsum > 0 ? 1 / wsum : 0;
-  for (let i = 0; i < dLogits.length; i++) dLogits[i]! *= norm;
-  return { loss: loss * norm, correct, dLogits, probs };
 }

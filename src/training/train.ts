@@ -12,7 +12,8 @@ import { access } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FramewiseError } from '../errors.js';
 import { Rng } from '../util/rng.js';
-import { DEFAULT_HEAD, SequenceHead, softmaxCrossEntropy, type HeadConfig } from '../models/head.js';
+import { DEFAULT_HEAD, SequenceHead, type HeadConfig } from '../models/head.js';
+import { softmaxCrossEntropy } from '../models/losses.js';
 import {
   balancedClassWeights,
   fitNormalizer,
