@@ -3,6 +3,7 @@
  * tf tensors of them are made on demand for the matrix products and cached until the next update.
  */
 import * as tf from '@tensorflow/tfjs';
+import { FramewiseError } from '../errors.js';
 import type { Rng } from '../util/rng.js';
 
 export class ParamStore {
@@ -78,6 +79,22 @@ export class ParamStore {
     let n = 0;
     for (const v of this.values.values()) n += v.length;
     return n;
+  }
+}
+
+/**
+ * The weight-shape check of a model built around existing weights: BAD_ARGUMENT unless `params` has
+ * every name of `want` with that shape. `what` starts the message ("Model weights", "Captioning weights").
+ */
+export function checkShapes(params: ParamStore, want: Map<string, number[]>, what: string): void {
+  for (const [name, shape] of want) {
+    const got = params.shapes.get(name);
+    if (!got || got.join('x') !== shape.join('x')) {
+      throw new FramewiseError(
+        'BAD_ARGUMENT',
+        `${what} do not fit the architecture: ${name} should be [${shape}] but is ${got ? `[${got}]` : 'missing'}.`,
+      );
+    }
   }
 }
 
