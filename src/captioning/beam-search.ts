@@ -7,14 +7,9 @@
 import { FramewiseError } from '../errors.js';
 import type { Batch } from '../models/head.js';
 import type { VideoFeatures } from '../training/dataset.js';
-import {
-  CaptionModel,
-  captionerNormalizer,
-  checkVideoFits,
-  segmentBatch,
-  type TimeRange,
-  type TrainedCaptioner,
-} from './model.js';
+import { segmentBatch, type TimeRange } from './batches.js';
+import { captionerNormalizer, checkVideoFits, type TrainedCaptioner } from './captioner-io.js';
+import { CaptionModel } from './model.js';
 import { BOS_ID, EOS_ID, PAD_ID, type Vocabulary } from './tokenizer.js';
 
 export interface DecodeOptions {

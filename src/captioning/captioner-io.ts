@@ -10,11 +10,55 @@
 import { join } from 'node:path';
 import { FramewiseError } from '../errors.js';
 import { readJsonFile, readParamFolder, writeParamFolder } from '../models/param-folder.js';
-import { CaptionModel, type CaptionModelConfig, type CaptionerMeta, type TrainedCaptioner } from './model.js';
+import type { Normalizer, VideoFeatures } from '../training/dataset.js';
+import { CaptionModel, type CaptionModelConfig } from './model.js';
 import { Vocabulary } from './tokenizer.js';
 
 export const CAPTIONER_FORMAT = 'framewise-captioner';
 export const CAPTIONER_FORMAT_VERSION = 1;
+
+/** What is saved next to the weights (meta.json). */
+export interface CaptionerMeta {
+  backboneId: string;
+  featureDim: number;
+  fps: number;
+  /** Encoder steps a segment is resampled / padded to. */
+  steps: number;
+  /** Longest generated caption, in tokens including <eos>. */
+  maxLen: number;
+  normalization: { mean: number[]; std: number[] };
+  metrics: Record<string, number>;
+  createdAt: string;
+  trainVideos?: string[];
+  valVideos?: string[];
+}
+
+/** A trained captioner: model + vocabulary + how its inputs were prepared. */
+export interface TrainedCaptioner {
+  model: CaptionModel;
+  vocab: Vocabulary;
+  meta: CaptionerMeta;
+}
+
+export function captionerNormalizer(meta: CaptionerMeta): Normalizer {
+  return { mean: Float32Array.from(meta.normalization.mean), std: Float32Array.from(meta.normalization.std) };
+}
+
+/** MODEL_MISMATCH unless the video's features are the kind the captioner was trained on. */
+export function checkVideoFits(meta: CaptionerMeta, video: VideoFeatures): void {
+  if (video.backboneId !== meta.backboneId)
+    throw new FramewiseError(
+      'MODEL_MISMATCH',
+      `This captioning model was trained on "${meta.backboneId}" features but video ${video.videoId} has "${video.backboneId}" features.`,
+      { details: { modelBackbone: meta.backboneId, videoBackbone: video.backboneId } },
+    );
+  if (video.featureDim !== meta.featureDim)
+    throw new FramewiseError(
+      'MODEL_MISMATCH',
+      `This captioning model expects ${meta.featureDim}-dimensional features but video ${video.videoId} has ${video.featureDim}.`,
+      { details: { modelFeatureDim: meta.featureDim, videoFeatureDim: video.featureDim } },
+    );
+}
 
 const FOLDER = { format: CAPTIONER_FORMAT, version: CAPTIONER_FORMAT_VERSION, kind: 'captioning model' };
 

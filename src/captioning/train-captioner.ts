@@ -11,18 +11,10 @@ import { Rng } from '../util/rng.js';
 import { Adam, scheduledLr, type LrSchedule } from '../training/optimizer.js';
 import { fitNormalizer, frameAt, type ClipSample, type Normalizer, type VideoFeatures } from '../training/dataset.js';
 import { evaluateCaptions, type CaptionScores } from './caption-metrics.js';
-import { saveCaptioner } from './captioner-io.js';
+import { saveCaptioner, type CaptionerMeta, type TrainedCaptioner } from './captioner-io.js';
 import { greedyDecode } from './beam-search.js';
-import {
-  CaptionModel,
-  DEFAULT_CAPTION_MODEL,
-  decoderBatch,
-  segmentBatch,
-  type CaptionModelConfig,
-  type CaptionerMeta,
-  type TimeRange,
-  type TrainedCaptioner,
-} from './model.js';
+import { decoderBatch, segmentBatch, type TimeRange } from './batches.js';
+import { CaptionModel, DEFAULT_CAPTION_MODEL, type CaptionModelConfig } from './model.js';
 import { PAD_ID, Vocabulary } from './tokenizer.js';
 
 export interface CaptionerTrainConfig {

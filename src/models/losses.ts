@@ -16,6 +16,20 @@ export function softmaxRows(logits: Float32Array, C: number): Float32Array {
   return out;
 }
 
+/** Row-wise log-softmax of [rows·C] logits. */
+export function logSoftmaxRows(logits: Float32Array, C: number): Float32Array {
+  const out = new Float32Array(logits.length);
+  for (let i = 0; i < logits.length; i += C) {
+    let mx = -Infinity;
+    for (let j = 0; j < C; j++) mx = Math.max(mx, logits[i + j]!);
+    let s = 0;
+    for (let j = 0; j < C; j++) s += Math.exp(logits[i + j]! - mx);
+    const lse = mx + Math.log(s);
+    for (let j = 0; j < C; j++) out[i + j] = logits[i + j]! - lse;
+  }
+  return out;
+}
+
 export interface CrossEntropy {
   /** Σ w_y·CE / Σ w_y over the counted rows. */
   loss: number;

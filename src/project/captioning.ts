@@ -18,7 +18,7 @@ import {
 } from '../captioning/train-captioner.js';
 import { saveCaptioner, loadCaptioner } from '../captioning/captioner-io.js';
 import { denseCaptions, type DenseCaption, type DenseSegmentSource } from '../captioning/dense-captioning.js';
-import type { TrainedCaptioner } from '../captioning/model.js';
+import type { TrainedCaptioner } from '../captioning/captioner-io.js';
 
 export function captionersDir(store: ProjectStore): string {
   return store.paths.captioners;

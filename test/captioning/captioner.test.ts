@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCaptioner, saveCaptioner } from '../../src/captioning/captioner-io.js';
 import { beamSearch, captionSegments, greedyDecode, lengthPenalty } from '../../src/captioning/beam-search.js';
 import { denseCaptions, denseCaptionSubtitles, fixedWindows } from '../../src/captioning/dense-captioning.js';
-import { captionerNormalizer, segmentBatch } from '../../src/captioning/model.js';
+import { segmentBatch } from '../../src/captioning/batches.js';
+import { captionerNormalizer } from '../../src/captioning/captioner-io.js';
 import {
   scoreItems,
   trainCaptioner,

@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/models/backend.js';
 import { Rng } from '../../src/util/rng.js';
-import { CaptionModel, decoderBatch, type CaptionModelConfig } from '../../src/captioning/model.js';
+import { decoderBatch } from '../../src/captioning/batches.js';
+import { CaptionModel, type CaptionModelConfig } from '../../src/captioning/model.js';
 import { sequenceCrossEntropy } from '../../src/models/losses.js';
 import { BOS_ID, EOS_ID } from '../../src/captioning/tokenizer.js';
 
