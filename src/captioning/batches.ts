@@ -4,6 +4,7 @@
  */
 import { FramewiseError } from '../errors.js';
 import type { Rng } from '../util/rng.js';
+import { checkFeatureFit } from '../models/feature-fit.js';
 import type { Batch } from '../models/head.js';
 import { frameAt, type Normalizer, type VideoFeatures } from '../training/dataset.js';
 
@@ -60,11 +61,10 @@ export function segmentBatch(
   const x = new Float32Array(steps * B * D);
   const mask = new Float32Array(steps * B);
   entries.forEach(({ video, segment }, b) => {
-    if (video.featureDim !== D)
-      throw new FramewiseError(
-        'MODEL_MISMATCH',
-        `Video ${video.videoId} has ${video.featureDim}-d features; the captioning model expects ${D}-d.`,
-      );
+    checkFeatureFit({ featureDim: D }, video, {
+      offered: `video ${video.videoId}`,
+      expected: 'the captioning model expects',
+    });
     const idx = segmentFrameIndices(video, segment, steps, rng);
     idx.forEach((f, t) => {
       const src = f * D;

@@ -9,6 +9,7 @@
  */
 import { join } from 'node:path';
 import { FramewiseError } from '../errors.js';
+import { checkFeatureFit } from '../models/feature-fit.js';
 import { readJsonFile, readParamFolder, writeParamFolder } from '../models/param-folder.js';
 import type { Normalizer, VideoFeatures } from '../training/dataset.js';
 import { CaptionModel, type CaptionModelConfig } from './model.js';
@@ -46,18 +47,7 @@ export function captionerNormalizer(meta: CaptionerMeta): Normalizer {
 
 /** MODEL_MISMATCH unless the video's features are the kind the captioner was trained on. */
 export function checkVideoFits(meta: CaptionerMeta, video: VideoFeatures): void {
-  if (video.backboneId !== meta.backboneId)
-    throw new FramewiseError(
-      'MODEL_MISMATCH',
-      `This captioning model was trained on "${meta.backboneId}" features but video ${video.videoId} has "${video.backboneId}" features.`,
-      { details: { modelBackbone: meta.backboneId, videoBackbone: video.backboneId } },
-    );
-  if (video.featureDim !== meta.featureDim)
-    throw new FramewiseError(
-      'MODEL_MISMATCH',
-      `This captioning model expects ${meta.featureDim}-dimensional features but video ${video.videoId} has ${video.featureDim}.`,
-      { details: { modelFeatureDim: meta.featureDim, videoFeatureDim: video.featureDim } },
-    );
+  checkFeatureFit(meta, video, { offered: `video ${video.videoId}`, expected: 'this captioning model was trained on' });
 }
 
 const FOLDER = { format: CAPTIONER_FORMAT, version: CAPTIONER_FORMAT_VERSION, kind: 'captioning model' };

@@ -8,6 +8,7 @@
 import { mkdir } from 'node:fs/promises';
 import { FramewiseError } from '../errors.js';
 import { Rng } from '../util/rng.js';
+import { checkFeatureFit } from '../models/feature-fit.js';
 import { Adam, scheduledLr, type LrSchedule } from '../training/optimizer.js';
 import { fitNormalizer, frameAt, type ClipSample, type Normalizer, type VideoFeatures } from '../training/dataset.js';
 import { evaluateCaptions, type CaptionScores } from './caption-metrics.js';
@@ -190,11 +191,11 @@ export async function trainCaptioner(
     throw new FramewiseError('BAD_ARGUMENT', 'Captioner training needs videos with features.');
   const first = data.videos[0]!;
   for (const v of data.videos)
-    if (v.featureDim !== first.featureDim || v.backboneId !== first.backboneId)
-      throw new FramewiseError(
-        'MODEL_MISMATCH',
-        `Video ${v.videoId} has ${v.backboneId} ${v.featureDim}-d features; video ${first.videoId} has ${first.backboneId} ${first.featureDim}-d. Re-extract features with one backbone.`,
-      );
+    checkFeatureFit(first, v, {
+      offered: `video ${v.videoId}`,
+      expected: `video ${first.videoId} has`,
+      hint: 'Re-extract features with one backbone.',
+    });
   checkAbort(signal);
   const videos = new Map(data.videos.map((v) => [v.videoId, v]));
   const warnings: string[] = [];

@@ -9,6 +9,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FramewiseError } from '../errors.js';
 import { atomicWriteFile } from '../util/atomic-write.js';
+import { checkFeatureFit } from './feature-fit.js';
 import { ParamStore } from './params.js';
 
 export interface FolderFormat {
@@ -93,18 +94,11 @@ export async function readParamFolder<
       'FILE_UNREADABLE',
       `${dir} was saved by a newer Framewise (${fmt.kind} format ${mj.version}); update Framewise to load it.`,
     );
-  if (expect?.backboneId !== undefined && expect.backboneId !== meta.backboneId)
-    throw new FramewiseError(
-      'MODEL_MISMATCH',
-      `This ${fmt.kind} was trained on "${meta.backboneId}" features but the project uses "${expect.backboneId}". Re-extract features with ${meta.backboneId} or train a new one.`,
-      { details: { modelBackbone: meta.backboneId, projectBackbone: expect.backboneId } },
-    );
-  if (expect?.featureDim !== undefined && expect.featureDim !== meta.featureDim)
-    throw new FramewiseError(
-      'MODEL_MISMATCH',
-      `This ${fmt.kind} expects ${meta.featureDim}-dimensional features but the project's features have ${expect.featureDim} dimensions.`,
-      { details: { modelFeatureDim: meta.featureDim, projectFeatureDim: expect.featureDim } },
-    );
+  checkFeatureFit(meta, expect ?? {}, {
+    offered: 'the project',
+    expected: `this ${fmt.kind} was trained on`,
+    hint: `Re-extract features with ${meta.backboneId} or train a new one.`,
+  });
   const bin = await readFile(join(dir, 'weights.bin')).catch((e: Error) => {
     throw new FramewiseError('FILE_UNREADABLE', `Cannot read ${join(dir, 'weights.bin')}: ${e.message}`);
   });

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { FramewiseError } from '../errors.js';
 import { Rng } from '../util/rng.js';
 import { DEFAULT_HEAD, SequenceHead, type HeadConfig } from '../models/head.js';
+import { checkFeatureFit } from '../models/feature-fit.js';
 import { softmaxCrossEntropy } from '../models/losses.js';
 import {
   balancedClassWeights,
@@ -162,14 +163,8 @@ export async function train(config: TrainConfig, data: TrainingData, opts: Train
   if (!Number.isInteger(clipLength) || clipLength < 1)
     throw new FramewiseError('BAD_ARGUMENT', `clipLength must be a positive integer (got ${clipLength}).`);
   if (data.classes.length < 2) throw new FramewiseError('BAD_ARGUMENT', 'Training needs at least 2 classes.');
-  for (const v of data.videos) {
-    if (v.featureDim !== data.featureDim || v.backboneId !== data.backboneId) {
-      throw new FramewiseError(
-        'MODEL_MISMATCH',
-        `Video ${v.videoId} has ${v.backboneId} ${v.featureDim}-d features; this training run uses ${data.backboneId} ${data.featureDim}-d.`,
-      );
-    }
-  }
+  for (const v of data.videos)
+    checkFeatureFit(data, v, { offered: `video ${v.videoId}`, expected: 'this training run uses' });
   checkAbort(signal);
 
   const videos = new Map(data.videos.map((v) => [v.videoId, v]));
