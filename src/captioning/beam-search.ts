@@ -8,7 +8,8 @@ import { FramewiseError } from '../errors.js';
 import type { Batch } from '../models/head.js';
 import type { VideoFeatures } from '../training/dataset.js';
 import { segmentBatch, type TimeRange } from './batches.js';
-import { captionerNormalizer, checkVideoFits, type TrainedCaptioner } from './captioner-io.js';
+import { normalizerOf } from '../training/model-io.js';
+import { checkVideoFits, type TrainedCaptioner } from './captioner-io.js';
 import { CaptionModel } from './model.js';
 import { BOS_ID, EOS_ID, PAD_ID, type Vocabulary } from './tokenizer.js';
 
@@ -200,7 +201,7 @@ export function captionSegments(
   options: CaptionOptions = {},
 ): DecodedCaption[] {
   checkVideoFits(captioner.meta, video);
-  const norm = captionerNormalizer(captioner.meta);
+  const norm = normalizerOf(captioner.meta);
   const bs = options.batchSize ?? 64;
   const beamWidth = options.beamWidth ?? 5;
   const maxLen = options.maxLen ?? captioner.meta.maxLen;

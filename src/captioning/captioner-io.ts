@@ -10,8 +10,14 @@
 import { join } from 'node:path';
 import { FramewiseError } from '../errors.js';
 import { checkFeatureFit } from '../models/feature-fit.js';
-import { readJsonFile, readParamFolder, writeParamFolder } from '../models/param-folder.js';
-import type { Normalizer, VideoFeatures } from '../training/dataset.js';
+import {
+  readFolderInfo,
+  readJsonFile,
+  readParamFolder,
+  writeParamFolder,
+  type TrainedMeta,
+} from '../models/param-folder.js';
+import type { VideoFeatures } from '../training/dataset.js';
 import { CaptionModel, type CaptionModelConfig } from './model.js';
 import { Vocabulary } from './tokenizer.js';
 
@@ -19,19 +25,11 @@ export const CAPTIONER_FORMAT = 'framewise-captioner';
 export const CAPTIONER_FORMAT_VERSION = 1;
 
 /** What is saved next to the weights (meta.json). */
-export interface CaptionerMeta {
-  backboneId: string;
-  featureDim: number;
-  fps: number;
+export interface CaptionerMeta extends TrainedMeta {
   /** Encoder steps a segment is resampled / padded to. */
   steps: number;
   /** Longest generated caption, in tokens including <eos>. */
   maxLen: number;
-  normalization: { mean: number[]; std: number[] };
-  metrics: Record<string, number>;
-  createdAt: string;
-  trainVideos?: string[];
-  valVideos?: string[];
 }
 
 /** A trained captioner: model + vocabulary + how its inputs were prepared. */
@@ -39,10 +37,6 @@ export interface TrainedCaptioner {
   model: CaptionModel;
   vocab: Vocabulary;
   meta: CaptionerMeta;
-}
-
-export function captionerNormalizer(meta: CaptionerMeta): Normalizer {
-  return { mean: Float32Array.from(meta.normalization.mean), std: Float32Array.from(meta.normalization.std) };
 }
 
 /** MODEL_MISMATCH unless the video's features are the kind the captioner was trained on. */
@@ -73,4 +67,9 @@ export async function loadCaptioner(
   if (config.vocabSize !== vocab.size)
     throw new FramewiseError('FILE_UNREADABLE', `${dir}: model.json and vocab.json disagree on the vocabulary size.`);
   return { model: CaptionModel.fromParams(config, params), vocab, meta };
+}
+
+/** A captioner folder's model config and meta.json, without loading the weights (for model lists). */
+export function readCaptionerInfo(dir: string): Promise<{ config: CaptionModelConfig; meta: CaptionerMeta }> {
+  return readFolderInfo<CaptionModelConfig, CaptionerMeta>(dir, FOLDER);
 }

@@ -12,6 +12,7 @@ import { checkFeatureFit } from '../models/feature-fit.js';
 import { Adam, scheduledLr, type LrSchedule } from '../training/optimizer.js';
 import { fitNormalizer, frameAt, type ClipSample, type Normalizer, type VideoFeatures } from '../training/dataset.js';
 import { evaluateCaptions, type CaptionScores } from './caption-metrics.js';
+import { normalizerOf } from '../training/model-io.js';
 import { saveCaptioner, type CaptionerMeta, type TrainedCaptioner } from './captioner-io.js';
 import { greedyDecode } from './beam-search.js';
 import { decoderBatch, segmentBatch, type TimeRange } from './batches.js';
@@ -154,7 +155,7 @@ export function scoreItems(
   batchSize = 64,
 ): CaptionScores {
   const { model, vocab, meta } = captioner;
-  const norm = { mean: Float32Array.from(meta.normalization.mean), std: Float32Array.from(meta.normalization.std) };
+  const norm = normalizerOf(meta);
   const samples: { candidate: string; references: string[] }[] = [];
   for (let i = 0; i < items.length; i += batchSize) {
     const chunk = items.slice(i, i + batchSize);

@@ -19,6 +19,30 @@ export interface FolderFormat {
   kind: string;
 }
 
+/** The state of a training run a checkpoint's meta.json carries (training/fit.ts writes and reads it). */
+export interface RunCheckpoint {
+  /** The epoch these weights are from (0-based). */
+  epoch: number;
+  bestEpoch: number;
+  bestValLoss: number;
+  history: unknown[];
+  seed: number;
+}
+
+/** What every trained model's meta.json holds; each kind adds its own fields. */
+export interface TrainedMeta {
+  backboneId: string;
+  featureDim: number;
+  fps: number;
+  normalization: { mean: number[]; std: number[] };
+  metrics: Record<string, number>;
+  createdAt: string;
+  /** Set on training checkpoints (a `checkpoint/` folder next to the best model). */
+  checkpoint?: RunCheckpoint;
+  trainVideos?: string[];
+  valVideos?: string[];
+}
+
 interface ModelJson<C> {
   format?: string;
   version?: number;
@@ -70,18 +94,8 @@ export async function readJsonFile(file: string, kind: string): Promise<unknown>
   }
 }
 
-/**
- * Reads a model folder: checks its format and version, refuses (MODEL_MISMATCH) a model trained on
- * other features than `expect` describes, and rebuilds the parameters from weights.bin.
- */
-export async function readParamFolder<
-  C extends { inputDim: number },
-  M extends { backboneId: string; featureDim: number },
->(
-  dir: string,
-  fmt: FolderFormat,
-  expect?: { backboneId?: string; featureDim?: number },
-): Promise<{ config: C; params: ParamStore; meta: M }> {
+/** model.json of a folder whose format and version this Framewise reads, and its meta.json. */
+async function readHeader<C, M>(dir: string, fmt: FolderFormat): Promise<{ mj: ModelJson<C>; meta: M }> {
   const meta = (await readJsonFile(join(dir, 'meta.json'), fmt.kind)) as M;
   const mj = (await readJsonFile(join(dir, 'model.json'), fmt.kind)) as ModelJson<C>;
   if (mj.format !== fmt.format)
@@ -94,6 +108,28 @@ export async function readParamFolder<
       'FILE_UNREADABLE',
       `${dir} was saved by a newer Framewise (${fmt.kind} format ${mj.version}); update Framewise to load it.`,
     );
+  return { mj, meta };
+}
+
+/** A model folder's config and meta.json without its weights (for listings); format checked. */
+export async function readFolderInfo<C, M>(dir: string, fmt: FolderFormat): Promise<{ config: C; meta: M }> {
+  const { mj, meta } = await readHeader<C, M>(dir, fmt);
+  return { config: mj.config, meta };
+}
+
+/**
+ * Reads a model folder: checks its format and version, refuses (MODEL_MISMATCH) a model trained on
+ * other features than `expect` describes, and rebuilds the parameters from weights.bin.
+ */
+export async function readParamFolder<
+  C extends { inputDim: number },
+  M extends { backboneId: string; featureDim: number },
+>(
+  dir: string,
+  fmt: FolderFormat,
+  expect?: { backboneId?: string; featureDim?: number },
+): Promise<{ config: C; params: ParamStore; meta: M }> {
+  const { mj, meta } = await readHeader<C, M>(dir, fmt);
   checkFeatureFit(meta, expect ?? {}, {
     offered: 'the project',
     expected: `this ${fmt.kind} was trained on`,

@@ -24,6 +24,10 @@ import {
   trainProjectCaptioner,
 } from '../project/captioning.js';
 import { extractProjectVideoFeatures } from '../project/video-features.js';
+import { readCaptionerInfo } from '../captioning/captioner-io.js';
+import { SPECIAL_TOKENS } from '../captioning/tokenizer.js';
+import { describeHead } from '../models/heads/registry.js';
+import { readModelInfo } from '../training/model-io.js';
 import type { Api, CaptionResult, ModelInfo, TrainingEpoch, TrainingSummary } from './contract.js';
 import { fileBase, findVideo, videoFile, type ServiceContext } from './service-context.js';
 
@@ -40,6 +44,9 @@ type MlApi = Pick<
 >;
 
 const NAME_RE = /^[\w.-]{1,64}$/;
+
+/** The summary of a model folder whose model.json or meta.json cannot be read. */
+const UNREADABLE = 'unreadable model files';
 
 function checkName(name: string | undefined): void {
   if (name !== undefined && !NAME_RE.test(name))
@@ -361,21 +368,21 @@ async function listCaptioners(store: ProjectStore): Promise<ModelInfo[]> {
     const dir = join(root, name);
     const st = await stat(join(dir, 'meta.json')).catch(() => null);
     if (!st) continue;
-    const config = await readJson(join(dir, 'model.json'));
-    const vocab = await readJson(join(dir, 'vocab.json'));
-    const c = (config?.['config'] ?? {}) as Record<string, unknown>;
-    const words = Array.isArray(vocab?.['words']) ? (vocab['words'] as unknown[]).length : null;
+    const info = await readCaptionerInfo(dir).catch(() => null);
+    const c = info?.config;
     out.push({
       name,
       kind: 'captioner',
       createdAt: st.mtime.toISOString(),
-      summary: [
-        `${String(c['cell'] ?? '?').toUpperCase()} ${String(c['encoderHidden'] ?? '')}`.trim(),
-        c['attention'] === 'general' ? 'attention' : null,
-        words !== null ? `${words} words` : null,
-      ]
-        .filter(Boolean)
-        .join(' · '),
+      summary: c
+        ? [
+            `${c.cell.toUpperCase()} ${c.encoderHidden}`,
+            c.attention === 'general' ? 'attention' : null,
+            `${c.vocabSize - SPECIAL_TOKENS.length} words`,
+          ]
+            .filter(Boolean)
+            .join(' · ')
+        : UNREADABLE,
     });
   }
   return out.sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
@@ -385,40 +392,25 @@ async function listCaptioners(store: ProjectStore): Promise<ModelInfo[]> {
 export async function listModels(store: ProjectStore): Promise<ModelInfo[]> {
   const models: ModelInfo[] = [];
   for (const m of await listProjectModels(store)) {
-    const config = await readJson(join(m.dir, 'model.json'));
-    const meta = await readJson(join(m.dir, 'meta.json'));
-    const c = (config?.['config'] ?? {}) as Record<string, unknown>;
-    const classes = Array.isArray(meta?.['classes'])
-      ? (meta['classes'] as { name?: unknown }[]).map((x) => String(x.name))
-      : [];
-    const kind =
-      c['kind'] === 'mean-mlp'
-        ? 'Baseline'
-        : `${String(c['cell'] ?? '?').toUpperCase()}${c['bidirectional'] ? ' bi' : ''} ${String(c['hidden'] ?? '')}`;
-    const valAcc = (meta?.['metrics'] as Record<string, unknown> | undefined)?.['valAcc'];
+    const info = await readModelInfo(m.dir).catch(() => null);
+    const classes = info?.meta.classes.map((x) => x.name) ?? [];
+    const valAcc = info?.meta.metrics['valAcc'];
     models.push({
       name: m.name,
       kind: 'classifier',
       createdAt: m.createdAt,
-      summary: [
-        kind.trim(),
-        `${classes.length} classes`,
-        meta?.['clipLength'] ? `${String(meta['clipLength'])} frames` : null,
-        typeof valAcc === 'number' ? `val acc ${(valAcc * 100).toFixed(0)} %` : null,
-      ]
-        .filter(Boolean)
-        .join(' · '),
+      summary: info
+        ? [
+            describeHead(info.config),
+            `${classes.length} classes`,
+            `${info.meta.clipLength} frames`,
+            typeof valAcc === 'number' ? `val acc ${(valAcc * 100).toFixed(0)} %` : null,
+          ]
+            .filter(Boolean)
+            .join(' · ')
+        : UNREADABLE,
       classes,
     });
   }
   return [...models, ...(await listCaptioners(store))].sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
-}
-
-async function readJson(file: string): Promise<Record<string, unknown> | null> {
-  try {
-    const v: unknown = JSON.parse(await readFile(file, 'utf8'));
-    return typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
 }

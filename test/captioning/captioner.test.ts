@@ -6,7 +6,7 @@ import { loadCaptioner, saveCaptioner } from '../../src/captioning/captioner-io.
 import { beamSearch, captionSegments, greedyDecode, lengthPenalty } from '../../src/captioning/beam-search.js';
 import { denseCaptions, denseCaptionSubtitles, fixedWindows } from '../../src/captioning/dense-captioning.js';
 import { segmentBatch } from '../../src/captioning/batches.js';
-import { captionerNormalizer } from '../../src/captioning/captioner-io.js';
+import { normalizerOf } from '../../src/training/model-io.js';
 import {
   scoreItems,
   trainCaptioner,
@@ -105,7 +105,7 @@ describe('trainCaptioner on the event-order task', () => {
     const enc = segmentBatch(
       test.items.slice(0, 8).map((it) => ({ video: testVideos.get(it.videoId)!, segment: it })),
       meta.steps,
-      captionerNormalizer(meta),
+      normalizerOf(meta),
     );
     const g = greedyDecode(model, vocab, enc, { maxLen: 20 });
     const b1 = beamSearch(model, vocab, enc, { beamWidth: 1, alpha: 0, maxLen: 20 });
