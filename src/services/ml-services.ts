@@ -26,7 +26,7 @@ import {
 import { extractProjectVideoFeatures } from '../project/video-features.js';
 import { readCaptionerInfo } from '../captioning/captioner-io.js';
 import { SPECIAL_TOKENS } from '../captioning/tokenizer.js';
-import { describeHead } from '../models/heads/registry.js';
+import { describeHead, HEAD_CHOICES, headSettings } from '../models/heads/registry.js';
 import { readModelInfo } from '../training/model-io.js';
 import type { Api, CaptionResult, ModelInfo, TrainingEpoch, TrainingSummary } from './contract.js';
 import { fileBase, findVideo, videoFile, type ServiceContext } from './service-context.js';
@@ -153,12 +153,9 @@ export function mlServices(ctx: ServiceContext): MlApi {
       const s = ctx.requireStore();
       checkName(name);
       const modelName = name ?? timestampName(head);
-      const headConfig =
-        head === 'mean'
-          ? { kind: 'mean-mlp' as const, ...(hidden ? { hidden } : {}) }
-          : { kind: 'recurrent' as const, cell: head, ...(hidden ? { hidden } : {}) };
+      const headConfig = { ...headSettings(head), ...(hidden ? { hidden } : {}) };
       const totalEpochs = epochs ?? 30;
-      const label = `Training ${head === 'mean' ? 'baseline' : head.toUpperCase()} (${totalEpochs} epochs)`;
+      const label = `Training ${HEAD_CHOICES[head].label} (${totalEpochs} epochs)`;
       const jobId = ctx.jobs.start('train', label, async (job) => {
         const engine = await ctx.engineFor(s.project.settings.backboneId);
         job.progress({ done: 0, total: totalEpochs, message: 'Preparing features' });
