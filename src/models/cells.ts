@@ -111,6 +111,8 @@ export const LstmCell: RecurrentCell = {
     const { h, c } = state;
     const rec = mmArr(hIn, B, H, params.get(uName), G);
     if (record) record.prev.set(c, record.o);
+    const aux = record?.aux;
+    const o = record?.o ?? 0;
     for (let b = 0; b < B; b++) {
       const m = mask ? mask[mo + b]! : 1;
       const za = ao + b * G;
@@ -127,7 +129,7 @@ export const LstmCell: RecurrentCell = {
         const k = b * H + j;
         const cn = fg * c[k]! + ig * gg;
         const tc = Math.tanh(cn);
-        if (record) record.aux[record.o + k] = tc;
+        if (aux) aux[o + k] = tc;
         if (m > 0) {
           c[k] = cn;
           h[k] = og * tc;
