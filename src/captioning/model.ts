@@ -251,12 +251,16 @@ export class CaptionModel {
     return grads;
   }
 
-  /** Mean token loss and gradients of one teacher-forced batch. */
-  lossAndGrads(enc: Batch, dec: DecoderBatch, rng?: Rng): { loss: number; tokens: number; grads: Grads } {
+  /** Mean token loss, tokens (and how many the argmax gets right) and gradients of one teacher-forced batch. */
+  lossAndGrads(
+    enc: Batch,
+    dec: DecoderBatch,
+    rng?: Rng,
+  ): { loss: number; tokens: number; correct: number; grads: Grads } {
     const { logits, cache } = this.forward(enc, dec, rng);
     const r = sequenceCrossEntropy(logits, dec.targets, this.config.vocabSize, PAD_ID);
     const grads = this.backward(cache, r.dLogits);
-    return { loss: r.loss, tokens: r.tokens, grads };
+    return { loss: r.loss, tokens: r.tokens, correct: r.correct, grads };
   }
 
   /** Mean token loss of a batch (no dropout, no gradients). */

@@ -84,7 +84,7 @@ export function sequenceCrossEntropy(
   targets: Int32Array,
   V: number,
   pad = 0,
-): { loss: number; tokens: number; dLogits: Float32Array } {
+): { loss: number; tokens: number; correct: number; dLogits: Float32Array } {
   const r = softmaxCrossEntropy(logits, targets, V, null, pad);
-  return { loss: r.loss, tokens: r.count, dLogits: r.dLogits };
+  return { loss: r.loss, tokens: r.count, correct: r.correct, dLogits: r.dLogits };
 }
