@@ -82,6 +82,21 @@ export class ParamStore {
   }
 }
 
+/** Parameters as plain data (names → shape and values), e.g. to post them from a worker thread. */
+export type ParamRecord = Record<string, { shape: number[]; data: Float32Array }>;
+
+export function toParamRecord(params: ParamStore): ParamRecord {
+  const out: ParamRecord = {};
+  for (const name of params.names()) out[name] = { shape: params.shapes.get(name)!, data: params.get(name) };
+  return out;
+}
+
+export function fromParamRecord(record: ParamRecord): ParamStore {
+  const params = new ParamStore();
+  for (const [name, w] of Object.entries(record)) params.add(name, w.shape, w.data);
+  return params;
+}
+
 /**
  * The weight-shape check of a model built around existing weights: BAD_ARGUMENT unless `params` has
  * every name of `want` with that shape. `what` starts the message ("Model weights", "Captioning weights").
