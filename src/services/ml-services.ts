@@ -27,8 +27,10 @@ import { extractProjectVideoFeatures } from '../project/video-features.js';
 import { readCaptionerInfo } from '../captioning/captioner-io.js';
 import { SPECIAL_TOKENS } from '../captioning/tokenizer.js';
 import { describeHead, HEAD_CHOICES, headSettings } from '../models/heads/registry.js';
+import type { FitBatch } from '../training/fit.js';
 import { readModelInfo } from '../training/model-io.js';
 import type { Api, CaptionResult, ModelInfo, TrainingEpoch, TrainingSummary } from './contract.js';
+import type { JobContext } from './jobs.js';
 import { fileBase, findVideo, videoFile, type ServiceContext } from './service-context.js';
 
 type MlApi = Pick<
@@ -71,6 +73,27 @@ export async function readCaptions(store: ProjectStore, videoId: string): Promis
   } catch {
     return null;
   }
+}
+
+/** What the training loop reports, per batch and per epoch (classifier and captioner alike). */
+type LoopProgress =
+  FitBatch | { type: 'epoch'; epoch: number; epochs: number; loss: number; samplesPerSec?: number; etaSec?: number };
+
+/** A training job's progress: a fraction of an epoch after each batch, whole epochs after each epoch. */
+function fitProgress(job: JobContext, p: LoopProgress): void {
+  job.progress({
+    done: p.type === 'batch' ? p.epoch + p.batch / Math.max(1, p.batches) : p.epoch + 1,
+    total: p.epochs,
+    ...(p.samplesPerSec !== undefined ? { rate: p.samplesPerSec } : {}),
+    ...(p.etaSec !== undefined ? { etaSec: p.etaSec } : {}),
+    message: `Epoch ${p.epoch + 1}/${p.epochs} · loss ${p.loss.toFixed(3)}`,
+  });
+}
+
+/** Early stopping can end before the last epoch: the job still finishes at 100 %. */
+function finishProgress(job: JobContext, history: { epoch: number }[], totalEpochs: number): void {
+  const last = (history.at(-1)?.epoch ?? totalEpochs - 1) + 1;
+  job.progress({ done: last, total: last });
 }
 
 export function mlServices(ctx: ServiceContext): MlApi {
@@ -165,19 +188,8 @@ export function mlServices(ctx: ServiceContext): MlApi {
           signal: job.signal,
           config: { head: headConfig, epochs: totalEpochs, ...(clipLength ? { clipLength } : {}) },
           onProgress: (p) => {
-            const message = `Epoch ${p.epoch + 1}/${p.epochs} · loss ${p.loss.toFixed(3)}`;
-            if (p.type === 'batch') {
-              job.progress({
-                done: p.epoch + p.batch / Math.max(1, p.batches),
-                total: p.epochs,
-                rate: p.samplesPerSec,
-                etaSec: p.etaSec,
-                message,
-              });
-              return;
-            }
-            ctx.emit({ type: 'training', jobId, epoch: toEpoch(p) });
-            job.progress({ done: p.epoch + 1, total: p.epochs, rate: p.samplesPerSec, etaSec: p.etaSec, message });
+            if (p.type === 'epoch') ctx.emit({ type: 'training', jobId, epoch: toEpoch(p) });
+            fitProgress(job, p);
           },
         });
         const summary: TrainingSummary = {
@@ -191,9 +203,7 @@ export function mlServices(ctx: ServiceContext): MlApi {
         };
         trainingResults.set(jobId, summary);
         ctx.emit({ type: 'training.result', result: summary });
-        // Early stopping can end before the last epoch: the job still finishes at 100 %.
-        const last = (res.history.at(-1)?.epoch ?? totalEpochs - 1) + 1;
-        job.progress({ done: last, total: last });
+        finishProgress(job, res.history, totalEpochs);
         return res.validation
           ? `Model ${modelName}: validation top-1 ${(res.validation.top1 * 100).toFixed(1)} %`
           : `Model ${modelName} (too few videos for a validation split)`;
@@ -275,13 +285,10 @@ export function mlServices(ctx: ServiceContext): MlApi {
               ...(hidden ? { encoderHidden: hidden, decoderHidden: hidden } : {}),
             },
           },
+          onBatch: (p) => fitProgress(job, p),
           onProgress: (p) => {
             ctx.emit({ type: 'training', jobId, epoch: toEpoch(p) });
-            job.progress({
-              done: p.epoch + 1,
-              total: p.epochs,
-              message: `Epoch ${p.epoch + 1}/${p.epochs} · loss ${p.loss.toFixed(3)}`,
-            });
+            fitProgress(job, p);
           },
         });
         const v = res.valScores;
@@ -297,8 +304,7 @@ export function mlServices(ctx: ServiceContext): MlApi {
             warnings: res.warnings,
           },
         });
-        const last = (res.history.at(-1)?.epoch ?? totalEpochs - 1) + 1;
-        job.progress({ done: last, total: last });
+        finishProgress(job, res.history, totalEpochs);
         return v ? `Captioner ${captionerName}: validation BLEU-4 ${v.bleu4.toFixed(2)}` : `Captioner ${captionerName}`;
       });
       return { jobId };
