@@ -18,8 +18,7 @@ import {
   type Normalizer,
   type VideoFeatures,
 } from '../training/dataset.js';
-import { fit, type FitBatch, type FitTask, type RunCheckpoint } from '../training/fit.js';
-import type { LrSchedule } from '../training/optimizer.js';
+import { fit, fitSettings, type FitBatch, type FitTask, type LoopConfig, type RunCheckpoint } from '../training/fit.js';
 import { evaluateCaptions, type CaptionScores } from './caption-metrics.js';
 import { normalizerOf } from '../training/model-io.js';
 import { loadCaptioner, saveCaptioner, type CaptionerMeta, type TrainedCaptioner } from './captioner-io.js';
@@ -28,7 +27,8 @@ import { decoderBatch, segmentBatch, type TimeRange } from './batches.js';
 import { CaptionModel, DEFAULT_CAPTION_MODEL, type CaptionModelConfig } from './model.js';
 import { PAD_ID, Vocabulary } from './tokenizer.js';
 
-export interface CaptionerTrainConfig {
+/** Training options; `patience` defaults to 0 (no early stopping). */
+export interface CaptionerTrainConfig extends LoopConfig {
   model?: Partial<Omit<CaptionModelConfig, 'inputDim' | 'vocabSize'>>;
   /** Encoder steps each segment is resampled / padded to (default 32). */
   steps?: number;
@@ -38,24 +38,11 @@ export interface CaptionerTrainConfig {
   minCount?: number;
   /** Vocabulary cap, most frequent first (default none). */
   maxWords?: number;
-  batchSize?: number;
-  epochs?: number;
-  lr?: number;
-  lrSchedule?: LrSchedule;
-  warmupEpochs?: number;
-  clipNorm?: number;
   valFraction?: number;
-  /** Early stopping: epochs without a better validation loss (0 = off, the default). */
-  patience?: number;
   /** Random frame positions inside each resampling bin during training (default true). */
   jitter?: boolean;
   /** Greedy BLEU/CIDEr on the validation segments every N epochs (0 = only at the end; default 1). */
   bleuEvery?: number;
-  seed?: number;
-  /** Where the best model and the per-epoch checkpoint are saved (optional). */
-  outDir?: string;
-  /** Continue from the checkpoint in outDir. */
-  resume?: boolean;
 }
 
 export interface CaptionItem extends TimeRange {
@@ -183,9 +170,10 @@ export async function trainCaptioner(
 ): Promise<CaptionTrainResult> {
   const { signal, onProgress, onBatch } = opts;
   const runStart = performance.now();
-  const seed = config.seed ?? 1;
-  const epochs = intOption('epochs', config.epochs ?? 30, 1, 100000);
-  const batchSize = intOption('batchSize', config.batchSize ?? 32, 1, 4096);
+  const settings = fitSettings(config, { epochs: 30, batchSize: 32, lr: 2e-3, patience: 0 });
+  const { seed } = settings;
+  intOption('epochs', settings.epochs, 1, 100000);
+  intOption('batchSize', settings.batchSize, 1, 4096);
   const steps = intOption('steps', config.steps ?? 32, 1, 4096);
   const maxLen = intOption('maxLen', config.maxLen ?? 20, 1, 1000);
   const bleuEvery = config.bleuEvery ?? 1;
@@ -318,27 +306,12 @@ export async function trainCaptioner(
     },
     readWeights: async (dir) => (await loadCaptioner(dir)).model.params.snapshot(),
   };
-  const run = await fit(
-    task,
-    {
-      epochs,
-      batchSize,
-      lr: config.lr ?? 2e-3,
-      schedule: config.lrSchedule ?? 'cosine',
-      warmupEpochs: config.warmupEpochs ?? 0,
-      clipNorm: config.clipNorm ?? 5,
-      patience: config.patience ?? 0,
-      seed,
-      ...(config.outDir !== undefined ? { outDir: config.outDir } : {}),
-      ...(config.resume !== undefined ? { resume: config.resume } : {}),
-    },
-    {
-      signal,
-      what: 'Captioner training',
-      ...(onBatch ? { onBatch } : {}),
-      ...(onProgress ? { onEpoch: onProgress } : {}),
-    },
-  );
+  const run = await fit(task, settings, {
+    signal,
+    what: 'Captioner training',
+    ...(onBatch ? { onBatch } : {}),
+    ...(onProgress ? { onEpoch: onProgress } : {}),
+  });
   const { history, bestEpoch } = run;
   const bestStats = history.find((h) => h.epoch === bestEpoch) ?? history.at(-1);
   const valScores = valItems.length ? scoreItems(captioner, valItems, videos) : null;

@@ -42,6 +42,43 @@ export interface FitSettings {
   resume?: boolean;
 }
 
+/** The loop's options as a trainer's config spells them (TrainConfig and CaptionerTrainConfig extend it). */
+export interface LoopConfig {
+  batchSize?: number;
+  epochs?: number;
+  lr?: number;
+  lrSchedule?: LrSchedule;
+  warmupEpochs?: number;
+  /** Global-norm gradient clipping (0 = off; default 5). */
+  clipNorm?: number;
+  /** Early stopping: epochs without a better validation loss (0 = off). */
+  patience?: number;
+  seed?: number;
+  /** Where the best model and the per-epoch checkpoint are saved (optional). */
+  outDir?: string;
+  /** Continue from the checkpoint in outDir. */
+  resume?: boolean;
+}
+
+/** FitSettings from a config, with the trainer's defaults for what it leaves out. */
+export function fitSettings(
+  config: LoopConfig,
+  defaults: { epochs: number; batchSize: number; lr: number; patience: number },
+): FitSettings {
+  return {
+    epochs: config.epochs ?? defaults.epochs,
+    batchSize: config.batchSize ?? defaults.batchSize,
+    lr: config.lr ?? defaults.lr,
+    schedule: config.lrSchedule ?? 'cosine',
+    warmupEpochs: config.warmupEpochs ?? 0,
+    clipNorm: config.clipNorm ?? 5,
+    patience: config.patience ?? defaults.patience,
+    seed: config.seed ?? 1,
+    ...(config.outDir !== undefined ? { outDir: config.outDir } : {}),
+    ...(config.resume !== undefined ? { resume: config.resume } : {}),
+  };
+}
+
 /** One batch's forward and backward pass. */
 export interface StepResult {
   /** Mean loss over the batch's `count` units (clips, tokens). */

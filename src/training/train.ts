@@ -22,28 +22,22 @@ import {
   type VideoFeatures,
 } from './dataset.js';
 import { loadModel, normalizerOf, saveModel, type ModelMeta, type TrainedModel } from './model-io.js';
-import { fit, type FitBatch, type FitEpoch, type FitTask, type RunCheckpoint } from './fit.js';
-import type { LrSchedule } from './optimizer.js';
+import {
+  fit,
+  fitSettings,
+  type FitBatch,
+  type FitEpoch,
+  type FitTask,
+  type LoopConfig,
+  type RunCheckpoint,
+} from './fit.js';
 
-export interface TrainConfig {
+export interface TrainConfig extends LoopConfig {
   head?: Partial<Omit<HeadConfig, 'inputDim' | 'numClasses'>>;
   /** Frames per clip (at the feature fps). */
   clipLength: number;
-  batchSize?: number;
-  epochs?: number;
-  lr?: number;
-  lrSchedule?: LrSchedule;
-  warmupEpochs?: number;
-  /** Global-norm gradient clipping (0 = off). */
-  clipNorm?: number;
   classWeighting?: 'none' | 'balanced';
   valFraction?: number;
-  /** Early stopping: epochs without a better validation loss (0 = off). */
-  patience?: number;
-  seed?: number;
-  /** Where the best model and the per-epoch checkpoint are saved (optional). */
-  outDir?: string;
-  resume?: boolean;
 }
 
 export interface TrainingData {
@@ -194,22 +188,11 @@ export async function train(config: TrainConfig, data: TrainingData, opts: Train
     },
     readWeights: async (dir) => (await loadModel(dir)).head.params.snapshot(),
   };
-  const run = await fit(
-    task,
-    {
-      epochs: config.epochs ?? 30,
-      batchSize: config.batchSize ?? 32,
-      lr: config.lr ?? 1e-3,
-      schedule: config.lrSchedule ?? 'cosine',
-      warmupEpochs: config.warmupEpochs ?? 0,
-      clipNorm: config.clipNorm ?? 5,
-      patience: config.patience ?? 5,
-      seed,
-      ...(config.outDir !== undefined ? { outDir: config.outDir } : {}),
-      ...(config.resume !== undefined ? { resume: config.resume } : {}),
-    },
-    { signal, onBatch: onProgress, onEpoch: onProgress },
-  );
+  const run = await fit(task, fitSettings(config, { epochs: 30, batchSize: 32, lr: 1e-3, patience: 5 }), {
+    signal,
+    onBatch: onProgress,
+    onEpoch: onProgress,
+  });
   const { history, bestEpoch } = run;
   const bestStats = history.find((h) => h.epoch === bestEpoch) ?? history[history.length - 1];
   const metrics: Record<string, number> = bestStats
