@@ -6,6 +6,7 @@
 import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FramewiseError, toFramewiseError } from '../errors.js';
+import type { FeatureEngine } from '../features/types.js';
 import { resolveVideoPath, type ProjectStore } from '../store/project-store.js';
 import { atomicWriteFile } from '../util/atomic-write.js';
 import { trainProjectModel, loadProjectModel } from '../project/training.js';
@@ -90,7 +91,6 @@ function fitProgress(job: JobContext, p: LoopProgress): void {
   });
 }
 
-/** Early stopping can end before the last epoch: the job still finishes at 100 %. */
 function finishProgress(job: JobContext, history: { epoch: number }[], totalEpochs: number): void {
   const last = (history.at(-1)?.epoch ?? totalEpochs - 1) + 1;
   job.progress({ done: last, total: last });
@@ -118,6 +118,31 @@ export function mlServices(ctx: ServiceContext): MlApi {
     valAcc: p.valAcc ?? null,
     ...(p.bleu4 !== undefined ? { bleu4: p.bleu4 } : {}),
   });
+
+  /**
+   * A training job, classifier or captioner: the feature engine and a 'Preparing features' step,
+   * then `train`, then progress at 100 % (early stopping can end before the last epoch).
+   */
+  const startTrainingJob = (
+    s: ProjectStore,
+    kind: 'train' | 'caption-train',
+    label: string,
+    totalEpochs: number,
+    train: (
+      engine: FeatureEngine,
+      job: JobContext,
+      jobId: string,
+    ) => Promise<{ history: { epoch: number }[]; message: string }>,
+  ): { jobId: string } => {
+    const jobId: string = ctx.jobs.start(kind, label, async (job) => {
+      const engine = await ctx.engineFor(s.project.settings.backboneId);
+      job.progress({ done: 0, total: totalEpochs, message: 'Preparing features' });
+      const r = await train(engine, job, jobId);
+      finishProgress(job, r.history, totalEpochs);
+      return r.message;
+    });
+    return { jobId };
+  };
 
   return {
     'features.extract': async ({ videoIds }) => {
@@ -179,9 +204,7 @@ export function mlServices(ctx: ServiceContext): MlApi {
       const headConfig = { ...headSettings(head), ...(hidden ? { hidden } : {}) };
       const totalEpochs = epochs ?? 30;
       const label = `Training ${HEAD_CHOICES[head].label} (${totalEpochs} epochs)`;
-      const jobId = ctx.jobs.start('train', label, async (job) => {
-        const engine = await ctx.engineFor(s.project.settings.backboneId);
-        job.progress({ done: 0, total: totalEpochs, message: 'Preparing features' });
+      return startTrainingJob(s, 'train', label, totalEpochs, async (engine, job, jobId) => {
         const res = await trainProjectModel(s, {
           engine,
           name: modelName,
@@ -203,12 +226,11 @@ export function mlServices(ctx: ServiceContext): MlApi {
         };
         trainingResults.set(jobId, summary);
         ctx.emit({ type: 'training.result', result: summary });
-        finishProgress(job, res.history, totalEpochs);
-        return res.validation
+        const message = res.validation
           ? `Model ${modelName}: validation top-1 ${(res.validation.top1 * 100).toFixed(1)} %`
           : `Model ${modelName} (too few videos for a validation split)`;
+        return { history: res.history, message };
       });
-      return { jobId };
     },
 
     'training.result': async ({ jobId }) => trainingResults.get(jobId) ?? null,
@@ -270,9 +292,7 @@ export function mlServices(ctx: ServiceContext): MlApi {
       const captionerName = name ?? timestampName(`captioner-${cell}`);
       const totalEpochs = epochs ?? 40;
       const label = `Training captioner ${cell.toUpperCase()}${attention ? ' + attention' : ''} (${totalEpochs} epochs)`;
-      const jobId = ctx.jobs.start('caption-train', label, async (job) => {
-        const engine = await ctx.engineFor(s.project.settings.backboneId);
-        job.progress({ done: 0, total: totalEpochs, message: 'Preparing features' });
+      return startTrainingJob(s, 'caption-train', label, totalEpochs, async (engine, job, jobId) => {
         const res = await trainProjectCaptioner(s, {
           engine,
           name: captionerName,
@@ -304,10 +324,11 @@ export function mlServices(ctx: ServiceContext): MlApi {
             warnings: res.warnings,
           },
         });
-        finishProgress(job, res.history, totalEpochs);
-        return v ? `Captioner ${captionerName}: validation BLEU-4 ${v.bleu4.toFixed(2)}` : `Captioner ${captionerName}`;
+        const message = v
+          ? `Captioner ${captionerName}: validation BLEU-4 ${v.bleu4.toFixed(2)}`
+          : `Captioner ${captionerName}`;
+        return { history: res.history, message };
       });
-      return { jobId };
     },
 
     'captioning.run': async ({ videoId, captioner, windowSec }) => {
