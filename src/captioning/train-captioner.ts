@@ -20,7 +20,7 @@ import {
 } from '../training/dataset.js';
 import { fit, fitSettings, type FitBatch, type FitTask, type LoopConfig, type RunCheckpoint } from '../training/fit.js';
 import { evaluateCaptions, type CaptionScores } from './caption-metrics.js';
-import { normalizerOf } from '../training/model-io.js';
+import { normalizerOf, trainedMeta } from '../training/model-io.js';
 import { loadCaptioner, saveCaptioner, type CaptionerMeta, type TrainedCaptioner } from './captioner-io.js';
 import { greedyDecode } from './beam-search.js';
 import { decoderBatch, segmentBatch, type TimeRange } from './batches.js';
@@ -239,17 +239,9 @@ export async function trainCaptioner(
     vocabSize: vocab.size,
   };
   const meta = (metrics: Record<string, number>, checkpoint?: RunCheckpoint): CaptionerMeta => ({
-    backboneId: first.backboneId,
-    featureDim: first.featureDim,
-    fps: first.fps,
     steps,
     maxLen,
-    normalization: { mean: Array.from(norm.mean), std: Array.from(norm.std) },
-    metrics,
-    createdAt: new Date().toISOString(),
-    trainVideos: split.trainVideos,
-    valVideos: split.valVideos,
-    ...(checkpoint ? { checkpoint } : {}),
+    ...trainedMeta(first, norm, split, metrics, checkpoint),
   });
   const captioner: TrainedCaptioner = { model: CaptionModel.create(modelConfig, seed), vocab, meta: meta({}) };
   const epochMetrics = (ev: CaptionEpochProgress): Record<string, number> => ({

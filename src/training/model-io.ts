@@ -7,7 +7,13 @@
  * Every file is written atomically; meta.json last, so a folder with a meta.json is complete.
  */
 import { SequenceHead, type HeadConfig } from '../models/head.js';
-import { readFolderInfo, readParamFolder, writeParamFolder, type TrainedMeta } from '../models/param-folder.js';
+import {
+  readFolderInfo,
+  readParamFolder,
+  writeParamFolder,
+  type RunCheckpoint,
+  type TrainedMeta,
+} from '../models/param-folder.js';
 import type { Normalizer } from './dataset.js';
 
 export const MODEL_FORMAT = 'framewise-sequence-head';
@@ -21,6 +27,27 @@ export interface ModelMeta extends TrainedMeta {
 export interface TrainedModel {
   head: SequenceHead;
   meta: ModelMeta;
+}
+
+/** The meta.json fields every trainer writes: the features it trained on, their normalisation, the split. */
+export function trainedMeta(
+  features: { backboneId: string; featureDim: number; fps: number },
+  norm: Normalizer,
+  split: { trainVideos: string[]; valVideos: string[] },
+  metrics: Record<string, number>,
+  checkpoint?: RunCheckpoint,
+): TrainedMeta {
+  return {
+    backboneId: features.backboneId,
+    featureDim: features.featureDim,
+    fps: features.fps,
+    normalization: { mean: Array.from(norm.mean), std: Array.from(norm.std) },
+    metrics,
+    createdAt: new Date().toISOString(),
+    trainVideos: split.trainVideos,
+    valVideos: split.valVideos,
+    ...(checkpoint ? { checkpoint } : {}),
+  };
 }
 
 /** The feature normalisation a model was trained with (any model kind's meta). */

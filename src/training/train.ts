@@ -21,7 +21,7 @@ import {
   type Normalizer,
   type VideoFeatures,
 } from './dataset.js';
-import { loadModel, normalizerOf, saveModel, type ModelMeta, type TrainedModel } from './model-io.js';
+import { loadModel, normalizerOf, saveModel, trainedMeta, type ModelMeta, type TrainedModel } from './model-io.js';
 import {
   fit,
   fitSettings,
@@ -145,16 +145,8 @@ export async function train(config: TrainConfig, data: TrainingData, opts: Train
   let head = SequenceHead.create(headConfig, seed);
   const meta = (metrics: Record<string, number>, checkpoint?: RunCheckpoint): ModelMeta => ({
     classes: data.classes.map((c) => ({ id: c.id, name: c.name })),
-    backboneId: data.backboneId,
-    featureDim: data.featureDim,
-    fps: data.fps,
     clipLength,
-    normalization: { mean: Array.from(norm.mean), std: Array.from(norm.std) },
-    metrics,
-    createdAt: new Date().toISOString(),
-    trainVideos: split.trainVideos,
-    valVideos: split.valVideos,
-    ...(checkpoint ? { checkpoint } : {}),
+    ...trainedMeta(data, norm, split, metrics, checkpoint),
   });
 
   const task: FitTask<ClipSample, EpochProgress> = {
