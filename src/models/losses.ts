@@ -3,12 +3,17 @@
  * optional class weights) and the captioner over tokens (ignoring <pad> targets).
  */
 
+function rowMax(x: Float32Array, i: number, C: number): number {
+  let mx = -Infinity;
+  for (let j = 0; j < C; j++) mx = Math.max(mx, x[i + j]!);
+  return mx;
+}
+
 /** Row-wise softmax of [rows·C] logits. */
 export function softmaxRows(logits: Float32Array, C: number): Float32Array {
   const out = new Float32Array(logits.length);
   for (let i = 0; i < logits.length; i += C) {
-    let mx = -Infinity;
-    for (let j = 0; j < C; j++) mx = Math.max(mx, logits[i + j]!);
+    const mx = rowMax(logits, i, C);
     let s = 0;
     for (let j = 0; j < C; j++) s += out[i + j] = Math.exp(logits[i + j]! - mx);
     for (let j = 0; j < C; j++) out[i + j]! /= s;
@@ -20,8 +25,7 @@ export function softmaxRows(logits: Float32Array, C: number): Float32Array {
 export function logSoftmaxRows(logits: Float32Array, C: number): Float32Array {
   const out = new Float32Array(logits.length);
   for (let i = 0; i < logits.length; i += C) {
-    let mx = -Infinity;
-    for (let j = 0; j < C; j++) mx = Math.max(mx, logits[i + j]!);
+    const mx = rowMax(logits, i, C);
     let s = 0;
     for (let j = 0; j < C; j++) s += Math.exp(logits[i + j]! - mx);
     const lse = mx + Math.log(s);
