@@ -11,10 +11,8 @@
  *  output:  dense Hd → V, softmax cross-entropy over the non-<pad> targets (teacher forcing).
  *
  * Everything is built from the shared blocks in models/: the recurrent layers and cells, dense,
- * dropout, embedding, attention and the loss. For decoding there is a step API (`prepare` +
- * `step`) that runs the same cell step, attention and output layer one token at a time: the
- * embedding's share of the decoder input projection is precomputed per vocabulary entry and the
- * context's share once per sequence.
+ * dropout, embedding, attention and the loss. This file is the network and its teacher-forced
+ * training pass; decoding.ts runs the same layers one token at a time.
  */
 import * as tf from '@tensorflow/tfjs';
 import { FramewiseError } from '../errors.js';
@@ -27,7 +25,7 @@ import {
   type AttentionCache,
   type AttentionMemory,
 } from '../models/attention.js';
-import type { CellState, CellType } from '../models/cells.js';
+import type { CellType } from '../models/cells.js';
 import {
   addDense,
   addEmbedding,
@@ -39,8 +37,7 @@ import {
   embedBackward,
   type Grads,
 } from '../models/layers.js';
-import { mm } from '../models/linalg.js';
-import { logSoftmaxRows, sequenceCrossEntropy } from '../models/losses.js';
+import { sequenceCrossEntropy } from '../models/losses.js';
 import { checkShapes, ParamStore } from '../models/params.js';
 import { RecurrentLayer, type RecurrentForward } from '../models/recurrent.js';
 import type { DecoderBatch } from './batches.js';
@@ -102,29 +99,16 @@ export interface CaptionForwardCache {
   att: AttentionCache | null;
 }
 
-/** Decoder recurrent state for B sequences (c unused for GRU). */
-export type DecoderState = CellState;
-
-/** Per-sequence constants for stepping: the context's share of the decoder input projection. */
-export interface DecoderContext {
-  B: number;
-  /** ctx·K_ctx + bias [B·G]. */
-  ctxProj: Float32Array;
-  /** Attention memory: the encoder outputs (Te = 0 without attention). */
-  memory: AttentionMemory;
-}
-
-const EMBEDDING = 'embedding';
-const ATTENTION = 'attention';
-const OUTPUT = 'output';
+/** Parameter-name prefixes of the model's layers (besides `encoder/<cell>`, `decoder/<cell>`). */
+export const EMBEDDING = 'embedding';
+export const ATTENTION = 'attention';
+export const OUTPUT = 'output';
 
 export class CaptionModel {
   readonly config: CaptionModelConfig;
   readonly params: ParamStore;
   readonly encoder: RecurrentLayer;
   readonly decoder: RecurrentLayer;
-  /** Cached for the step API (invalidated when the weights change). */
-  private stepCache: { key: tf.Tensor; embProj: Float32Array } | null = null;
 
   private constructor(config: CaptionModelConfig, params: ParamStore | undefined, seed: number) {
     this.config = validateCaptionModelConfig({ ...config });
@@ -171,8 +155,9 @@ export class CaptionModel {
       );
   }
 
-  /** Runs the encoder over a feature batch. */
-  private encode(enc: Batch, tensors: tf.Tensor[]): RecurrentForward {
+  /** Runs the encoder over a feature batch; the input tensor goes to `tensors` (free it after backward). */
+  encode(enc: Batch, tensors: tf.Tensor[]): RecurrentForward {
+    this.checkBatch(enc);
     const x = tf.tensor2d(enc.x, [enc.T * enc.B, this.config.inputDim]);
     tensors.push(x);
     return this.encoder.forward(this.params, x, enc.mask, enc.T, enc.B, null);
@@ -184,7 +169,6 @@ export class CaptionModel {
   forward(enc: Batch, dec: DecoderBatch, rng?: Rng): { logits: Float32Array; cache: CaptionForwardCache } {
     const c = this.config;
     if (enc.B !== dec.B) throw new FramewiseError('BAD_ARGUMENT', 'encoder and decoder batches differ in size');
-    this.checkBatch(enc);
     const { B } = enc;
     const { T } = dec;
     const He = c.encoderHidden;
@@ -270,108 +254,9 @@ export class CaptionModel {
     const r = sequenceCrossEntropy(logits, dec.targets, this.config.vocabSize, PAD_ID);
     return { loss: r.loss, tokens: r.tokens };
   }
-
-  // ------------------------------------------------------------------------------------ decoding
-
-  /** Runs the encoder over a feature batch and returns what decoding needs (see {@link step}). */
-  prepare(enc: Batch): DecoderContext {
-    const c = this.config;
-    this.checkBatch(enc);
-    const { B } = enc;
-    const He = c.encoderHidden;
-    const tensors: tf.Tensor[] = [];
-    let out: RecurrentForward;
-    try {
-      out = this.encode(enc, tensors);
-    } finally {
-      for (const t of tensors) t.dispose();
-    }
-    const G = this.decoder.gates * c.decoderHidden;
-    const k = this.params.get(this.decoder.kName);
-    const kCtx = tf.tensor2d(k.subarray(c.embedDim * G), [He, G]);
-    const ctxProj = mm(out.last, B, He, kCtx);
-    kCtx.dispose();
-    const bias = this.params.get(this.decoder.bName);
-    for (let b = 0; b < B; b++) for (let g = 0; g < G; g++) ctxProj[b * G + g]! += bias[g]!;
-    const memory =
-      c.attention === 'general'
-        ? memoryOf(enc, out)
-        : { Te: 0, B, seq: new Float32Array(0), mask: new Float32Array(0) };
-    return { B, ctxProj, memory };
-  }
-
-  /** A context of `copies` rows, all equal to row `item` of dc (a beam of one segment). */
-  replicate(dc: DecoderContext, item: number, copies: number): DecoderContext {
-    const G = dc.ctxProj.length / dc.B;
-    const He = this.config.encoderHidden;
-    const { Te, B } = dc.memory;
-    // The memory is time-major: row (t, item) of each step, `copies` times.
-    const rows = Array.from({ length: Te * copies }, (_, i) => Math.floor(i / copies) * B + item);
-    return {
-      B: copies,
-      ctxProj: CaptionModel.selectRows(dc.ctxProj, G, new Array<number>(copies).fill(item)),
-      memory: {
-        Te,
-        B: copies,
-        seq: CaptionModel.selectRows(dc.memory.seq, He, rows),
-        mask: CaptionModel.selectRows(dc.memory.mask, 1, rows),
-      },
-    };
-  }
-
-  /** emb·K_emb for every vocabulary entry [V·G], recomputed after ParamStore.invalidate(). */
-  private embeddingProjection(): Float32Array {
-    const c = this.config;
-    const G = this.decoder.gates * c.decoderHidden;
-    const t = this.params.derived('caption#embProj', () =>
-      tf.matMul(
-        this.params.tensor(`${EMBEDDING}/embeddings`) as tf.Tensor2D,
-        tf.slice(this.params.tensor(this.decoder.kName), [0, 0], [c.embedDim, G]) as tf.Tensor2D,
-      ),
-    );
-    if (this.stepCache?.key !== t) this.stepCache = { key: t, embProj: t.dataSync() as Float32Array };
-    return this.stepCache.embProj;
-  }
-
-  initialState(B: number): DecoderState {
-    const H = this.config.decoderHidden;
-    return { h: new Float32Array(B * H), c: new Float32Array(B * H) };
-  }
-
-  /** Gathers rows of a context / state (beam search reorders hypotheses). */
-  static selectRows(a: Float32Array, width: number, rows: ArrayLike<number>): Float32Array {
-    const out = new Float32Array(rows.length * width);
-    for (let i = 0; i < rows.length; i++) out.set(a.subarray(rows[i]! * width, (rows[i]! + 1) * width), i * width);
-    return out;
-  }
-
-  /**
-   * One decoder step for B sequences: previous tokens [B] + state → log-probabilities [B·V] of the
-   * next token and the new state. The same cell step, attention and output layer as {@link forward}
-   * (equal up to float rounding of the input projection's two shares).
-   */
-  step(
-    dc: DecoderContext,
-    state: DecoderState,
-    tokens: ArrayLike<number>,
-  ): { logProbs: Float32Array; state: DecoderState } {
-    const c = this.config;
-    const B = dc.B;
-    const G = this.decoder.gates * c.decoderHidden;
-    const embProj = this.embeddingProjection();
-    const act = new Float32Array(B * G);
-    for (let b = 0; b < B; b++) {
-      const e = tokens[b]! * G;
-      for (let g = 0; g < G; g++) act[b * G + g] = dc.ctxProj[b * G + g]! + embProj[e + g]!;
-    }
-    const next = this.decoder.step(this.params, act, state);
-    const top = c.attention === 'general' ? attend(this.params, ATTENTION, next.h, B, dc.memory).a : next.h;
-    const logits = dense(this.params, OUTPUT, top, B, c.decoderHidden);
-    return { logProbs: logSoftmaxRows(logits, c.vocabSize), state: next };
-  }
 }
 
 /** The encoder outputs as attention memory (time-major, with the encoder's mask). */
-function memoryOf(enc: Batch, out: RecurrentForward): AttentionMemory {
+export function memoryOf(enc: Batch, out: RecurrentForward): AttentionMemory {
   return { Te: enc.T, B: enc.B, seq: out.seq, mask: enc.mask };
 }
