@@ -7,14 +7,11 @@
 import { FramewiseError } from '../errors.js';
 import type { Batch } from '../models/head.js';
 import type { VideoFeatures } from '../training/dataset.js';
-import {
-  CaptionModel,
-  captionerNormalizer,
-  checkVideoFits,
-  segmentBatch,
-  type TimeRange,
-  type TrainedCaptioner,
-} from './model.js';
+import { segmentBatch, type TimeRange } from './batches.js';
+import { normalizerOf } from '../training/model-io.js';
+import { checkVideoFits, type TrainedCaptioner } from './captioner-io.js';
+import { decodeStep, initialDecoderState, prepareDecoding, replicateContext, selectRows } from './decoding.js';
+import type { CaptionModel } from './model.js';
 import { BOS_ID, EOS_ID, PAD_ID, type Vocabulary } from './tokenizer.js';
 
 export interface DecodeOptions {
@@ -86,14 +83,14 @@ export function greedyDecode(
   const { maxLen, alpha } = checkOptions({ ...options, beamWidth: 1 });
   const V = model.config.vocabSize;
   const B = enc.B;
-  const dc = model.prepare(enc);
-  let state = model.initialState(B);
+  const dc = prepareDecoding(model, enc);
+  let state = initialDecoderState(model, B);
   const prev = new Int32Array(B).fill(BOS_ID);
   const tokens: number[][] = Array.from({ length: B }, () => []);
   const logProb = new Float64Array(B);
   const done = new Uint8Array(B);
   for (let t = 0; t < maxLen; t++) {
-    const r = model.step(dc, state, prev);
+    const r = decodeStep(model, dc, state, prev);
     state = r.state;
     let open = 0;
     for (let b = 0; b < B; b++) {
@@ -129,16 +126,16 @@ export function beamSearch(
   const { maxLen, alpha, beamWidth: W } = checkOptions({ ...options, alpha: options.alpha ?? 0.6 });
   const V = model.config.vocabSize;
   const H = model.config.decoderHidden;
-  const ctxAll = model.prepare(enc);
+  const ctxAll = prepareDecoding(model, enc);
   const out: DecodedCaption[] = [];
   for (let item = 0; item < enc.B; item++) {
     let alive: Hyp[] = [{ tokens: [], logProb: 0 }];
-    let state = model.initialState(1);
+    let state = initialDecoderState(model, 1);
     const finished: DecodedCaption[] = [];
     for (let t = 0; t < maxLen; t++) {
       const K = alive.length;
       const prev = alive.map((h) => (h.tokens.length ? h.tokens[h.tokens.length - 1]! : BOS_ID));
-      const r = model.step(model.replicate(ctxAll, item, K), state, prev);
+      const r = decodeStep(model, replicateContext(ctxAll, item, K), state, prev);
       // Top 2W continuations over all beams (enough to refill W alive beams after <eos> ones).
       const cands: { k: number; v: number; lp: number }[] = [];
       const keep = 2 * W;
@@ -170,8 +167,8 @@ export function beamSearch(
       });
       alive = next;
       state = {
-        h: CaptionModel.selectRows(r.state.h, H, parents),
-        c: CaptionModel.selectRows(r.state.c, H, parents),
+        h: selectRows(r.state.h, H, parents),
+        c: selectRows(r.state.c, H, parents),
       };
       if (alive.length === 0) break;
       // Stop once no open hypothesis can beat the best finished one (log P only decreases; with
@@ -205,7 +202,7 @@ export function captionSegments(
   options: CaptionOptions = {},
 ): DecodedCaption[] {
   checkVideoFits(captioner.meta, video);
-  const norm = captionerNormalizer(captioner.meta);
+  const norm = normalizerOf(captioner.meta);
   const bs = options.batchSize ?? 64;
   const beamWidth = options.beamWidth ?? 5;
   const maxLen = options.maxLen ?? captioner.meta.maxLen;

@@ -9,12 +9,40 @@
  */
 import { join } from 'node:path';
 import { FramewiseError } from '../errors.js';
-import { readJsonFile, readParamFolder, writeParamFolder } from '../models/param-folder.js';
-import { CaptionModel, type CaptionModelConfig, type CaptionerMeta, type TrainedCaptioner } from './model.js';
+import { checkFeatureFit } from '../models/feature-fit.js';
+import {
+  readFolderInfo,
+  readJsonFile,
+  readParamFolder,
+  writeParamFolder,
+  type TrainedMeta,
+} from '../models/param-folder.js';
+import type { VideoFeatures } from '../training/dataset.js';
+import { CaptionModel, type CaptionModelConfig } from './model.js';
 import { Vocabulary } from './tokenizer.js';
 
 export const CAPTIONER_FORMAT = 'framewise-captioner';
 export const CAPTIONER_FORMAT_VERSION = 1;
+
+/** What is saved next to the weights (meta.json). */
+export interface CaptionerMeta extends TrainedMeta {
+  /** Encoder steps a segment is resampled / padded to. */
+  steps: number;
+  /** Longest generated caption, in tokens including <eos>. */
+  maxLen: number;
+}
+
+/** A trained captioner: model + vocabulary + how its inputs were prepared. */
+export interface TrainedCaptioner {
+  model: CaptionModel;
+  vocab: Vocabulary;
+  meta: CaptionerMeta;
+}
+
+/** MODEL_MISMATCH unless the video's features are the kind the captioner was trained on. */
+export function checkVideoFits(meta: CaptionerMeta, video: VideoFeatures): void {
+  checkFeatureFit(meta, video, { offered: `video ${video.videoId}`, expected: 'this captioning model was trained on' });
+}
 
 const FOLDER = { format: CAPTIONER_FORMAT, version: CAPTIONER_FORMAT_VERSION, kind: 'captioning model' };
 
@@ -39,4 +67,9 @@ export async function loadCaptioner(
   if (config.vocabSize !== vocab.size)
     throw new FramewiseError('FILE_UNREADABLE', `${dir}: model.json and vocab.json disagree on the vocabulary size.`);
   return { model: CaptionModel.fromParams(config, params), vocab, meta };
+}
+
+/** A captioner folder's model config and meta.json, without loading the weights (for model lists). */
+export function readCaptionerInfo(dir: string): Promise<{ config: CaptionModelConfig; meta: CaptionerMeta }> {
+  return readFolderInfo<CaptionModelConfig, CaptionerMeta>(dir, FOLDER);
 }

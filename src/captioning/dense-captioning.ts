@@ -7,7 +7,8 @@ import { FramewiseError } from '../errors.js';
 import { cuesFromSegments, toSrt, toWebVtt, type SubtitleCue } from '../export/subtitles.js';
 import type { VideoFeatures } from '../training/dataset.js';
 import { captionSegments, type CaptionOptions } from './beam-search.js';
-import type { TimeRange, TrainedCaptioner } from './model.js';
+import type { TimeRange } from './batches.js';
+import type { TrainedCaptioner } from './captioner-io.js';
 
 /** Where the segments come from: explicit ranges, or fixed windows over the whole video. */
 export type DenseSegmentSource = { segments: readonly TimeRange[] } | { windowSeconds: number; hopSeconds?: number };

@@ -1,31 +1,34 @@
 /**
- * Training loop for the encoder–decoder captioner (docs/captioning-model.md): vocabulary from the
- * training captions, split by video, feature normalisation fitted on the training segments, Adam +
- * LR schedule + global-norm clipping, teacher forcing, per-epoch validation loss (and greedy BLEU /
- * CIDEr-D on the validation segments), best weights by validation loss, cancellation via AbortSignal.
+ * Training the encoder–decoder captioner (docs/captioning-model.md): vocabulary from the training
+ * captions, split by video, feature normalisation fitted on the training segments, then the shared
+ * training loop (training/fit.ts: Adam + LR schedule + clipping, progress, best weights by
+ * validation loss, early stopping, cancellation, per-epoch checkpoints in `outDir` and `resume`).
+ * This file is the captioner's side of it: teacher-forced batches of caption pairs, validation
+ * loss and greedy BLEU / CIDEr-D on the validation segments, and the captioner folder format.
  * Same data + config + seed → identical weights.
  */
-import { mkdir } from 'node:fs/promises';
 import { FramewiseError } from '../errors.js';
 import { Rng } from '../util/rng.js';
-import { Adam, scheduledLr, type LrSchedule } from '../training/optimizer.js';
-import { fitNormalizer, frameAt, type ClipSample, type Normalizer, type VideoFeatures } from '../training/dataset.js';
-import { evaluateCaptions, type CaptionScores } from './caption-metrics.js';
-import { saveCaptioner } from './captioner-io.js';
-import { greedyDecode } from './beam-search.js';
+import { checkFeatureFit } from '../models/feature-fit.js';
 import {
-  CaptionModel,
-  DEFAULT_CAPTION_MODEL,
-  decoderBatch,
-  segmentBatch,
-  type CaptionModelConfig,
-  type CaptionerMeta,
-  type TimeRange,
-  type TrainedCaptioner,
-} from './model.js';
+  fitNormalizer,
+  frameAt,
+  splitByVideo,
+  type ClipSample,
+  type Normalizer,
+  type VideoFeatures,
+} from '../training/dataset.js';
+import { fit, fitSettings, type FitBatch, type FitTask, type LoopConfig, type RunCheckpoint } from '../training/fit.js';
+import { evaluateCaptions, type CaptionScores } from './caption-metrics.js';
+import { normalizerOf, trainedMeta } from '../training/model-io.js';
+import { loadCaptioner, saveCaptioner, type CaptionerMeta, type TrainedCaptioner } from './captioner-io.js';
+import { greedyDecode } from './beam-search.js';
+import { decoderBatch, segmentBatch, type TimeRange } from './batches.js';
+import { CaptionModel, DEFAULT_CAPTION_MODEL, type CaptionModelConfig } from './model.js';
 import { PAD_ID, Vocabulary } from './tokenizer.js';
 
-export interface CaptionerTrainConfig {
+/** Training options; `patience` defaults to 0 (no early stopping). */
+export interface CaptionerTrainConfig extends LoopConfig {
   model?: Partial<Omit<CaptionModelConfig, 'inputDim' | 'vocabSize'>>;
   /** Encoder steps each segment is resampled / padded to (default 32). */
   steps?: number;
@@ -35,22 +38,11 @@ export interface CaptionerTrainConfig {
   minCount?: number;
   /** Vocabulary cap, most frequent first (default none). */
   maxWords?: number;
-  batchSize?: number;
-  epochs?: number;
-  lr?: number;
-  lrSchedule?: LrSchedule;
-  warmupEpochs?: number;
-  clipNorm?: number;
   valFraction?: number;
-  /** Early stopping: epochs without a better validation loss (0 = off, the default). */
-  patience?: number;
   /** Random frame positions inside each resampling bin during training (default true). */
   jitter?: boolean;
   /** Greedy BLEU/CIDEr on the validation segments every N epochs (0 = only at the end; default 1). */
   bleuEvery?: number;
-  seed?: number;
-  /** When set, the best model is saved there at the end. */
-  outDir?: string;
 }
 
 export interface CaptionItem extends TimeRange {
@@ -93,14 +85,14 @@ export interface CaptionTrainResult {
 export interface CaptionTrainOptions {
   signal?: AbortSignal;
   onProgress?: (p: CaptionEpochProgress) => void;
+  /** Per-batch progress (token loss and accuracy so far in the epoch). */
+  onBatch?: (p: FitBatch) => void;
 }
 
 interface Pair {
   item: CaptionItem;
   ids: number[];
 }
-
-const yieldToEventLoop = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 function checkAbort(signal?: AbortSignal): void {
   if (signal?.aborted) throw new FramewiseError('ABORTED', 'Captioner training was cancelled.');
@@ -112,20 +104,18 @@ function intOption(name: string, v: number, min: number, max: number): number {
   return v;
 }
 
-/** Video ids → (train, val), by video, seeded. */
-function splitVideos(ids: string[], valFraction: number, rng: Rng): { train: string[]; val: string[] } {
-  const sorted = [...ids].sort();
-  if (sorted.length < 2 || valFraction <= 0) return { train: sorted, val: [] };
-  const shuffled = rng.shuffle(sorted.slice());
-  const n = Math.min(sorted.length - 1, Math.max(1, Math.round(sorted.length * valFraction)));
-  const val = new Set(shuffled.slice(0, n));
-  return { train: sorted.filter((v) => !val.has(v)), val: sorted.filter((v) => val.has(v)) };
-}
-
 function encodeCaption(vocab: Vocabulary, caption: string, maxLen: number): number[] {
   const ids = vocab.encode(caption, maxLen + 1);
   while (ids.length > 2 && ids[ids.length - 1] === PAD_ID) ids.pop();
   return ids;
+}
+
+/** The segments of caption pairs, with their videos' features. */
+function pairSegments(
+  pairs: Pair[],
+  videos: Map<string, VideoFeatures>,
+): { video: VideoFeatures; segment: TimeRange }[] {
+  return pairs.map((p) => ({ video: videos.get(p.item.videoId)!, segment: p.item }));
 }
 
 /** Token-weighted mean loss over caption pairs (no dropout). */
@@ -141,11 +131,7 @@ function pairsLoss(
   let tokens = 0;
   for (let i = 0; i < pairs.length; i += batchSize) {
     const chunk = pairs.slice(i, i + batchSize);
-    const enc = segmentBatch(
-      chunk.map((p) => ({ video: videos.get(p.item.videoId)!, segment: p.item })),
-      steps,
-      norm,
-    );
+    const enc = segmentBatch(pairSegments(chunk, videos), steps, norm);
     const r = model.evaluate(enc, decoderBatch(chunk.map((p) => p.ids)));
     sum += r.loss * r.tokens;
     tokens += r.tokens;
@@ -161,7 +147,7 @@ export function scoreItems(
   batchSize = 64,
 ): CaptionScores {
   const { model, vocab, meta } = captioner;
-  const norm = { mean: Float32Array.from(meta.normalization.mean), std: Float32Array.from(meta.normalization.std) };
+  const norm = normalizerOf(meta);
   const samples: { candidate: string; references: string[] }[] = [];
   for (let i = 0; i < items.length; i += batchSize) {
     const chunk = items.slice(i, i + batchSize);
@@ -182,27 +168,25 @@ export async function trainCaptioner(
   data: CaptionTrainingData,
   opts: CaptionTrainOptions = {},
 ): Promise<CaptionTrainResult> {
-  const { signal, onProgress } = opts;
+  const { signal, onProgress, onBatch } = opts;
   const runStart = performance.now();
-  const seed = config.seed ?? 1;
-  const epochs = intOption('epochs', config.epochs ?? 30, 1, 100000);
-  const batchSize = intOption('batchSize', config.batchSize ?? 32, 1, 4096);
+  const settings = fitSettings(config, { epochs: 30, batchSize: 32, lr: 2e-3, patience: 0 });
+  const { seed } = settings;
+  intOption('epochs', settings.epochs, 1, 100000);
+  intOption('batchSize', settings.batchSize, 1, 4096);
   const steps = intOption('steps', config.steps ?? 32, 1, 4096);
   const maxLen = intOption('maxLen', config.maxLen ?? 20, 1, 1000);
-  const lr = config.lr ?? 2e-3;
-  const schedule = config.lrSchedule ?? 'cosine';
-  const patience = config.patience ?? 0;
   const bleuEvery = config.bleuEvery ?? 1;
   const jitter = config.jitter ?? true;
   if (data.videos.length === 0)
     throw new FramewiseError('BAD_ARGUMENT', 'Captioner training needs videos with features.');
   const first = data.videos[0]!;
   for (const v of data.videos)
-    if (v.featureDim !== first.featureDim || v.backboneId !== first.backboneId)
-      throw new FramewiseError(
-        'MODEL_MISMATCH',
-        `Video ${v.videoId} has ${v.backboneId} ${v.featureDim}-d features; video ${first.videoId} has ${first.backboneId} ${first.featureDim}-d. Re-extract features with one backbone.`,
-      );
+    checkFeatureFit(first, v, {
+      offered: `video ${v.videoId}`,
+      expected: `video ${first.videoId} has`,
+      hint: 'Re-extract features with one backbone.',
+    });
   checkAbort(signal);
   const videos = new Map(data.videos.map((v) => [v.videoId, v]));
   const warnings: string[] = [];
@@ -225,11 +209,16 @@ export async function trainCaptioner(
   if (noCaption) warnings.push(`${noCaption} segment(s) skipped: no caption text or an empty time range.`);
   if (items.length === 0) throw new FramewiseError('BAD_ARGUMENT', 'No captioned segments with features to train on.');
 
-  const rng = new Rng(seed);
-  const split = splitVideos([...new Set(items.map((i) => i.videoId))], config.valFraction ?? 0.2, rng.fork());
-  if (split.val.length === 0 && (config.valFraction ?? 0.2) > 0)
+  // One normalisation sample per segment; the split by video is the classifier's (one class).
+  const samples: ClipSample[] = items.map((it) => {
+    const v = videos.get(it.videoId)!;
+    const start = Math.min(frameAt(v.times, it.start), v.times.length - 1);
+    return { videoId: it.videoId, label: 0, start, end: Math.max(start + 1, frameAt(v.times, it.end)) };
+  });
+  const split = splitByVideo(samples, config.valFraction ?? 0.2, new Rng(seed).fork());
+  if (split.valVideos.length === 0 && (config.valFraction ?? 0.2) > 0)
     warnings.push('Only one captioned video: no validation split (it is made by video), so no validation scores.');
-  const valSet = new Set(split.val);
+  const valSet = new Set(split.valVideos);
   const trainItems = items.filter((i) => !valSet.has(i.videoId));
   const valItems = items.filter((i) => valSet.has(i.videoId));
   const vocab = Vocabulary.build(
@@ -241,12 +230,7 @@ export async function trainCaptioner(
     list.flatMap((item) => item.captions.map((c) => ({ item, ids: encodeCaption(vocab, c, maxLen) })));
   const trainPairs = toPairs(trainItems);
   const valPairs = toPairs(valItems);
-  const clipSamples: ClipSample[] = trainItems.map((it) => {
-    const v = videos.get(it.videoId)!;
-    const start = Math.min(frameAt(v.times, it.start), v.times.length - 1);
-    return { videoId: it.videoId, label: 0, start, end: Math.max(start + 1, frameAt(v.times, it.end)) };
-  });
-  const norm = fitNormalizer(clipSamples, videos, first.featureDim);
+  const norm = fitNormalizer(split.train, videos, first.featureDim);
 
   const modelConfig: CaptionModelConfig = {
     ...DEFAULT_CAPTION_MODEL,
@@ -254,104 +238,88 @@ export async function trainCaptioner(
     inputDim: first.featureDim,
     vocabSize: vocab.size,
   };
-  const model = CaptionModel.create(modelConfig, seed);
-  const meta = (metrics: Record<string, number>): CaptionerMeta => ({
-    backboneId: first.backboneId,
-    featureDim: first.featureDim,
-    fps: first.fps,
+  const meta = (metrics: Record<string, number>, checkpoint?: RunCheckpoint): CaptionerMeta => ({
     steps,
     maxLen,
-    normalization: { mean: Array.from(norm.mean), std: Array.from(norm.std) },
-    metrics,
-    createdAt: new Date().toISOString(),
-    trainVideos: split.train,
-    valVideos: split.val,
+    ...trainedMeta(first, norm, split, metrics, checkpoint),
   });
-  const captioner: TrainedCaptioner = { model, vocab, meta: meta({}) };
+  const captioner: TrainedCaptioner = { model: CaptionModel.create(modelConfig, seed), vocab, meta: meta({}) };
+  const epochMetrics = (ev: CaptionEpochProgress): Record<string, number> => ({
+    loss: ev.loss,
+    ...(ev.valLoss !== null ? { valLoss: ev.valLoss } : {}),
+    ...(ev.bleu4 !== undefined ? { bleu4: ev.bleu4, ciderD: ev.ciderD! } : {}),
+  });
 
-  const opt = new Adam({ lr, clipNorm: config.clipNorm ?? 5 });
-  const batches = Math.ceil(trainPairs.length / batchSize);
-  const history: CaptionEpochProgress[] = [];
-  let best = model.params.snapshot();
-  let bestLoss = Infinity;
-  let bestEpoch = -1;
-  let stoppedEarly = false;
-  for (let epoch = 0; epoch < epochs; epoch++) {
-    const epochStart = performance.now();
-    const epochRng = new Rng(seed * 1000003 + epoch);
-    const order = epochRng.shuffle(trainPairs.slice());
-    let lossSum = 0;
-    let tokenSum = 0;
-    for (let bi = 0; bi < batches; bi++) {
-      checkAbort(signal);
-      opt.lr = scheduledLr(lr, schedule, epoch + bi / batches, epochs, { warmupEpochs: config.warmupEpochs ?? 0 });
-      const chunk = order.slice(bi * batchSize, (bi + 1) * batchSize);
-      const enc = segmentBatch(
-        chunk.map((p) => ({ video: videos.get(p.item.videoId)!, segment: p.item })),
-        steps,
-        norm,
-        jitter ? epochRng : undefined,
-      );
-      const r = model.lossAndGrads(enc, decoderBatch(chunk.map((p) => p.ids)), epochRng);
-      opt.step(model.params, r.grads);
-      lossSum += r.loss * r.tokens;
-      tokenSum += r.tokens;
-      await yieldToEventLoop();
-    }
-    checkAbort(signal);
-    const loss = lossSum / Math.max(1, tokenSum);
-    const valLoss = valPairs.length ? pairsLoss(model, valPairs, videos, steps, norm, 64) : null;
-    const monitored = valLoss ?? loss;
-    const improved = monitored < bestLoss - 1e-6;
-    if (improved) {
-      bestLoss = monitored;
-      bestEpoch = epoch;
-      best = model.params.snapshot();
-    }
-    const ev: CaptionEpochProgress = {
-      type: 'epoch',
-      epoch,
-      epochs,
-      loss,
-      valLoss,
-      lr: opt.lr,
-      seconds: 0,
-      improved,
-    };
-    if (valItems.length && bleuEvery > 0 && ((epoch + 1) % bleuEvery === 0 || epoch === epochs - 1)) {
-      const s = scoreItems(captioner, valItems, videos);
-      ev.bleu4 = s.bleu4;
-      ev.ciderD = s.ciderD;
-    }
-    ev.seconds = (performance.now() - epochStart) / 1000;
-    history.push(ev);
-    onProgress?.(ev);
-    if (valLoss !== null && patience > 0 && epoch - bestEpoch >= patience) {
-      stoppedEarly = true;
-      break;
-    }
-  }
-  model.params.restore(best);
-  const bestStats = history.find((h) => h.epoch === bestEpoch)!;
+  const task: FitTask<Pair, CaptionEpochProgress> = {
+    get params() {
+      return captioner.model.params;
+    },
+    items: trainPairs,
+    step(chunk, rng) {
+      const enc = segmentBatch(pairSegments(chunk, videos), steps, norm, jitter ? rng : undefined);
+      const r = captioner.model.lossAndGrads(enc, decoderBatch(chunk.map((p) => p.ids)), rng);
+      return { loss: r.loss, count: r.tokens, correct: r.correct, grads: r.grads };
+    },
+    validate: () =>
+      valPairs.length ? { loss: pairsLoss(captioner.model, valPairs, videos, steps, norm, 64), acc: null } : null,
+    epochEvent(e) {
+      const { epoch, epochs } = e;
+      const ev: CaptionEpochProgress = {
+        type: 'epoch',
+        epoch,
+        epochs,
+        loss: e.loss,
+        valLoss: e.valLoss,
+        lr: e.lr,
+        seconds: e.seconds,
+        improved: e.improved,
+      };
+      if (valItems.length && bleuEvery > 0 && ((epoch + 1) % bleuEvery === 0 || epoch === epochs - 1)) {
+        const s = scoreItems(captioner, valItems, videos);
+        ev.bleu4 = s.bleu4;
+        ev.ciderD = s.ciderD;
+      }
+      return ev;
+    },
+    save: (dir, ev, checkpoint) => saveCaptioner(dir, { ...captioner, meta: meta(epochMetrics(ev), checkpoint) }),
+    async resume(dir) {
+      const ck = await loadCaptioner(dir, { backboneId: first.backboneId, featureDim: first.featureDim });
+      if (ck.vocab.tokens.join('\n') !== vocab.tokens.join('\n'))
+        throw new FramewiseError(
+          'BAD_ARGUMENT',
+          `The training captions changed since the checkpoint in ${dir} was saved (its vocabulary differs); train without resume.`,
+        );
+      captioner.model = ck.model;
+      const saved = normalizerOf(ck.meta);
+      norm.mean.set(saved.mean);
+      norm.std.set(saved.std);
+      captioner.meta = meta({});
+      return ck.meta.checkpoint;
+    },
+    readWeights: async (dir) => (await loadCaptioner(dir)).model.params.snapshot(),
+  };
+  const run = await fit(task, settings, {
+    signal,
+    what: 'Captioner training',
+    ...(onBatch ? { onBatch } : {}),
+    ...(onProgress ? { onEpoch: onProgress } : {}),
+  });
+  const { history, bestEpoch } = run;
+  const bestStats = history.find((h) => h.epoch === bestEpoch) ?? history.at(-1);
   const valScores = valItems.length ? scoreItems(captioner, valItems, videos) : null;
   const metrics: Record<string, number> = {
     epoch: bestEpoch,
-    loss: bestStats.loss,
-    ...(bestStats.valLoss !== null ? { valLoss: bestStats.valLoss } : {}),
+    ...(bestStats ? { loss: bestStats.loss } : {}),
+    ...(bestStats && bestStats.valLoss !== null ? { valLoss: bestStats.valLoss } : {}),
     ...(valScores ?? {}),
   };
   captioner.meta = meta(metrics);
-  if (config.outDir) {
-    await mkdir(config.outDir, { recursive: true });
-    await saveCaptioner(config.outDir, captioner);
-  }
+  if (config.outDir) await saveCaptioner(config.outDir, captioner);
   return {
     captioner,
-    history,
-    bestEpoch,
-    stoppedEarly,
-    trainVideos: split.train,
-    valVideos: split.val,
+    ...run,
+    trainVideos: split.trainVideos,
+    valVideos: split.valVideos,
     valScores,
     warnings,
     seconds: (performance.now() - runStart) / 1000,

@@ -9,6 +9,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FramewiseError } from '../errors.js';
 import { atomicWriteFile } from '../util/atomic-write.js';
+import { checkFeatureFit } from './feature-fit.js';
 import { ParamStore } from './params.js';
 
 export interface FolderFormat {
@@ -16,6 +17,30 @@ export interface FolderFormat {
   version: number;
   /** Words for messages, e.g. "sequence model", "captioning model". */
   kind: string;
+}
+
+/** The state of a training run a checkpoint's meta.json carries (training/fit.ts writes and reads it). */
+export interface RunCheckpoint {
+  /** The epoch these weights are from (0-based). */
+  epoch: number;
+  bestEpoch: number;
+  bestValLoss: number;
+  history: unknown[];
+  seed: number;
+}
+
+/** What every trained model's meta.json holds; each kind adds its own fields. */
+export interface TrainedMeta {
+  backboneId: string;
+  featureDim: number;
+  fps: number;
+  normalization: { mean: number[]; std: number[] };
+  metrics: Record<string, number>;
+  createdAt: string;
+  /** Set on training checkpoints (a `checkpoint/` folder next to the best model). */
+  checkpoint?: RunCheckpoint;
+  trainVideos?: string[];
+  valVideos?: string[];
 }
 
 interface ModelJson<C> {
@@ -69,18 +94,8 @@ export async function readJsonFile(file: string, kind: string): Promise<unknown>
   }
 }
 
-/**
- * Reads a model folder: checks its format and version, refuses (MODEL_MISMATCH) a model trained on
- * other features than `expect` describes, and rebuilds the parameters from weights.bin.
- */
-export async function readParamFolder<
-  C extends { inputDim: number },
-  M extends { backboneId: string; featureDim: number },
->(
-  dir: string,
-  fmt: FolderFormat,
-  expect?: { backboneId?: string; featureDim?: number },
-): Promise<{ config: C; params: ParamStore; meta: M }> {
+/** model.json of a folder whose format and version this Framewise reads, and its meta.json. */
+async function readHeader<C, M>(dir: string, fmt: FolderFormat): Promise<{ mj: ModelJson<C>; meta: M }> {
   const meta = (await readJsonFile(join(dir, 'meta.json'), fmt.kind)) as M;
   const mj = (await readJsonFile(join(dir, 'model.json'), fmt.kind)) as ModelJson<C>;
   if (mj.format !== fmt.format)
@@ -93,18 +108,33 @@ export async function readParamFolder<
       'FILE_UNREADABLE',
       `${dir} was saved by a newer Framewise (${fmt.kind} format ${mj.version}); update Framewise to load it.`,
     );
-  if (expect?.backboneId !== undefined && expect.backboneId !== meta.backboneId)
-    throw new FramewiseError(
-      'MODEL_MISMATCH',
-      `This ${fmt.kind} was trained on "${meta.backboneId}" features but the project uses "${expect.backboneId}". Re-extract features with ${meta.backboneId} or train a new one.`,
-      { details: { modelBackbone: meta.backboneId, projectBackbone: expect.backboneId } },
-    );
-  if (expect?.featureDim !== undefined && expect.featureDim !== meta.featureDim)
-    throw new FramewiseError(
-      'MODEL_MISMATCH',
-      `This ${fmt.kind} expects ${meta.featureDim}-dimensional features but the project's features have ${expect.featureDim} dimensions.`,
-      { details: { modelFeatureDim: meta.featureDim, projectFeatureDim: expect.featureDim } },
-    );
+  return { mj, meta };
+}
+
+/** A model folder's config and meta.json without its weights (for listings); format checked. */
+export async function readFolderInfo<C, M>(dir: string, fmt: FolderFormat): Promise<{ config: C; meta: M }> {
+  const { mj, meta } = await readHeader<C, M>(dir, fmt);
+  return { config: mj.config, meta };
+}
+
+/**
+ * Reads a model folder: checks its format and version, refuses (MODEL_MISMATCH) a model trained on
+ * other features than `expect` describes, and rebuilds the parameters from weights.bin.
+ */
+export async function readParamFolder<
+  C extends { inputDim: number },
+  M extends { backboneId: string; featureDim: number },
+>(
+  dir: string,
+  fmt: FolderFormat,
+  expect?: { backboneId?: string; featureDim?: number },
+): Promise<{ config: C; params: ParamStore; meta: M }> {
+  const { mj, meta } = await readHeader<C, M>(dir, fmt);
+  checkFeatureFit(meta, expect ?? {}, {
+    offered: 'the project',
+    expected: `this ${fmt.kind} was trained on`,
+    hint: `Re-extract features with ${meta.backboneId} or train a new one.`,
+  });
   const bin = await readFile(join(dir, 'weights.bin')).catch((e: Error) => {
     throw new FramewiseError('FILE_UNREADABLE', `Cannot read ${join(dir, 'weights.bin')}: ${e.message}`);
   });

@@ -3,6 +3,7 @@
  * tf tensors of them are made on demand for the matrix products and cached until the next update.
  */
 import * as tf from '@tensorflow/tfjs';
+import { FramewiseError } from '../errors.js';
 import type { Rng } from '../util/rng.js';
 
 export class ParamStore {
@@ -78,6 +79,37 @@ export class ParamStore {
     let n = 0;
     for (const v of this.values.values()) n += v.length;
     return n;
+  }
+}
+
+/** Parameters as plain data (names → shape and values), e.g. to post them from a worker thread. */
+export type ParamRecord = Record<string, { shape: number[]; data: Float32Array }>;
+
+export function toParamRecord(params: ParamStore): ParamRecord {
+  const out: ParamRecord = {};
+  for (const name of params.names()) out[name] = { shape: params.shapes.get(name)!, data: params.get(name) };
+  return out;
+}
+
+export function fromParamRecord(record: ParamRecord): ParamStore {
+  const params = new ParamStore();
+  for (const [name, w] of Object.entries(record)) params.add(name, w.shape, w.data);
+  return params;
+}
+
+/**
+ * The weight-shape check of a model built around existing weights: BAD_ARGUMENT unless `params` has
+ * every name of `want` with that shape. `what` starts the message ("Model weights", "Captioning weights").
+ */
+export function checkShapes(params: ParamStore, want: Map<string, number[]>, what: string): void {
+  for (const [name, shape] of want) {
+    const got = params.shapes.get(name);
+    if (!got || got.join('x') !== shape.join('x')) {
+      throw new FramewiseError(
+        'BAD_ARGUMENT',
+        `${what} do not fit the architecture: ${name} should be [${shape}] but is ${got ? `[${got}]` : 'missing'}.`,
+      );
+    }
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * Captioning at the project level: trains an encoder–decoder on the project's captioned segments
- * (features extracted where missing) and captions any video — its labelled segments, or fixed
- * windows — for playback and SRT/WebVTT export. Captioners live in <project>/captioners/<name>.
+ * (features extracted where missing; training runs on a worker thread, like the classifier's) and
+ * captions any video — its labelled segments, or fixed windows — for playback and SRT/WebVTT
+ * export. Captioners live in <project>/captioners/<name>.
  */
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -11,15 +12,12 @@ import type { ProjectStore } from '../store/project-store.js';
 import { projectFeatures } from './training.js';
 import { projectFeatureSet } from './video-features.js';
 import type { VideoFeatures } from '../training/dataset.js';
-import {
-  trainCaptioner,
-  type CaptionerTrainConfig,
-  type CaptionEpochProgress,
-  type CaptionTrainResult,
-} from '../captioning/train-captioner.js';
+import type { CaptionerTrainConfig, CaptionEpochProgress, CaptionTrainResult } from '../captioning/train-captioner.js';
+import { trainCaptionerInWorker } from '../captioning/train-in-worker.js';
+import type { FitBatch } from '../training/fit.js';
 import { saveCaptioner, loadCaptioner } from '../captioning/captioner-io.js';
 import { denseCaptions, type DenseCaption, type DenseSegmentSource } from '../captioning/dense-captioning.js';
-import type { TrainedCaptioner } from '../captioning/model.js';
+import type { TrainedCaptioner } from '../captioning/captioner-io.js';
 
 export function captionersDir(store: ProjectStore): string {
   return store.paths.captioners;
@@ -33,6 +31,7 @@ export async function trainProjectCaptioner(
     name?: string;
     signal?: AbortSignal;
     onProgress?: (p: CaptionEpochProgress) => void;
+    onBatch?: (p: FitBatch) => void;
   },
 ): Promise<CaptionTrainResult & { dir: string }> {
   const items = store.project.segments
@@ -54,10 +53,14 @@ export async function trainProjectCaptioner(
     videoIds: [...new Set(items.map((i) => i.videoId))],
     signal: opts.signal,
   });
-  const res = await trainCaptioner(
+  const res = await trainCaptionerInWorker(
     opts.config,
     { videos: [...videos.values()], items },
-    { signal: opts.signal, onProgress: opts.onProgress },
+    {
+      ...(opts.signal ? { signal: opts.signal } : {}),
+      ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+      ...(opts.onBatch ? { onBatch: opts.onBatch } : {}),
+    },
   );
   const dir = join(captionersDir(store), opts.name ?? new Date().toISOString().replace(/[:.]/g, '-'));
   await saveCaptioner(dir, res.captioner);

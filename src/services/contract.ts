@@ -6,6 +6,7 @@
 import type { VideoInfo } from '../video/types.js';
 import type { Project } from '../store/schema.js';
 import type { ErrorCode } from '../errors.js';
+import type { HeadName } from '../models/heads/registry.js';
 import type { RecentProject } from '../store/recent-types.js';
 
 export type { RecentProject };
@@ -155,7 +156,8 @@ export function isApiMethod(m: string): m is ApiMethod {
 
 export type JobKind = 'extract' | 'train' | 'predict' | 'caption-train' | 'caption' | 'proxy' | 'demo';
 
-export type TrainingHead = 'lstm' | 'gru' | 'mean';
+/** A head by the name a person picks (models/heads/registry.ts lists them). */
+export type TrainingHead = HeadName;
 
 export interface TrainingArgs {
   head: TrainingHead;

@@ -6,6 +6,7 @@
 import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FramewiseError, toFramewiseError } from '../errors.js';
+import type { FeatureEngine } from '../features/types.js';
 import { resolveVideoPath, type ProjectStore } from '../store/project-store.js';
 import { atomicWriteFile } from '../util/atomic-write.js';
 import { trainProjectModel, loadProjectModel } from '../project/training.js';
@@ -27,7 +28,13 @@ import {
 import { extractProjectVideoFeatures } from '../project/video-features.js';
 import { BACKGROUND_CLASS } from '../training/dataset.js';
 import { notMeasuredLine } from '../eval/validation-status.js';
+import { readCaptionerInfo } from '../captioning/captioner-io.js';
+import { SPECIAL_TOKENS } from '../captioning/tokenizer.js';
+import { describeHead, HEAD_CHOICES, headSettings } from '../models/heads/registry.js';
+import type { FitBatch } from '../training/fit.js';
+import { readModelInfo } from '../training/model-io.js';
 import type { Api, CaptionResult, ModelInfo, TrainingEpoch, TrainingSummary } from './contract.js';
+import type { JobContext } from './jobs.js';
 import { fileBase, findVideo, videoFile, type ServiceContext } from './service-context.js';
 
 type MlApi = Pick<
@@ -43,6 +50,9 @@ type MlApi = Pick<
 >;
 
 const NAME_RE = /^[\w.-]{1,64}$/;
+
+/** The summary of a model folder whose model.json or meta.json cannot be read. */
+const UNREADABLE = 'unreadable model files';
 
 function checkName(name: string | undefined): void {
   if (name !== undefined && !NAME_RE.test(name))
@@ -69,6 +79,26 @@ export async function readCaptions(store: ProjectStore, videoId: string): Promis
   }
 }
 
+/** What the training loop reports, per batch and per epoch (classifier and captioner alike). */
+type LoopProgress =
+  FitBatch | { type: 'epoch'; epoch: number; epochs: number; loss: number; samplesPerSec?: number; etaSec?: number };
+
+/** A training job's progress: a fraction of an epoch after each batch, whole epochs after each epoch. */
+function fitProgress(job: JobContext, p: LoopProgress): void {
+  job.progress({
+    done: p.type === 'batch' ? p.epoch + p.batch / Math.max(1, p.batches) : p.epoch + 1,
+    total: p.epochs,
+    ...(p.samplesPerSec !== undefined ? { rate: p.samplesPerSec } : {}),
+    ...(p.etaSec !== undefined ? { etaSec: p.etaSec } : {}),
+    message: `Epoch ${p.epoch + 1}/${p.epochs} · loss ${p.loss.toFixed(3)}`,
+  });
+}
+
+function finishProgress(job: JobContext, history: { epoch: number }[], totalEpochs: number): void {
+  const last = (history.at(-1)?.epoch ?? totalEpochs - 1) + 1;
+  job.progress({ done: last, total: last });
+}
+
 export function mlServices(ctx: ServiceContext): MlApi {
   /** Finished training runs of this session, by job id. */
   const trainingResults = new Map<string, TrainingSummary>();
@@ -91,6 +121,31 @@ export function mlServices(ctx: ServiceContext): MlApi {
     valAcc: p.valAcc ?? null,
     ...(p.bleu4 !== undefined ? { bleu4: p.bleu4 } : {}),
   });
+
+  /**
+   * A training job, classifier or captioner: the feature engine and a 'Preparing features' step,
+   * then `train`, then progress at 100 % (early stopping can end before the last epoch).
+   */
+  const startTrainingJob = (
+    s: ProjectStore,
+    kind: 'train' | 'caption-train',
+    label: string,
+    totalEpochs: number,
+    train: (
+      engine: FeatureEngine,
+      job: JobContext,
+      jobId: string,
+    ) => Promise<{ history: { epoch: number }[]; message: string }>,
+  ): { jobId: string } => {
+    const jobId: string = ctx.jobs.start(kind, label, async (job) => {
+      const engine = await ctx.engineFor(s.project.settings.backboneId);
+      job.progress({ done: 0, total: totalEpochs, message: 'Preparing features' });
+      const r = await train(engine, job, jobId);
+      finishProgress(job, r.history, totalEpochs);
+      return r.message;
+    });
+    return { jobId };
+  };
 
   return {
     'features.extract': async ({ videoIds }) => {
@@ -149,15 +204,10 @@ export function mlServices(ctx: ServiceContext): MlApi {
       const s = ctx.requireStore();
       checkName(name);
       const modelName = name ?? timestampName(head);
-      const headConfig =
-        head === 'mean'
-          ? { kind: 'mean-mlp' as const, ...(hidden ? { hidden } : {}) }
-          : { kind: 'recurrent' as const, cell: head, ...(hidden ? { hidden } : {}) };
+      const headConfig = { ...headSettings(head), ...(hidden ? { hidden } : {}) };
       const totalEpochs = epochs ?? 30;
-      const label = `Training ${head === 'mean' ? 'baseline' : head.toUpperCase()} (${totalEpochs} epochs)`;
-      const jobId = ctx.jobs.start('train', label, async (job) => {
-        const engine = await ctx.engineFor(s.project.settings.backboneId);
-        job.progress({ done: 0, total: totalEpochs, message: 'Preparing features' });
+      const label = `Training ${HEAD_CHOICES[head].label} (${totalEpochs} epochs)`;
+      return startTrainingJob(s, 'train', label, totalEpochs, async (engine, job, jobId) => {
         const res = await trainProjectModel(s, {
           engine,
           name: modelName,
@@ -165,19 +215,8 @@ export function mlServices(ctx: ServiceContext): MlApi {
           ...(background !== undefined ? { background } : {}),
           config: { head: headConfig, epochs: totalEpochs, ...(clipLength ? { clipLength } : {}) },
           onProgress: (p) => {
-            const message = `Epoch ${p.epoch + 1}/${p.epochs} · loss ${p.loss.toFixed(3)}`;
-            if (p.type === 'batch') {
-              job.progress({
-                done: p.epoch + p.batch / Math.max(1, p.batches),
-                total: p.epochs,
-                rate: p.samplesPerSec,
-                etaSec: p.etaSec,
-                message,
-              });
-              return;
-            }
-            ctx.emit({ type: 'training', jobId, epoch: toEpoch(p) });
-            job.progress({ done: p.epoch + 1, total: p.epochs, rate: p.samplesPerSec, etaSec: p.etaSec, message });
+            if (p.type === 'epoch') ctx.emit({ type: 'training', jobId, epoch: toEpoch(p) });
+            fitProgress(job, p);
           },
         });
         const summary: TrainingSummary = {
@@ -197,15 +236,13 @@ export function mlServices(ctx: ServiceContext): MlApi {
         };
         trainingResults.set(jobId, summary);
         ctx.emit({ type: 'training.result', result: summary });
-        // Early stopping can end before the last epoch: the job still finishes at 100 %.
-        const last = (res.history.at(-1)?.epoch ?? totalEpochs - 1) + 1;
-        job.progress({ done: last, total: last });
-        if (!res.validation) return `Model ${modelName} (too few videos for a validation split)`;
-        return res.validation.missingClasses.length > 0
-          ? `Model ${modelName}: ${notMeasuredLine(res.validation.missingClasses)}`
-          : `Model ${modelName}: validation top-1 ${(res.validation.top1 * 100).toFixed(1)} %`;
+        const message = !res.validation
+          ? `Model ${modelName} (too few videos for a validation split)`
+          : res.validation.missingClasses.length > 0
+            ? `Model ${modelName}: ${notMeasuredLine(res.validation.missingClasses)}`
+            : `Model ${modelName}: validation top-1 ${(res.validation.top1 * 100).toFixed(1)} %`;
+        return { history: res.history, message };
       });
-      return { jobId };
     },
 
     'training.result': async ({ jobId }) => trainingResults.get(jobId) ?? null,
@@ -270,9 +307,7 @@ export function mlServices(ctx: ServiceContext): MlApi {
       const captionerName = name ?? timestampName(`captioner-${cell}`);
       const totalEpochs = epochs ?? 40;
       const label = `Training captioner ${cell.toUpperCase()}${attention ? ' + attention' : ''} (${totalEpochs} epochs)`;
-      const jobId = ctx.jobs.start('caption-train', label, async (job) => {
-        const engine = await ctx.engineFor(s.project.settings.backboneId);
-        job.progress({ done: 0, total: totalEpochs, message: 'Preparing features' });
+      return startTrainingJob(s, 'caption-train', label, totalEpochs, async (engine, job, jobId) => {
         const res = await trainProjectCaptioner(s, {
           engine,
           name: captionerName,
@@ -285,13 +320,10 @@ export function mlServices(ctx: ServiceContext): MlApi {
               ...(hidden ? { encoderHidden: hidden, decoderHidden: hidden } : {}),
             },
           },
+          onBatch: (p) => fitProgress(job, p),
           onProgress: (p) => {
             ctx.emit({ type: 'training', jobId, epoch: toEpoch(p) });
-            job.progress({
-              done: p.epoch + 1,
-              total: p.epochs,
-              message: `Epoch ${p.epoch + 1}/${p.epochs} · loss ${p.loss.toFixed(3)}`,
-            });
+            fitProgress(job, p);
           },
         });
         const v = res.valScores;
@@ -307,11 +339,11 @@ export function mlServices(ctx: ServiceContext): MlApi {
             warnings: res.warnings,
           },
         });
-        const last = (res.history.at(-1)?.epoch ?? totalEpochs - 1) + 1;
-        job.progress({ done: last, total: last });
-        return v ? `Captioner ${captionerName}: validation BLEU-4 ${v.bleu4.toFixed(2)}` : `Captioner ${captionerName}`;
+        const message = v
+          ? `Captioner ${captionerName}: validation BLEU-4 ${v.bleu4.toFixed(2)}`
+          : `Captioner ${captionerName}`;
+        return { history: res.history, message };
       });
-      return { jobId };
     },
 
     'captioning.run': async ({ videoId, captioner, windowSec }) => {
@@ -375,21 +407,21 @@ async function listCaptioners(store: ProjectStore): Promise<ModelInfo[]> {
     const dir = join(root, name);
     const st = await stat(join(dir, 'meta.json')).catch(() => null);
     if (!st) continue;
-    const config = await readJson(join(dir, 'model.json'));
-    const vocab = await readJson(join(dir, 'vocab.json'));
-    const c = (config?.['config'] ?? {}) as Record<string, unknown>;
-    const words = Array.isArray(vocab?.['words']) ? (vocab['words'] as unknown[]).length : null;
+    const info = await readCaptionerInfo(dir).catch(() => null);
+    const c = info?.config;
     out.push({
       name,
       kind: 'captioner',
       createdAt: st.mtime.toISOString(),
-      summary: [
-        `${String(c['cell'] ?? '?').toUpperCase()} ${String(c['encoderHidden'] ?? '')}`.trim(),
-        c['attention'] === 'general' ? 'attention' : null,
-        words !== null ? `${words} words` : null,
-      ]
-        .filter(Boolean)
-        .join(' · '),
+      summary: c
+        ? [
+            `${c.cell.toUpperCase()} ${c.encoderHidden}`,
+            c.attention === 'general' ? 'attention' : null,
+            `${c.vocabSize - SPECIAL_TOKENS.length} words`,
+          ]
+            .filter(Boolean)
+            .join(' · ')
+        : UNREADABLE,
     });
   }
   return out.sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
@@ -399,42 +431,26 @@ async function listCaptioners(store: ProjectStore): Promise<ModelInfo[]> {
 export async function listModels(store: ProjectStore): Promise<ModelInfo[]> {
   const models: ModelInfo[] = [];
   for (const m of await listProjectModels(store)) {
-    const config = await readJson(join(m.dir, 'model.json'));
-    const meta = await readJson(join(m.dir, 'meta.json'));
-    const c = (config?.['config'] ?? {}) as Record<string, unknown>;
-    const classes = Array.isArray(meta?.['classes'])
-      ? (meta['classes'] as { name?: unknown }[]).map((x) => String(x.name))
-      : [];
-    const kind =
-      c['kind'] === 'mean-mlp'
-        ? 'Baseline'
-        : `${String(c['cell'] ?? '?').toUpperCase()}${c['bidirectional'] ? ' bi' : ''} ${String(c['hidden'] ?? '')}`;
-    const valAcc = (meta?.['metrics'] as Record<string, unknown> | undefined)?.['valAcc'];
+    const info = await readModelInfo(m.dir).catch(() => null);
+    const classes = info?.meta.classes.map((x) => x.name) ?? [];
+    const valAcc = info?.meta.metrics['valAcc'];
     models.push({
       name: m.name,
       kind: 'classifier',
       createdAt: m.createdAt,
-      summary: [
-        kind.trim(),
-        `${classes.length} classes`,
-        meta?.['clipLength'] ? `${String(meta['clipLength'])} frames` : null,
-        typeof valAcc === 'number' ? `val acc ${(valAcc * 100).toFixed(0)} %` : null,
-      ]
-        .filter(Boolean)
-        .join(' · '),
+      summary: info
+        ? [
+            describeHead(info.config),
+            `${classes.length} classes`,
+            `${info.meta.clipLength} frames`,
+            typeof valAcc === 'number' ? `val acc ${(valAcc * 100).toFixed(0)} %` : null,
+          ]
+            .filter(Boolean)
+            .join(' · ')
+        : UNREADABLE,
       classes,
-      ...(typeof meta?.['clipLength'] === 'number' ? { clipLength: meta['clipLength'] } : {}),
-      ...(typeof meta?.['fps'] === 'number' ? { fps: meta['fps'] } : {}),
+      ...(info ? { clipLength: info.meta.clipLength, fps: info.meta.fps } : {}),
     });
   }
   return [...models, ...(await listCaptioners(store))].sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
-}
-
-async function readJson(file: string): Promise<Record<string, unknown> | null> {
-  try {
-    const v: unknown = JSON.parse(await readFile(file, 'utf8'));
-    return typeof v === 'object' && v !== null ? (v as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
 }

@@ -7,25 +7,21 @@
  * Every file is written atomically; meta.json last, so a folder with a meta.json is complete.
  */
 import { SequenceHead, type HeadConfig } from '../models/head.js';
-import { readParamFolder, writeParamFolder } from '../models/param-folder.js';
+import {
+  readFolderInfo,
+  readParamFolder,
+  writeParamFolder,
+  type RunCheckpoint,
+  type TrainedMeta,
+} from '../models/param-folder.js';
 import type { Normalizer } from './dataset.js';
 
 export const MODEL_FORMAT = 'framewise-sequence-head';
 export const MODEL_FORMAT_VERSION = 1;
 
-export interface ModelMeta {
+export interface ModelMeta extends TrainedMeta {
   classes: { id: string; name: string }[];
-  backboneId: string;
-  featureDim: number;
-  fps: number;
   clipLength: number;
-  normalization: { mean: number[]; std: number[] };
-  metrics: Record<string, number>;
-  createdAt: string;
-  /** Set on training checkpoints: the epoch these weights are from (0-based) and the run's state. */
-  checkpoint?: { epoch: number; bestEpoch: number; bestValLoss: number; history: unknown[]; seed: number };
-  trainVideos?: string[];
-  valVideos?: string[];
 }
 
 export interface TrainedModel {
@@ -33,7 +29,29 @@ export interface TrainedModel {
   meta: ModelMeta;
 }
 
-export function normalizerOf(meta: ModelMeta): Normalizer {
+/** The meta.json fields every trainer writes: the features it trained on, their normalisation, the split. */
+export function trainedMeta(
+  features: { backboneId: string; featureDim: number; fps: number },
+  norm: Normalizer,
+  split: { trainVideos: string[]; valVideos: string[] },
+  metrics: Record<string, number>,
+  checkpoint?: RunCheckpoint,
+): TrainedMeta {
+  return {
+    backboneId: features.backboneId,
+    featureDim: features.featureDim,
+    fps: features.fps,
+    normalization: { mean: Array.from(norm.mean), std: Array.from(norm.std) },
+    metrics,
+    createdAt: new Date().toISOString(),
+    trainVideos: split.trainVideos,
+    valVideos: split.valVideos,
+    ...(checkpoint ? { checkpoint } : {}),
+  };
+}
+
+/** The feature normalisation a model was trained with (any model kind's meta). */
+export function normalizerOf(meta: Pick<TrainedMeta, 'normalization'>): Normalizer {
   return { mean: Float32Array.from(meta.normalization.mean), std: Float32Array.from(meta.normalization.std) };
 }
 
@@ -55,4 +73,9 @@ export async function loadModel(
 ): Promise<TrainedModel> {
   const { config, params, meta } = await readParamFolder<HeadConfig, ModelMeta>(dir, FOLDER, expect);
   return { head: SequenceHead.fromParams(config, params), meta };
+}
+
+/** A model folder's head config and meta.json, without loading the weights (for model lists). */
+export function readModelInfo(dir: string): Promise<{ config: HeadConfig; meta: ModelMeta }> {
+  return readFolderInfo<HeadConfig, ModelMeta>(dir, FOLDER);
 }

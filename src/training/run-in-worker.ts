@@ -1,46 +1,53 @@
 /**
- * Main-thread side of the training worker: same contract as train(), but the work runs on a
- * worker_thread. Cancel with the AbortSignal (the worker finishes its current batch, then stops).
+ * Main-thread side of the training workers (worker-host.ts is the other): same contract as the
+ * trainer it runs, but the work happens on a worker_thread. Cancel with the AbortSignal (the worker
+ * finishes its current batch, then stops). `trainInWorker` runs the classifier's train();
+ * captioning/train-in-worker.ts runs the captioner through the same `runTrainingWorker`.
  */
 import { Worker } from 'node:worker_threads';
 import { FramewiseError, type ErrorCode } from '../errors.js';
 import type { BackendInfo, BackendPreference } from '../models/backend.js';
 import { SequenceHead, type HeadConfig } from '../models/head.js';
-import { ParamStore } from '../models/params.js';
+import { fromParamRecord, type ParamRecord } from '../models/params.js';
 import type { ModelMeta, TrainedModel } from './model-io.js';
 import type { TrainConfig, TrainingData, TrainProgress, TrainRun } from './train.js';
 
 export interface WorkerTrainResult extends TrainRun {
   config: HeadConfig;
   meta: ModelMeta;
-  weights: Record<string, { shape: number[]; data: Float32Array }>;
+  weights: ParamRecord;
 }
 
-export function modelFromWorkerResult(r: WorkerTrainResult): TrainedModel {
-  const params = new ParamStore();
-  for (const [name, w] of Object.entries(r.weights)) params.add(name, w.shape, w.data);
-  return { head: SequenceHead.fromParams(r.config, params), meta: r.meta };
+export interface WorkerOptions<P> {
+  signal?: AbortSignal;
+  onProgress?: (p: P) => void;
+  onBackend?: (b: BackendInfo) => void;
+  backend?: BackendPreference;
 }
 
-export function trainInWorker(
-  config: TrainConfig,
-  data: TrainingData,
-  opts: {
-    signal?: AbortSignal;
-    onProgress?: (p: TrainProgress) => void;
-    onBackend?: (b: BackendInfo) => void;
-    backend?: BackendPreference;
-  } = {},
-): Promise<WorkerTrainResult> {
-  // Running from TypeScript sources (tsx, vitest) the sibling is worker.ts and needs the tsx loader.
-  const fromTs = import.meta.url.endsWith('.ts');
-  const worker = fromTs
+/**
+ * The worker module `name` next to the module whose import.meta.url is `base`: its .ts source
+ * when running from TypeScript (tsx, vitest), else the compiled .js.
+ */
+export function siblingWorker(base: string, name: string): URL {
+  return new URL(`./${name}${base.endsWith('.ts') ? '.ts' : '.js'}`, base);
+}
+
+/** Starts the worker module `entry` (see worker-host.ts), sends it the run and waits for its result. */
+export function runTrainingWorker<R, P>(
+  entry: URL,
+  config: unknown,
+  data: unknown,
+  opts: WorkerOptions<P> = {},
+): Promise<R> {
+  // A TypeScript entry needs the tsx loader inside the worker too.
+  const worker = entry.pathname.endsWith('.ts')
     ? new Worker(
-        `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(new URL('./worker.ts', import.meta.url).href)}); });`,
+        `import('tsx/esm/api').then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); });`,
         { eval: true },
       )
-    : new Worker(new URL('./worker.js', import.meta.url));
-  return new Promise<WorkerTrainResult>((resolve, reject) => {
+    : new Worker(entry);
+  return new Promise<R>((resolve, reject) => {
     let settled = false;
     const finish = (fn: () => void): void => {
       if (settled) return;
@@ -52,9 +59,9 @@ export function trainInWorker(
     const onAbort = (): void => worker.postMessage({ type: 'cancel' });
     opts.signal?.addEventListener('abort', onAbort);
     worker.on('message', (msg: { type: string; [k: string]: unknown }) => {
-      if (msg.type === 'progress') opts.onProgress?.(msg['progress'] as TrainProgress);
+      if (msg.type === 'progress') opts.onProgress?.(msg['progress'] as P);
       else if (msg.type === 'backend') opts.onBackend?.(msg['backend'] as BackendInfo);
-      else if (msg.type === 'done') finish(() => resolve(msg['result'] as WorkerTrainResult));
+      else if (msg.type === 'done') finish(() => resolve(msg['result'] as R));
       else if (msg.type === 'failed') {
         const e = msg['error'] as { code: ErrorCode; message: string; details?: Record<string, unknown> };
         finish(() => reject(new FramewiseError(e.code, e.message, e.details ? { details: e.details } : undefined)));
@@ -83,4 +90,17 @@ export function trainInWorker(
     }
     if (opts.signal?.aborted) onAbort();
   });
+}
+
+/** train() on a worker thread. */
+export function trainInWorker(
+  config: TrainConfig,
+  data: TrainingData,
+  opts: WorkerOptions<TrainProgress> = {},
+): Promise<WorkerTrainResult> {
+  return runTrainingWorker(siblingWorker(import.meta.url, 'worker'), config, data, opts);
+}
+
+export function modelFromWorkerResult(r: WorkerTrainResult): TrainedModel {
+  return { head: SequenceHead.fromParams(r.config, fromParamRecord(r.weights)), meta: r.meta };
 }

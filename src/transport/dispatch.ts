@@ -4,6 +4,7 @@
  * validation, same error shape. No Electron or HTTP here.
  */
 import { toFramewiseError, type ErrorCode } from '../errors.js';
+import { HEAD_NAMES } from '../models/heads/registry.js';
 import { isApiMethod, type Api, type ApiError, type ApiMethod, type ApiMethods } from '../services/contract.js';
 
 export type ApiEnvelope<T = unknown> = { ok: true; result: T } | { ok: false; error: ApiError };
@@ -91,7 +92,7 @@ const ARG_CHECKS: { [M in keyof ApiMethods]: Check[] } = {
   'video.filmstrip': [str('videoId'), intIn('count', 1, 64), num('width')],
   'features.extract': [strArray('videoIds', true)],
   'training.start': [
-    oneOf('head', ['lstm', 'gru', 'mean']),
+    oneOf('head', HEAD_NAMES),
     intIn('hidden', 1, 4096),
     intIn('epochs', 1, 1000),
     intIn('clipLength', 1, 1024),

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCaptioner, saveCaptioner } from '../../src/captioning/captioner-io.js';
 import { beamSearch, captionSegments, greedyDecode, lengthPenalty } from '../../src/captioning/beam-search.js';
 import { denseCaptions, denseCaptionSubtitles, fixedWindows } from '../../src/captioning/dense-captioning.js';
-import { captionerNormalizer, segmentBatch } from '../../src/captioning/model.js';
+import { segmentBatch } from '../../src/captioning/batches.js';
+import { normalizerOf } from '../../src/training/model-io.js';
 import {
   scoreItems,
   trainCaptioner,
@@ -104,7 +105,7 @@ describe('trainCaptioner on the event-order task', () => {
     const enc = segmentBatch(
       test.items.slice(0, 8).map((it) => ({ video: testVideos.get(it.videoId)!, segment: it })),
       meta.steps,
-      captionerNormalizer(meta),
+      normalizerOf(meta),
     );
     const g = greedyDecode(model, vocab, enc, { maxLen: 20 });
     const b1 = beamSearch(model, vocab, enc, { beamWidth: 1, alpha: 0, maxLen: 20 });
@@ -169,63 +170,5 @@ describe('trainCaptioner on the event-order task', () => {
     const byWindow = denseCaptions(result.captioner, video, { windowSeconds: 4 }, { beamWidth: 1 });
     expect(byWindow).toHaveLength(windows.length);
     for (const d of byWindow) expect(d.text.split(' ')[0]).toBe('a');
-  });
-});
-
-describe('trainCaptioner mechanics', () => {
-  const small = captionTask({ videos: 6, segmentsPerVideo: 4, seed: 3 });
-  const quick = { ...config, epochs: 3, bleuEvery: 0 };
-
-  it('same seed → identical weights and history; another seed differs', async () => {
-    const a = await trainCaptioner(quick, small);
-    const b = await trainCaptioner(quick, small);
-    const c = await trainCaptioner({ ...quick, seed: 2 }, small);
-    for (const n of a.captioner.model.params.names())
-      expect(b.captioner.model.params.get(n)).toEqual(a.captioner.model.params.get(n));
-    expect(b.history.map((h) => [h.loss, h.valLoss])).toEqual(a.history.map((h) => [h.loss, h.valLoss]));
-    expect(c.history[0]!.loss).not.toBe(a.history[0]!.loss);
-  });
-
-  it('GRU trains too (held-out BLEU-4 ≥ bar)', async () => {
-    const r = await trainCaptioner({ ...config, model: { ...config.model, cell: 'gru' }, bleuEvery: 0 }, train);
-    const scores = scoreItems(r.captioner, test.items, testVideos);
-    console.log(`captioner (gru) trained in ${r.seconds.toFixed(2)} s; held-out ${JSON.stringify(scores)}`);
-    expect(scores.bleu4).toBeGreaterThanOrEqual(BLEU4_BAR);
-  }, 60_000);
-
-  it('LSTM + attention trains too; its save/load round-trip gives identical captions', async () => {
-    const r = await trainCaptioner(
-      { ...config, model: { ...config.model, attention: 'general' as const }, bleuEvery: 0 },
-      train,
-    );
-    const scores = scoreItems(r.captioner, test.items, testVideos);
-    console.log(`captioner (lstm+attention) trained in ${r.seconds.toFixed(2)} s; held-out ${JSON.stringify(scores)}`);
-    expect(scores.bleu4).toBeGreaterThanOrEqual(BLEU4_BAR);
-    const out = join(dir, 'attention');
-    await saveCaptioner(out, r.captioner);
-    const loaded = await loadCaptioner(out);
-    expect(loaded.model.config.attention).toBe('general');
-    expect(decodeAll(3, loaded)).toEqual(decodeAll(3, r.captioner));
-  }, 60_000);
-
-  it('cancellation and bad input', async () => {
-    const ac = new AbortController();
-    ac.abort();
-    await expect(trainCaptioner(quick, small, { signal: ac.signal })).rejects.toMatchObject({ code: 'ABORTED' });
-    const ac2 = new AbortController();
-    await expect(
-      trainCaptioner({ ...quick, epochs: 50 }, small, { signal: ac2.signal, onProgress: () => ac2.abort() }),
-    ).rejects.toMatchObject({ code: 'ABORTED' });
-    const mixed = { ...small, videos: [...small.videos, { ...small.videos[0]!, videoId: 'x', featureDim: 3 }] };
-    await expect(trainCaptioner(quick, mixed)).rejects.toMatchObject({ code: 'MODEL_MISMATCH' });
-    await expect(trainCaptioner(quick, { ...small, items: [] })).rejects.toMatchObject({ code: 'BAD_ARGUMENT' });
-  });
-
-  it('saves the best model to outDir', async () => {
-    const out = join(dir, 'run');
-    const r = await trainCaptioner({ ...quick, outDir: out }, small);
-    const loaded = await loadCaptioner(out);
-    expect(loaded.meta.metrics['epoch']).toBe(r.bestEpoch);
-    expect(loaded.meta.trainVideos).toEqual(r.trainVideos);
   });
 });

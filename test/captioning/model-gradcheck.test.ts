@@ -1,12 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/models/backend.js';
 import { Rng } from '../../src/util/rng.js';
-import {
-  CaptionModel,
-  decoderBatch,
-  sequenceCrossEntropy,
-  type CaptionModelConfig,
-} from '../../src/captioning/model.js';
+import { decoderBatch } from '../../src/captioning/batches.js';
+import { decodeStep, initialDecoderState, prepareDecoding } from '../../src/captioning/decoding.js';
+import { CaptionModel, type CaptionModelConfig } from '../../src/captioning/model.js';
+import { sequenceCrossEntropy } from '../../src/models/losses.js';
 import { BOS_ID, EOS_ID } from '../../src/captioning/tokenizer.js';
 
 beforeAll(async () => {
@@ -90,10 +88,10 @@ describe('captioning model', () => {
       const { logits, cache } = model.forward(enc, dec);
       model.release(cache);
       const V = config.vocabSize;
-      const dc = model.prepare(enc);
-      let state = model.initialState(enc.B);
+      const dc = prepareDecoding(model, enc);
+      let state = initialDecoderState(model, enc.B);
       for (let t = 0; t < dec.T; t++) {
-        const r = model.step(dc, state, dec.inputs.subarray(t * enc.B, (t + 1) * enc.B));
+        const r = decodeStep(model, dc, state, dec.inputs.subarray(t * enc.B, (t + 1) * enc.B));
         state = r.state;
         for (let b = 0; b < enc.B; b++) {
           if (dec.targets[t * enc.B + b] === 0) continue; // padded step

@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/models/backend.js';
 import { Rng } from '../../src/util/rng.js';
-import { SequenceHead, softmaxCrossEntropy, type HeadConfig } from '../../src/models/head.js';
+import { SequenceHead, type HeadConfig } from '../../src/models/head.js';
+import { softmaxCrossEntropy } from '../../src/models/losses.js';
 
 beforeAll(async () => {
   await initBackend('wasm');

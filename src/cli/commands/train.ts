@@ -1,6 +1,7 @@
 import { FramewiseError } from '../../errors.js';
 import { createFeatureEngine } from '../../features/engines/select.js';
 import { ProjectStore } from '../../store/project-store.js';
+import { HEAD_NAMES, headSettings, isHeadName } from '../../models/heads/registry.js';
 import { trainProjectModel } from '../../project/training.js';
 import type { TrainConfig } from '../../training/train.js';
 import { notMeasuredLine } from '../../eval/validation-status.js';
@@ -21,7 +22,7 @@ export const trainCommand = {
   name: 'train',
   summary: "Train an LSTM/GRU (or frame-mean baseline) on a project's labelled segments",
   usage:
-    'framewise train <project> [--head lstm|gru|mean] [--hidden 256] [--layers 1] [--bidirectional] [--dropout 0.2]\n' +
+    `framewise train <project> [--head ${HEAD_NAMES.join('|')}] [--hidden 256] [--layers 1] [--bidirectional] [--dropout 0.2]\n` +
     '                [--epochs 30] [--batch 32] [--lr 0.001] [--clip-length 16] [--patience 5] [--val-fraction 0.2] [--seed 1] [--background on|off] [--name NAME] [--json]',
   options: {
     head: { type: 'string' },
@@ -43,12 +44,11 @@ export const trainCommand = {
     const dir = positionals[0];
     if (!dir) return out.usage();
     const head = String(values['head'] ?? 'lstm');
-    if (!['lstm', 'gru', 'mean'].includes(head))
-      throw new FramewiseError('BAD_ARGUMENT', `--head must be lstm, gru or mean (got ${head}).`);
+    if (!isHeadName(head))
+      throw new FramewiseError('BAD_ARGUMENT', `--head must be one of ${HEAD_NAMES.join(', ')} (got ${head}).`);
     const config: Partial<TrainConfig> = {
       head: {
-        kind: head === 'mean' ? 'mean-mlp' : 'recurrent',
-        cell: head === 'gru' ? 'gru' : 'lstm',
+        ...headSettings(head),
         ...(values['hidden'] !== undefined ? { hidden: optNum(values['hidden'], 'hidden', int(1, 4096))! } : {}),
         ...(values['layers'] !== undefined ? { layers: optNum(values['layers'], 'layers', int(1, 3))! } : {}),
         ...(values['bidirectional'] ? { bidirectional: true } : {}),
