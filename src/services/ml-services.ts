@@ -3,7 +3,7 @@
  * operation is a job: it reports progress, can be cancelled, and hands its result back through
  * ctx.publishResult (a 'job.result' event, and jobs.result for a page that missed the event).
  */
-import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FramewiseError, toFramewiseError } from '../errors.js';
 import type { FeatureEngine } from '../features/types.js';
@@ -11,7 +11,6 @@ import { resolveVideoPath, type ProjectStore } from '../store/project-store.js';
 import { atomicWriteFile } from '../util/atomic-write.js';
 import { trainProjectModel, loadProjectModel } from '../project/training.js';
 import {
-  listProjectModels,
   localizeOptionsFrom,
   predictVideo,
   resolveModelDir,
@@ -19,7 +18,6 @@ import {
   videoFeatures,
 } from '../project/predict.js';
 import {
-  captionersDir,
   captionFeatures,
   loadProjectCaptioner,
   resolveCaptionerDir,
@@ -28,12 +26,10 @@ import {
 import { extractProjectVideoFeatures } from '../project/video-features.js';
 import { BACKGROUND_CLASS } from '../training/dataset.js';
 import { notMeasuredLine } from '../eval/validation-status.js';
-import { readCaptionerInfo } from '../captioning/captioner-io.js';
-import { SPECIAL_TOKENS } from '../captioning/tokenizer.js';
-import { describeHead, HEAD_CHOICES, headSettings } from '../models/heads/registry.js';
+import { HEAD_CHOICES, headSettings } from '../models/heads/registry.js';
 import type { FitBatch } from '../training/fit.js';
-import { readModelInfo } from '../training/model-io.js';
-import type { Api, CaptionResult, ModelInfo, TrainingEpoch, TrainingSummary } from './contract.js';
+import type { Api, CaptionResult, TrainingEpoch, TrainingSummary } from './contract.js';
+import { listModels } from './model-list.js';
 import type { JobContext } from './jobs.js';
 import { fileBase, findVideo, videoFile, type ServiceContext } from './service-context.js';
 
@@ -50,9 +46,6 @@ type MlApi = Pick<
 >;
 
 const NAME_RE = /^[\w.-]{1,64}$/;
-
-/** The summary of a model folder whose model.json or meta.json cannot be read. */
-const UNREADABLE = 'unreadable model files';
 
 function checkName(name: string | undefined): void {
   if (name !== undefined && !NAME_RE.test(name))
@@ -398,59 +391,4 @@ export function mlServices(ctx: ServiceContext): MlApi {
       return readCaptions(s, videoId);
     },
   };
-}
-
-async function listCaptioners(store: ProjectStore): Promise<ModelInfo[]> {
-  const root = captionersDir(store);
-  const out: ModelInfo[] = [];
-  for (const name of await readdir(root).catch(() => [] as string[])) {
-    const dir = join(root, name);
-    const st = await stat(join(dir, 'meta.json')).catch(() => null);
-    if (!st) continue;
-    const info = await readCaptionerInfo(dir).catch(() => null);
-    const c = info?.config;
-    out.push({
-      name,
-      kind: 'captioner',
-      createdAt: st.mtime.toISOString(),
-      summary: c
-        ? [
-            `${c.cell.toUpperCase()} ${c.encoderHidden}`,
-            c.attention === 'general' ? 'attention' : null,
-            `${c.vocabSize - SPECIAL_TOKENS.length} words`,
-          ]
-            .filter(Boolean)
-            .join(' · ')
-        : UNREADABLE,
-    });
-  }
-  return out.sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
-}
-
-/** Action models and captioners, newest first. */
-export async function listModels(store: ProjectStore): Promise<ModelInfo[]> {
-  const models: ModelInfo[] = [];
-  for (const m of await listProjectModels(store)) {
-    const info = await readModelInfo(m.dir).catch(() => null);
-    const classes = info?.meta.classes.map((x) => x.name) ?? [];
-    const valAcc = info?.meta.metrics['valAcc'];
-    models.push({
-      name: m.name,
-      kind: 'classifier',
-      createdAt: m.createdAt,
-      summary: info
-        ? [
-            describeHead(info.config),
-            `${classes.length} classes`,
-            `${info.meta.clipLength} frames`,
-            typeof valAcc === 'number' ? `val acc ${(valAcc * 100).toFixed(0)} %` : null,
-          ]
-            .filter(Boolean)
-            .join(' · ')
-        : UNREADABLE,
-      classes,
-      ...(info ? { clipLength: info.meta.clipLength, fps: info.meta.fps } : {}),
-    });
-  }
-  return [...models, ...(await listCaptioners(store))].sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1));
 }
