@@ -11,6 +11,7 @@ import { FramewiseError } from '../errors.js';
 import { frameAt, packClips, type VideoFeatures } from '../training/dataset.js';
 import { normalizerOf, type TrainedModel } from '../training/model-io.js';
 import { tIoU } from '../util/intervals.js';
+import { checkFeatureFit } from '../models/feature-fit.js';
 
 export { tIoU };
 
@@ -35,13 +36,7 @@ export interface WindowOptions {
 }
 
 function checkFeatures(model: TrainedModel, video: VideoFeatures): void {
-  const m = model.meta;
-  if (video.backboneId !== m.backboneId || video.featureDim !== m.featureDim) {
-    throw new FramewiseError(
-      'MODEL_MISMATCH',
-      `The model was trained on ${m.backboneId} (${m.featureDim}-d) features but video ${video.videoId} has ${video.backboneId} (${video.featureDim}-d) features.`,
-    );
-  }
+  checkFeatureFit(model.meta, video, { offered: `video ${video.videoId}`, expected: 'the model was trained on' });
 }
 
 /** Sliding-window class probabilities, yielded in chunks. */

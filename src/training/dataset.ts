@@ -5,9 +5,9 @@
  * `clipLength` consecutive frames: a random crop for training, the centre crop for validation;
  * segments shorter than the clip are padded at the end and masked.
  */
-import { FramewiseError } from '../errors.js';
 import type { Rng } from '../util/rng.js';
 import type { Batch } from '../models/head.js';
+import { checkFeatureFit } from '../models/feature-fit.js';
 
 /** One video's features (what readFeatureFile returns, minus the file-only header fields). */
 export interface VideoFeatures {
@@ -252,12 +252,7 @@ export function packClips(
   const x = new Float32Array(T * B * D);
   const mask = new Float32Array(T * B);
   clips.forEach((c, b) => {
-    if (c.video.featureDim !== D) {
-      throw new FramewiseError(
-        'MODEL_MISMATCH',
-        `Video ${c.video.videoId} has ${c.video.featureDim}-d features; the model expects ${D}-d.`,
-      );
-    }
+    checkFeatureFit({ featureDim: D }, c.video, { offered: `video ${c.video.videoId}`, expected: 'the model expects' });
     const n = Math.min(T, c.end - c.first);
     const f = c.video.features;
     for (let t = 0; t < n; t++) {
