@@ -31,7 +31,7 @@ export interface StreamBlock {
  * Weight of the CNN's appearance vector next to the streams. Measured on few-shot motion tasks
  * (docs/streams.md): at full weight a head on 8 clips a class memorises each clip's look.
  */
-export const APPEARANCE_WEIGHT = 0.1;
+export const APPEARANCE_WEIGHT = 1;
 
 export interface FrameStream {
   id: StreamId;
