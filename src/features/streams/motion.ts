@@ -59,11 +59,6 @@ export class MotionStream {
   private sampleStart: Float32Array | null = null;
   /** Short-step flow summed over the current interval. */
   private short: BlockFlow | null = null;
-  private readonly acc = new Float64Array(MOTION_DIM);
-  /** Weight sums behind the averaged entries: foreground (1), centre (1), cells (CELLS²). */
-  private fgWeight = 0;
-  private readonly cellWeight = new Float64Array(CELLS * CELLS);
-  private centre = [0, 0, 0];
 
   constructor(
     private readonly width: number,
@@ -124,95 +119,89 @@ export class MotionStream {
 
   /** The motion since the last take() as a MOTION_DIM vector; starts the next interval. */
   take(out: Float32Array = new Float32Array(MOTION_DIM)): Float32Array {
+    out.fill(0);
     const flow = this.intervalFlow();
-    if (flow) this.addInterval(flow);
-    const L = MOTION_LAYOUT;
-    const s = 1 / this.grid.size;
-    for (let k = 0; k < 4; k++) out[L.global + k] = signedSqrt(this.acc[L.global + k]! * s);
-    for (let k = 0; k < 4; k++) out[L.foreground + k] = signedSqrt(this.acc[L.foreground + k]! * s);
-    const [cw, cx, cy] = this.centre;
-    out[L.where] = cw! > 0 ? cx! / cw! : 0;
-    out[L.where + 1] = cw! > 0 ? cy! / cw! : 0;
-    out[L.where + 2] = Math.log1p(this.fgWeight);
-    for (let c = 0; c < CELLS * CELLS; c++) {
-      out[L.cellMotion + 2 * c] = signedSqrt(this.acc[L.cellMotion + 2 * c]! * s);
-      out[L.cellMotion + 2 * c + 1] = signedSqrt(this.acc[L.cellMotion + 2 * c + 1]! * s);
-      out[L.cellEnergy + c] = Math.log1p(this.cellWeight[c]!);
-    }
-    this.acc.fill(0);
-    this.cellWeight.fill(0);
-    this.fgWeight = 0;
-    this.centre = [0, 0, 0];
+    if (flow) describeInterval(flow, this.grid.size, out);
     return out;
   }
+}
 
-  private addInterval(flow: BlockFlow): void {
-    const L = MOTION_LAYOUT;
-    const { blocks, dx, dy, confidence } = flow;
-    const n = blocks * blocks;
-    const half = (blocks - 1) / 2;
-    const bg = fitBackground(flow);
-    this.acc[L.global]! += bg[0]!;
-    this.acc[L.global + 1]! += bg[3]!;
-    this.acc[L.global + 2]! += (half * (bg[1]! + bg[5]!)) / 2;
-    this.acc[L.global + 3]! += (half * (bg[4]! - bg[2]!)) / 2;
+/** Writes the MOTION_LAYOUT vector of one sample interval's block flow into `out` (zeros where nothing moved). */
+function describeInterval(flow: BlockFlow, gridSize: number, out: Float32Array): void {
+  const L = MOTION_LAYOUT;
+  const { blocks, dx, dy, confidence } = flow;
+  const n = blocks * blocks;
+  const half = (blocks - 1) / 2;
+  const bg = fitBackground(flow);
+  // Displacements in grid pixels become fractions of the frame side.
+  const s = 1 / gridSize;
+  const put = (i: number, v: number): void => void (out[i] = signedSqrt(v * s));
+  put(L.global, bg[0]!);
+  put(L.global + 1, bg[3]!);
+  put(L.global + 2, (half * (bg[1]! + bg[5]!)) / 2);
+  put(L.global + 3, (half * (bg[4]! - bg[2]!)) / 2);
 
-    // Foreground: blocks whose motion differs from the background's, weighted by their evidence.
-    let w = 0;
-    let mx = 0;
-    let my = 0;
-    let px = 0;
-    let py = 0;
-    const rx = new Float32Array(n);
-    const ry = new Float32Array(n);
-    const rw = new Float32Array(n);
-    for (let b = 0; b < n; b++) {
-      const x = (b % blocks) - half;
-      const y = Math.floor(b / blocks) - half;
-      rx[b] = dx[b]! - (bg[0]! + bg[1]! * x + bg[2]! * y);
-      ry[b] = dy[b]! - (bg[3]! + bg[4]! * x + bg[5]! * y);
-      if (Math.hypot(rx[b]!, ry[b]!) < MOVING || confidence[b]! <= 0) continue;
-      const wb = confidence[b]!;
-      rw[b] = wb;
-      w += wb;
-      // Translation in screen space (as the user sees "it moves up"), shape change relative to the
-      // background: a tracking shot still shows a runner's legs moving.
-      mx += wb * dx[b]!;
-      my += wb * dy[b]!;
-      px += wb * x;
-      py += wb * y;
+  // Foreground: blocks whose motion differs from the background's, weighted by their evidence.
+  let w = 0;
+  let mx = 0;
+  let my = 0;
+  let px = 0;
+  let py = 0;
+  const rx = new Float32Array(n);
+  const ry = new Float32Array(n);
+  const rw = new Float32Array(n);
+  for (let b = 0; b < n; b++) {
+    const x = (b % blocks) - half;
+    const y = Math.floor(b / blocks) - half;
+    rx[b] = dx[b]! - (bg[0]! + bg[1]! * x + bg[2]! * y);
+    ry[b] = dy[b]! - (bg[3]! + bg[4]! * x + bg[5]! * y);
+    if (Math.hypot(rx[b]!, ry[b]!) < MOVING || confidence[b]! <= 0) continue;
+    const wb = confidence[b]!;
+    rw[b] = wb;
+    w += wb;
+    // Translation in screen space (as the user sees "it moves up"), shape change relative to the
+    // background: a tracking shot still shows a runner's legs moving.
+    mx += wb * dx[b]!;
+    my += wb * dy[b]!;
+    px += wb * x;
+    py += wb * y;
+  }
+  if (w <= 0) return;
+  const cx = px / w;
+  const cy = py / w;
+  // Expansion and rotation about the moving region's centre: the radial and tangential parts of
+  // each moving block's residual. Unit vectors keep far blocks from dominating.
+  let div = 0;
+  let curl = 0;
+  const perCell = blocks / CELLS;
+  const cellMotion = new Float64Array(2 * CELLS * CELLS);
+  const cellWeight = new Float64Array(CELLS * CELLS);
+  for (let b = 0; b < n; b++) {
+    const wb = rw[b]!;
+    if (wb <= 0) continue;
+    const ux = (b % blocks) - half - cx;
+    const uy = Math.floor(b / blocks) - half - cy;
+    const r = Math.hypot(ux, uy);
+    if (r > 0.5) {
+      div += (wb * (rx[b]! * ux + ry[b]! * uy)) / r;
+      curl += (wb * (ux * ry[b]! - uy * rx[b]!)) / r;
     }
-    if (w <= 0) return;
-    const cx = px / w;
-    const cy = py / w;
-    // Expansion and rotation about the moving region's centre: the radial and tangential parts of
-    // each moving block's residual. Unit vectors keep far blocks from dominating.
-    let div = 0;
-    let curl = 0;
-    const perCell = blocks / CELLS;
-    for (let b = 0; b < n; b++) {
-      const wb = rw[b]!;
-      if (wb <= 0) continue;
-      const ux = (b % blocks) - half - cx;
-      const uy = Math.floor(b / blocks) - half - cy;
-      const r = Math.hypot(ux, uy);
-      if (r > 0.5) {
-        div += (wb * (rx[b]! * ux + ry[b]! * uy)) / r;
-        curl += (wb * (ux * ry[b]! - uy * rx[b]!)) / r;
-      }
-      const cell = Math.floor(Math.floor(b / blocks) / perCell) * CELLS + Math.floor((b % blocks) / perCell);
-      this.acc[L.cellMotion + 2 * cell]! += (rx[b]! * wb) / (wb + EVIDENCE);
-      this.acc[L.cellMotion + 2 * cell + 1]! += (ry[b]! * wb) / (wb + EVIDENCE);
-      this.cellWeight[cell]! += wb / EVIDENCE;
-    }
-    this.acc[L.foreground]! += mx / w;
-    this.acc[L.foreground + 1]! += my / w;
-    this.acc[L.foreground + 2]! += div / w;
-    this.acc[L.foreground + 3]! += curl / w;
-    this.fgWeight += w / EVIDENCE;
-    this.centre[0]! += w;
-    this.centre[1]! += (w * cx) / half;
-    this.centre[2]! += (w * cy) / half;
+    const cell = Math.floor(Math.floor(b / blocks) / perCell) * CELLS + Math.floor((b % blocks) / perCell);
+    cellMotion[2 * cell]! += (rx[b]! * wb) / (wb + EVIDENCE);
+    cellMotion[2 * cell + 1]! += (ry[b]! * wb) / (wb + EVIDENCE);
+    cellWeight[cell]! += wb / EVIDENCE;
+  }
+  put(L.foreground, mx / w);
+  put(L.foreground + 1, my / w);
+  put(L.foreground + 2, div / w);
+  put(L.foreground + 3, curl / w);
+  out[L.where] = (w * cx) / half / w;
+  out[L.where + 1] = (w * cy) / half / w;
+  out[L.where + 2] = Math.log1p(w / EVIDENCE);
+  for (let c = 0; c < CELLS * CELLS; c++) {
+    put(L.cellMotion + 2 * c, cellMotion[2 * c]!);
+    put(L.cellMotion + 2 * c + 1, cellMotion[2 * c + 1]!);
+    out[L.cellEnergy + c] = Math.log1p(cellWeight[c]!);
   }
 }
 
@@ -234,8 +223,8 @@ export function fitBackground(flow: BlockFlow): Float64Array {
   const voters: number[] = [];
   for (let b = 0; b < n; b++) if (confidence[b]! >= EVIDENCE) voters.push(b);
   if (voters.length < 0.4 * n) return model;
-  model[0] = weightedMedian(voters.map((b) => dx[b]!));
-  model[3] = weightedMedian(voters.map((b) => dy[b]!));
+  model[0] = median(voters.map((b) => dx[b]!));
+  model[3] = median(voters.map((b) => dy[b]!));
   const TUKEY = 1.5;
   for (let iter = 0; iter < 3; iter++) {
     // Normal equations of [1, x, y] for both components, Tukey-weighted by the current residual.
@@ -269,7 +258,7 @@ export function fitBackground(flow: BlockFlow): Float64Array {
   return model;
 }
 
-function weightedMedian(values: number[]): number {
+function median(values: number[]): number {
   values.sort((a, b) => a - b);
   const k = values.length;
   return k % 2 ? values[(k - 1) >> 1]! : 0.5 * (values[k / 2 - 1]! + values[k / 2]!);
