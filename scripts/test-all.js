@@ -7,7 +7,7 @@ import { existsSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
 const results = [];
 const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 
-function step(name, cmd, args, { counts } = {}) {
+function step(name, cmd, args, { counts, failures } = {}) {
   process.stdout.write(`\n=== ${name}: ${cmd} ${args.join(' ')}\n`);
   const t0 = Date.now();
   const r = spawnSync(cmd, args, { stdio: 'inherit', env: process.env });
@@ -19,7 +19,7 @@ function step(name, cmd, args, { counts } = {}) {
     // A runner that crashed before writing its report still counts as a failure.
     if (parsed) c = { ...parsed, failed: parsed.failed + (ok || parsed.failed > 0 ? 0 : 1) };
   }
-  results.push({ name, ok, seconds, ...c });
+  results.push({ name, ok, seconds, ...c, failures: failures?.() ?? [] });
   process.stdout.write(`=== ${name}: ${ok ? 'ok' : `FAILED (exit ${r.status ?? r.signal})`} in ${seconds} s\n`);
 }
 
@@ -73,6 +73,43 @@ function readJson(file) {
   }
 }
 
+/** The first lines of a failure message: enough to tell a timeout from a wrong answer in a CI tail. */
+const firstLines = (text) =>
+  String(text ?? '')
+    .replace(/\x1b\[[0-9;]*m/g, '')
+    .split('\n')
+    .filter((l) => l.trim())
+    .slice(0, 3)
+    .map((l) => l.slice(0, 300));
+
+function vitestFailures(j) {
+  const out = [];
+  for (const file of j?.testResults ?? []) {
+    const rel = file.name.replace(`${process.cwd()}/`, '');
+    for (const a of file.assertionResults ?? [])
+      if (a.status === 'failed') out.push({ where: `${rel} > ${a.fullName}`, why: firstLines(a.failureMessages?.[0]) });
+    // A file that failed to load has no assertions to blame.
+    if (file.status === 'failed' && !(file.assertionResults ?? []).some((a) => a.status === 'failed'))
+      out.push({ where: rel, why: firstLines(file.message) });
+  }
+  return out;
+}
+
+function playwrightFailures(j) {
+  const out = [];
+  const walk = (suite) => {
+    for (const spec of suite.specs ?? [])
+      for (const t of spec.tests ?? [])
+        if (t.status === 'unexpected') {
+          const last = t.results?.[t.results.length - 1];
+          out.push({ where: `${spec.file}:${spec.line} > ${spec.title}`, why: firstLines(last?.error?.message) });
+        }
+    for (const s of suite.suites ?? []) walk(s);
+  };
+  for (const s of j?.suites ?? []) walk(s);
+  return out;
+}
+
 rmSync('test-results', { recursive: true, force: true });
 mkdirSync('test-results', { recursive: true });
 
@@ -99,6 +136,7 @@ if (want('unit')) {
         ? { passed: j.numPassedTests, failed: j.numFailedTests, skipped: j.numPendingTests + (j.numTodoTests ?? 0) }
         : null;
     },
+    failures: () => vitestFailures(readJson('test-results/vitest.json')),
   });
 }
 if (want('e2e') && existsSync('playwright.config.ts')) {
@@ -109,10 +147,17 @@ if (want('e2e') && existsSync('playwright.config.ts')) {
         ? { passed: j.stats.expected + (j.stats.flaky ?? 0), failed: j.stats.unexpected, skipped: j.stats.skipped }
         : null;
     },
+    failures: () => playwrightFailures(readJson('test-results/playwright.json')),
   });
 }
 
 const sum = (k) => results.reduce((a, r) => a + r[k], 0);
+// Named here, next to the summary, because CI keeps only the tail of a run.
+const failures = results.flatMap((r) => r.failures ?? []);
+if (failures.length) {
+  process.stdout.write('\n=== failed tests\n');
+  for (const f of failures) process.stdout.write(`  ✗ ${f.where}\n${f.why.map((l) => `      ${l}\n`).join('')}`);
+}
 process.stdout.write('\n=== summary\n');
 for (const r of results) {
   process.stdout.write(
