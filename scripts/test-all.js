@@ -7,19 +7,22 @@ import { existsSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
 const results = [];
 const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
 
-function step(name, cmd, args, { counts, failures } = {}) {
+/** `report` reads the runner's JSON report once: its counts and its failed tests, or null. */
+function step(name, cmd, args, { report } = {}) {
   process.stdout.write(`\n=== ${name}: ${cmd} ${args.join(' ')}\n`);
   const t0 = Date.now();
   const r = spawnSync(cmd, args, { stdio: 'inherit', env: process.env });
   const ok = r.status === 0;
   const seconds = ((Date.now() - t0) / 1000).toFixed(1);
   let c = { passed: ok ? 1 : 0, failed: ok ? 0 : 1, skipped: 0 };
-  if (counts) {
-    const parsed = counts();
+  let failures = [];
+  const parsed = report?.();
+  if (parsed) {
     // A runner that crashed before writing its report still counts as a failure.
-    if (parsed) c = { ...parsed, failed: parsed.failed + (ok || parsed.failed > 0 ? 0 : 1) };
+    c = { ...parsed.counts, failed: parsed.counts.failed + (ok || parsed.counts.failed > 0 ? 0 : 1) };
+    failures = parsed.failures;
   }
-  results.push({ name, ok, seconds, ...c, failures: failures?.() ?? [] });
+  results.push({ name, ok, seconds, ...c, failures });
   process.stdout.write(`=== ${name}: ${ok ? 'ok' : `FAILED (exit ${r.status ?? r.signal})`} in ${seconds} s\n`);
 }
 
@@ -84,7 +87,7 @@ const firstLines = (text) =>
 
 function vitestFailures(j) {
   const out = [];
-  for (const file of j?.testResults ?? []) {
+  for (const file of j.testResults ?? []) {
     const rel = file.name.replace(`${process.cwd()}/`, '');
     for (const a of file.assertionResults ?? [])
       if (a.status === 'failed') out.push({ where: `${rel} > ${a.fullName}`, why: firstLines(a.failureMessages?.[0]) });
@@ -106,7 +109,7 @@ function playwrightFailures(j) {
         }
     for (const s of suite.suites ?? []) walk(s);
   };
-  for (const s of j?.suites ?? []) walk(s);
+  for (const s of j.suites ?? []) walk(s);
   return out;
 }
 
@@ -130,24 +133,36 @@ if (want('build')) step('build', 'npm', ['run', 'build']);
 if (want('unit') || want('footage')) fetchFootage();
 if (want('unit')) {
   step('vitest', npx, ['vitest', 'run'], {
-    counts: () => {
+    report: () => {
       const j = readJson('test-results/vitest.json');
       return j
-        ? { passed: j.numPassedTests, failed: j.numFailedTests, skipped: j.numPendingTests + (j.numTodoTests ?? 0) }
+        ? {
+            counts: {
+              passed: j.numPassedTests,
+              failed: j.numFailedTests,
+              skipped: j.numPendingTests + (j.numTodoTests ?? 0),
+            },
+            failures: vitestFailures(j),
+          }
         : null;
     },
-    failures: () => vitestFailures(readJson('test-results/vitest.json')),
   });
 }
 if (want('e2e') && existsSync('playwright.config.ts')) {
   step('playwright', npx, ['playwright', 'test'], {
-    counts: () => {
+    report: () => {
       const j = readJson('test-results/playwright.json');
       return j?.stats
-        ? { passed: j.stats.expected + (j.stats.flaky ?? 0), failed: j.stats.unexpected, skipped: j.stats.skipped }
+        ? {
+            counts: {
+              passed: j.stats.expected + (j.stats.flaky ?? 0),
+              failed: j.stats.unexpected,
+              skipped: j.stats.skipped,
+            },
+            failures: playwrightFailures(j),
+          }
         : null;
     },
-    failures: () => playwrightFailures(readJson('test-results/playwright.json')),
   });
 }
 
