@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { FramewiseError } from '../errors.js';
 
 export interface Shard {
@@ -39,4 +40,15 @@ export function selectShard<T>(items: readonly T[], shard: Shard, key: (t: T) =>
   return [...items]
     .sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0))
     .filter((_, i) => i % shard.count === shard.index);
+}
+
+/** The paths in a list file (`--list`): one per line; blank lines and `#` comments skipped. */
+export async function readList(file: string): Promise<string[]> {
+  const text = await readFile(file, 'utf8').catch((e: Error) => {
+    throw new FramewiseError('FILE_UNREADABLE', `Cannot read the list ${file}: ${e.message}`);
+  });
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '' && !l.startsWith('#'));
 }

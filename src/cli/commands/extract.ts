@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { FramewiseError, toFramewiseError } from '../../errors.js';
 import { DEFAULT_BACKBONE_ID } from '../../features/backbones/registry.js';
@@ -8,7 +7,7 @@ import { readFeatureFile } from '../../features/feature-file.js';
 import { writeNpy } from '../../export/npy.js';
 import { expandVideoPaths } from '../../util/scan.js';
 import { formatDuration } from '../output.js';
-import { parseShard, selectShard } from '../shard.js';
+import { parseShard, readList, selectShard } from '../shard.js';
 import type { CommandContext } from '../command.js';
 
 function num(v: unknown, name: string, def: number, check: (n: number) => boolean): number {
@@ -121,16 +120,6 @@ export const extractCommand = {
     return failed > 0 ? 1 : 0;
   },
 };
-
-async function readList(file: string): Promise<string[]> {
-  const text = await readFile(file, 'utf8').catch((e: Error) => {
-    throw new FramewiseError('FILE_UNREADABLE', `Cannot read the list ${file}: ${e.message}`);
-  });
-  return text
-    .split(/\r?\n/)
-    .map((l) => l.trim())
-    .filter((l) => l !== '' && !l.startsWith('#'));
-}
 
 /** Writes <name>-<hash8>.features.npy [T, D] float32 and .times.npy [T] float64 beside the cache. */
 async function writeNpyPair(fwf: string, video: string, outDir: string): Promise<string[]> {
