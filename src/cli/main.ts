@@ -20,6 +20,7 @@ import { importCommand } from './commands/import.js';
 import { suggestCommand } from './commands/suggest.js';
 import { trainCaptionerCommand, captionCommand, importCaptionsCommand } from './commands/captioning.js';
 import { demoCommand } from './commands/demo.js';
+import { mergeCommand } from './commands/merge.js';
 
 const COMMANDS: Command[] = [
   probeCommand,
@@ -30,6 +31,7 @@ const COMMANDS: Command[] = [
   importCommand,
   trainCommand,
   predictCommand,
+  mergeCommand,
   evalCommand,
   suggestCommand,
   importCaptionsCommand,

@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { createFeatureEngine } from '../features/engines/select.js';
 import type { FeatureEngine } from '../features/types.js';
 import { ProjectStore } from '../store/project-store.js';
@@ -21,5 +22,19 @@ export async function withProject<T>(
 
 /** The model named by --model, else the project's newest. */
 export async function projectModel(store: ProjectStore, engine: FeatureEngine, name: unknown): Promise<TrainedModel> {
-  return loadProjectModel(store, await resolveModelDir(store, typeof name === 'string' ? name : undefined), engine);
+  return (await namedProjectModel(store, engine, name)).model;
+}
+
+/**
+ * The same, with a tag that names this trained model exactly (folder and training time): sharded
+ * outputs carry it, so a rerun after retraining redoes them and a merge refuses to mix models.
+ */
+export async function namedProjectModel(
+  store: ProjectStore,
+  engine: FeatureEngine,
+  name: unknown,
+): Promise<{ model: TrainedModel; tag: string }> {
+  const dir = await resolveModelDir(store, typeof name === 'string' ? name : undefined);
+  const model = await loadProjectModel(store, dir, engine);
+  return { model, tag: `${basename(dir)}@${model.meta.createdAt}` };
 }

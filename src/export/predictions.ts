@@ -191,6 +191,31 @@ export function groupRowsByVideo(rows: readonly PredictionRow[]): VideoPredictio
   return [...by.values()];
 }
 
+/**
+ * One predictions document from several (the per-video outputs of sharded `predict --out-dir`
+ * runs): videos ordered by path, so the result does not depend on how the work was split. Refuses
+ * documents of different models, and a video predicted twice with different results.
+ */
+export function mergePredictions(docs: readonly PredictionsJson[]): PredictionsJson {
+  const models = new Set(docs.map((d) => d.model ?? ''));
+  if (models.size > 1)
+    throw new FramewiseError(
+      'BAD_ARGUMENT',
+      `These predictions come from different models (${[...models].map((m) => m || '(unnamed)').join(', ')}); merge the outputs of one model at a time.`,
+    );
+  const byVideo = new Map<string, VideoPredictions>();
+  for (const doc of docs)
+    for (const v of doc.videos) {
+      const seen = byVideo.get(v.video);
+      if (seen && JSON.stringify(seen) !== JSON.stringify(v))
+        throw new FramewiseError('BAD_ARGUMENT', `${v.video} was predicted twice with different results.`);
+      byVideo.set(v.video, v);
+    }
+  const videos = [...byVideo.values()].sort((a, b) => (a.video < b.video ? -1 : a.video > b.video ? 1 : 0));
+  const model = docs[0]?.model;
+  return toPredictionsJson(videos, model !== undefined ? { model } : {});
+}
+
 /** Validates parsed JSON as predictions; throws BAD_ARGUMENT naming the field at fault. */
 export function validatePredictionsJson(data: unknown): PredictionsJson {
   const bad = (msg: string): FramewiseError => new FramewiseError('BAD_ARGUMENT', `predictions JSON: ${msg}`);

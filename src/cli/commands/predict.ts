@@ -1,17 +1,24 @@
 import { resolve } from 'node:path';
 import { writeFile } from 'node:fs/promises';
-import { FramewiseError } from '../../errors.js';
+import { FramewiseError, toFramewiseError } from '../../errors.js';
 import { localizeOptionsFrom, predictVideo, savePredictions, videoFeatures } from '../../project/predict.js';
-import { toPredictionsCsv, predictionsJsonText } from '../../export/predictions.js';
+import {
+  toPredictionsCsv,
+  predictionsJsonText,
+  toPredictionsJson,
+  type VideoPredictions,
+} from '../../export/predictions.js';
 import type { CommandContext } from '../command.js';
-import { withProject, projectModel } from '../project-context.js';
+import { withProject, namedProjectModel } from '../project-context.js';
+import { parseShard, readList, selectShard } from '../shard.js';
+import { finishedOutput, outputFileFor, writeOutput } from '../shard-outputs.js';
 
 export const predictCommand = {
   name: 'predict',
   summary: 'Classify and localize actions in videos with a trained model',
   usage:
     'framewise predict <project> <video>... [--model NAME] [--threshold 0.5] [--smoothing SEC] [--min-duration SEC]\n' +
-    '                  [--csv out.csv] [--save] [--json]',
+    '                  [--csv out.csv] [--save] [--json] [--list files.txt] [--shard k/N] [--out-dir DIR]',
   options: {
     model: { type: 'string' },
     threshold: { type: 'string' },
@@ -19,10 +26,21 @@ export const predictCommand = {
     'min-duration': { type: 'string' },
     csv: { type: 'string' },
     save: { type: 'boolean' },
+    list: { type: 'string' },
+    shard: { type: 'string' },
+    'out-dir': { type: 'string' },
   },
   async run({ positionals, values, out, signal }: CommandContext): Promise<number> {
-    const [dir, ...videos] = positionals;
+    const [dir, ...given] = positionals;
+    const listed = typeof values['list'] === 'string' ? await readList(values['list']) : [];
+    let videos = [...given, ...listed];
     if (!dir || videos.length === 0) return out.usage();
+    if (typeof values['shard'] === 'string') {
+      const shard = parseShard(values['shard']);
+      videos = selectShard(videos, shard, (v) => resolve(v));
+      out.line(`shard ${shard.index}/${shard.count}: ${videos.length} video(s)`);
+    }
+    const outDir = typeof values['out-dir'] === 'string' ? resolve(values['out-dir']) : null;
     const threshold = values['threshold'] === undefined ? undefined : Number(values['threshold']);
     if (threshold !== undefined && !(threshold > 0 && threshold < 1))
       throw new FramewiseError('BAD_ARGUMENT', '--threshold must be between 0 and 1.');
@@ -39,22 +57,61 @@ export const predictCommand = {
     const smoothingSec = seconds('smoothing');
     const minDurationSec = seconds('min-duration');
     return withProject(dir, async (store, engine) => {
-      const model = await projectModel(store, engine, values['model']);
+      const { model, tag } = await namedProjectModel(store, engine, values['model']);
       const localization = localizeOptionsFrom({ threshold, smoothingSec, minDurationSec }, model.meta.fps);
-      const results: Awaited<ReturnType<typeof predictVideo>>[] = [];
+      const results: VideoPredictions[] = [];
+      const toSave: { file: string; segments: { start: number; end: number; classId: string; score: number }[] }[] = [];
+      const classIdOf = new Map(store.project.classes.map((c) => [c.name, c.id]));
+      let skipped = 0;
+      let failed = 0;
       for (const v of videos) {
-        const feats = await videoFeatures(resolve(v), store, engine, { signal, fps: model.meta.fps });
-        const p = await predictVideo(model, feats, v, { signal, ...localization });
-        results.push(p);
-        out.line(
-          `${v}: ${p.top
-            .slice(0, 3)
-            .map((c) => `${c.name} ${(c.probability * 100).toFixed(1)}%`)
-            .join(', ')}`,
-        );
-        for (const s of p.segments)
-          out.line(`  ${s.start.toFixed(2)}–${s.end.toFixed(2)} s  ${s.label}  (${s.score.toFixed(2)})`);
+        const file = outDir ? outputFileFor(outDir, v) : null;
+        const done = file ? await finishedOutput(file, tag) : null;
+        if (done) {
+          results.push(...done.videos);
+          for (const r of done.videos)
+            toSave.push({
+              file: resolve(r.video),
+              segments: r.segments.flatMap((s) => {
+                const classId = classIdOf.get(s.label);
+                return classId ? [{ start: s.start, end: s.end, classId, score: s.score ?? 1 }] : [];
+              }),
+            });
+          skipped++;
+          continue;
+        }
+        try {
+          const feats = await videoFeatures(resolve(v), store, engine, { signal, fps: model.meta.fps });
+          const p = await predictVideo(model, feats, v, { signal, ...localization });
+          const r: VideoPredictions = {
+            video: p.video,
+            durationSec: p.durationSec,
+            segments: p.segments.map((s) => ({ start: s.start, end: s.end, label: s.label, score: s.score })),
+            curves: p.curves,
+          };
+          results.push(r);
+          toSave.push({ file: resolve(v), segments: p.segments });
+          if (file) await writeOutput(file, toPredictionsJson([r], { model: tag }));
+          out.line(
+            `${v}: ${p.top
+              .slice(0, 3)
+              .map((c) => `${c.name} ${(c.probability * 100).toFixed(1)}%`)
+              .join(', ')}`,
+          );
+          for (const s of p.segments)
+            out.line(`  ${s.start.toFixed(2)}–${s.end.toFixed(2)} s  ${s.label}  (${s.score.toFixed(2)})`);
+        } catch (e) {
+          // A sharded job reports a bad video and goes on with the others; a plain run stops.
+          const err = toFramewiseError(e);
+          if (!outDir || err.code === 'ABORTED') throw err;
+          failed++;
+          out.error(new FramewiseError(err.code, `${v}: ${err.message}`));
+        }
       }
+      if (outDir)
+        out.line(
+          `${videos.length - skipped - failed} predicted, ${skipped} already done, ${failed} failed → ${outDir}`,
+        );
       if (typeof values['csv'] === 'string') {
         const rows = results.flatMap((r) =>
           r.segments.map((s) => ({ video: r.video, start: s.start, end: s.end, label: s.label, score: s.score })),
@@ -63,25 +120,13 @@ export const predictCommand = {
         out.line(`predictions written to ${values['csv']}`);
       }
       if (values['save']) {
-        const saved = await savePredictions(
-          store,
-          videos.map((v, i) => ({ file: resolve(v), segments: results[i]!.segments })),
-        );
+        const saved = await savePredictions(store, toSave);
         out.line(`${saved} predicted segment(s) saved in the project as pre-labels (source "prediction")`);
       }
       if (out.json) {
-        process.stdout.write(
-          predictionsJsonText(
-            results.map((r) => ({
-              video: r.video,
-              durationSec: r.durationSec,
-              segments: r.segments.map((s) => ({ start: s.start, end: s.end, label: s.label, score: s.score })),
-              curves: r.curves,
-            })),
-          ),
-        );
+        process.stdout.write(predictionsJsonText(results));
       }
-      return 0;
+      return failed > 0 ? 1 : 0;
     });
   },
 };
