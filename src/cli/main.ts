@@ -22,7 +22,7 @@ import { trainCaptionerCommand, captionCommand, importCaptionsCommand } from './
 import { demoCommand } from './commands/demo.js';
 import { mergeCommand } from './commands/merge.js';
 
-const COMMANDS: Command[] = [
+export const COMMANDS: Command[] = [
   probeCommand,
   extractCommand,
   demoCommand,
