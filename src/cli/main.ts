@@ -20,6 +20,7 @@ import { importCommand } from './commands/import.js';
 import { suggestCommand } from './commands/suggest.js';
 import { trainCaptionerCommand, captionCommand, importCaptionsCommand } from './commands/captioning.js';
 import { demoCommand } from './commands/demo.js';
+import { exportCommand } from './commands/export.js';
 
 const COMMANDS: Command[] = [
   probeCommand,
@@ -35,6 +36,7 @@ const COMMANDS: Command[] = [
   importCaptionsCommand,
   trainCaptionerCommand,
   captionCommand,
+  exportCommand,
   infoCommand,
   serveCommand,
 ] as Command[];
