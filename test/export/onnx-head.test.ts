@@ -4,8 +4,6 @@
  * `windows()` classifies (the last windows are shorter than the clip: Framewise pads and masks
  * them, the ONNX graph just gets fewer steps).
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,8 +16,8 @@ import { windows } from '../../src/inference/predict.js';
 import { train } from '../../src/training/train.js';
 import type { TrainedModel } from '../../src/training/model-io.js';
 import { orderTask } from '../training/synthetic.js';
+import { checkOnnxFile, pythonHas } from '../fixtures/python.js';
 
-const PYTHON = '/usr/bin/python3';
 const data = orderTask({ videos: 4, segmentsPerVideo: 6, dim: 10, seed: 3 });
 // Offset and scale the features so that the normalisation inside the graph matters.
 for (const v of data.videos) for (let i = 0; i < v.features.length; i++) v.features[i] = v.features[i]! * 3 + 5;
@@ -136,33 +134,16 @@ describe('ONNX export of a trained head', () => {
     });
   });
 
-  const hasOnnx =
-    existsSync(PYTHON) &&
-    (() => {
-      try {
-        execFileSync(PYTHON, ['-c', 'import onnx'], { stdio: 'ignore' });
-        return true;
-      } catch {
-        return false;
+  it.skipIf(!pythonHas('onnx'))(
+    "every head kind passes python3-onnx's checker (full check, shape inference)",
+    async () => {
+      for (const [label, settings] of HEADS) {
+        const file = join(dir, `check-${label.replace(/\W+/g, '-')}.onnx`);
+        await writeFile(file, headToOnnx(await trained(settings), label));
+        const out = checkOnnxFile(file);
+        expect(out.startsWith('17 ')).toBe(true);
+        if (settings.kind === 'recurrent') expect(out).toContain(settings.cell === 'lstm' ? "'LSTM'" : "'GRU'");
       }
-    })();
-
-  it.skipIf(!hasOnnx)("every head kind passes python3-onnx's checker (full check, shape inference)", async () => {
-    for (const [label, settings] of HEADS) {
-      const file = join(dir, `check-${label.replace(/\W+/g, '-')}.onnx`);
-      await writeFile(file, headToOnnx(await trained(settings), label));
-      const out = execFileSync(
-        PYTHON,
-        [
-          '-c',
-          'import onnx, sys; m = onnx.load(sys.argv[1]); onnx.checker.check_model(m, full_check=True); ' +
-            'print(m.opset_import[0].version, [n.op_type for n in m.graph.node if n.op_type in ("LSTM", "GRU")])',
-          file,
-        ],
-        { encoding: 'utf8' },
-      );
-      expect(out.startsWith('17 ')).toBe(true);
-      if (settings.kind === 'recurrent') expect(out).toContain(settings.cell === 'lstm' ? "'LSTM'" : "'GRU'");
-    }
-  });
+    },
+  );
 });
