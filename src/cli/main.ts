@@ -20,7 +20,7 @@ import { importCommand } from './commands/import.js';
 import { suggestCommand } from './commands/suggest.js';
 import { trainCaptionerCommand, captionCommand, importCaptionsCommand } from './commands/captioning.js';
 import { demoCommand } from './commands/demo.js';
-import { exportCommand } from './commands/export.js';
+import { exportCommand, exportDatasetCommand } from './commands/export.js';
 
 const COMMANDS: Command[] = [
   probeCommand,
@@ -37,6 +37,7 @@ const COMMANDS: Command[] = [
   trainCaptionerCommand,
   captionCommand,
   exportCommand,
+  exportDatasetCommand,
   infoCommand,
   serveCommand,
 ] as Command[];

@@ -1,7 +1,9 @@
 import { resolve } from 'node:path';
 import { FramewiseError } from '../../errors.js';
 import { exportLabelsCsv, exportModelOnnx } from '../../project/export-model.js';
+import { exportDataset } from '../../project/export-dataset.js';
 import { ProjectStore } from '../../store/project-store.js';
+import { withProject } from '../project-context.js';
 import type { CommandContext } from '../command.js';
 
 const FORMATS = ['onnx', 'labels-csv'] as const;
@@ -34,5 +36,39 @@ export const exportCommand = {
     out.line(`Model ${r.model} exported: ${r.onnx} (${(r.bytes / 1024).toFixed(0)} KiB) and ${r.json}`);
     if (out.json) out.print({ format, ...r });
     return 0;
+  },
+};
+
+export const exportDatasetCommand = {
+  name: 'export-dataset',
+  summary:
+    'Write the labelled segments’ features as WebDataset tar shards (.npy float16 + .json) for training elsewhere',
+  usage: 'framewise export-dataset <project> --out DIR [--shard-size 1000] [--json]',
+  options: { out: { type: 'string' }, 'shard-size': { type: 'string' } },
+  async run({ positionals, values, out, signal }: CommandContext): Promise<number> {
+    const dir = positionals[0];
+    const outDir = values['out'];
+    if (!dir || typeof outDir !== 'string') return out.usage();
+    const shardSize = values['shard-size'] === undefined ? undefined : Number(values['shard-size']);
+    if (shardSize !== undefined && !(Number.isInteger(shardSize) && shardSize >= 1))
+      throw new FramewiseError(
+        'BAD_ARGUMENT',
+        `--shard-size must be a whole number of samples ≥ 1 (got ${String(values['shard-size'])}).`,
+      );
+    return withProject(dir, async (store, engine) => {
+      const r = await exportDataset(store, resolve(outDir), {
+        engine,
+        shardSize,
+        signal,
+        onVideo: (i, n) => out.progress('Exporting', i, n, 'videos'),
+      });
+      out.endProgress();
+      out.line(
+        `${r.samples} sample(s) in ${r.shards.length} shard(s), ${(r.bytes / 1e6).toFixed(1)} MB, in ${r.outDir} (${r.seconds.toFixed(1)} s)` +
+          (r.skipped ? `; ${r.skipped} segment(s) shorter than one frame left out` : ''),
+      );
+      if (out.json) out.print(r);
+      return 0;
+    });
   },
 };
