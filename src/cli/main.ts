@@ -21,6 +21,7 @@ import { suggestCommand } from './commands/suggest.js';
 import { trainCaptionerCommand, captionCommand, importCaptionsCommand } from './commands/captioning.js';
 import { demoCommand } from './commands/demo.js';
 import { mergeCommand } from './commands/merge.js';
+import { exportCommand, exportDatasetCommand } from './commands/export.js';
 
 export const COMMANDS: Command[] = [
   probeCommand,
@@ -37,6 +38,8 @@ export const COMMANDS: Command[] = [
   importCaptionsCommand,
   trainCaptionerCommand,
   captionCommand,
+  exportCommand,
+  exportDatasetCommand,
   infoCommand,
   serveCommand,
 ] as Command[];

@@ -53,6 +53,11 @@ function quote(cell: string): string {
   return /[",\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
 }
 
+/** A text cell as every CSV export writes it: formula-guarded, then quoted where needed. */
+export function csvTextCell(cell: string): string {
+  return quote(guard(cell));
+}
+
 function checkDecimals(v: number | undefined, fallback: number, name: string): number {
   const d = v ?? fallback;
   if (!Number.isInteger(d) || d < 0 || d > 12)

@@ -1,9 +1,9 @@
 /**
  * Typed builder for ONNX ModelProto. Covers the subset we emit (dense tensors, the attribute kinds the
- * converter needs, static or symbolic dims) and encodes it with the minimal protobuf writer.
- * Field numbers follow onnx/onnx.proto (IR version 8).
+ * converter needs, static or symbolic dims) and encodes it with protobufjs against the onnx.proto
+ * subset in onnx-proto.ts (IR version 8).
  */
-import { ProtoWriter } from './protobuf.js';
+import { encodeModelProto } from './onnx-proto.js';
 
 export const IR_VERSION = 8;
 export const DEFAULT_OPSET = 13;
@@ -107,90 +107,67 @@ function checkCount(name: string, dims: readonly number[], count: number): void 
   }
 }
 
-function writeTensor(w: ProtoWriter, t: TensorInit): void {
-  // Packed dims: proto3 `repeated int64` is packed by default and ORT accepts both forms.
-  w.packedVarints(1, t.dims);
-  w.varint(2, t.dataType);
-  w.string(8, t.name);
-  w.bytes(9, t.rawData);
+type Proto = Record<string, unknown>;
+
+function tensorProto(t: TensorInit): Proto {
+  return { dims: [...t.dims], data_type: t.dataType, name: t.name, raw_data: t.rawData };
 }
 
-function writeAttribute(w: ProtoWriter, a: Attribute): void {
-  w.string(1, a.name);
+function attributeProto(a: Attribute): Proto {
   switch (a.kind) {
     case 'float':
-      w.float(2, a.value);
-      w.varint(20, AttrType.FLOAT);
-      break;
+      return { name: a.name, f: a.value, type: AttrType.FLOAT };
     case 'int':
-      w.varint(3, a.value);
-      w.varint(20, AttrType.INT);
-      break;
+      return { name: a.name, i: a.value, type: AttrType.INT };
     case 'string':
-      w.string(4, a.value);
-      w.varint(20, AttrType.STRING);
-      break;
+      return { name: a.name, s: new TextEncoder().encode(a.value), type: AttrType.STRING };
     case 'tensor':
-      w.message(5, (m) => writeTensor(m, a.value));
-      w.varint(20, AttrType.TENSOR);
-      break;
+      return { name: a.name, t: tensorProto(a.value), type: AttrType.TENSOR };
     case 'floats':
-      w.packedFloats(7, a.value);
-      w.varint(20, AttrType.FLOATS);
-      break;
+      return { name: a.name, floats: [...a.value], type: AttrType.FLOATS };
     case 'ints':
-      w.packedVarints(8, a.value);
-      w.varint(20, AttrType.INTS);
-      break;
+      return { name: a.name, ints: [...a.value], type: AttrType.INTS };
   }
 }
 
-function writeNode(w: ProtoWriter, n: NodeInit): void {
-  for (const input of n.inputs) w.string(1, input);
-  for (const output of n.outputs) w.string(2, output);
-  if (n.name !== undefined) w.string(3, n.name);
-  w.string(4, n.opType);
-  for (const a of n.attributes ?? []) w.message(5, (m) => writeAttribute(m, a));
-  if (n.domain !== undefined) w.string(7, n.domain);
+function nodeProto(n: NodeInit): Proto {
+  return {
+    input: [...n.inputs],
+    output: [...n.outputs],
+    ...(n.name !== undefined ? { name: n.name } : {}),
+    op_type: n.opType,
+    attribute: (n.attributes ?? []).map(attributeProto),
+    ...(n.domain !== undefined ? { domain: n.domain } : {}),
+  };
 }
 
-function writeValueInfo(w: ProtoWriter, v: ValueInfo): void {
-  w.string(1, v.name);
-  // ValueInfoProto.type -> TypeProto.tensor_type -> { elem_type, shape { dim* } }
-  w.message(2, (type) =>
-    type.message(1, (tensor) => {
-      tensor.varint(1, v.elemType);
-      tensor.message(2, (shape) => {
-        for (const d of v.dims) {
-          shape.message(1, (dim) => (typeof d === 'number' ? dim.varint(1, d) : dim.string(2, d)));
-        }
-      });
-    }),
-  );
+function valueInfoProto(v: ValueInfo): Proto {
+  const dim = v.dims.map((d) => (typeof d === 'number' ? { dim_value: d } : { dim_param: d }));
+  return { name: v.name, type: { tensor_type: { elem_type: v.elemType, shape: { dim } } } };
 }
 
-function writeGraph(w: ProtoWriter, g: GraphInit): void {
-  for (const n of g.nodes) w.message(1, (m) => writeNode(m, n));
-  w.string(2, g.name);
-  for (const t of g.initializers) w.message(5, (m) => writeTensor(m, t));
-  for (const v of g.inputs) w.message(11, (m) => writeValueInfo(m, v));
-  for (const v of g.outputs) w.message(12, (m) => writeValueInfo(m, v));
+function graphProto(g: GraphInit): Proto {
+  return {
+    node: g.nodes.map(nodeProto),
+    name: g.name,
+    initializer: g.initializers.map(tensorProto),
+    input: g.inputs.map(valueInfoProto),
+    output: g.outputs.map(valueInfoProto),
+  };
 }
 
-/** Serialises a model to ONNX protobuf bytes. */
+/** Serialises a model to ONNX protobuf bytes (protobufjs, schema in onnx-proto.ts). */
 export function encodeModel(model: ModelInit): Uint8Array {
-  const w = new ProtoWriter();
-  w.varint(1, IR_VERSION);
-  if (model.producerName !== undefined) w.string(2, model.producerName);
-  if (model.producerVersion !== undefined) w.string(3, model.producerVersion);
-  if (model.docString !== undefined) w.string(6, model.docString);
-  w.message(7, (m) => writeGraph(m, model.graph));
-  // Default domain ("") = ai.onnx; an empty domain string is simply omitted.
-  w.message(8, (m) => m.varint(2, model.opset ?? DEFAULT_OPSET));
-  for (const [key, value] of Object.entries(model.metadata ?? {})) {
-    w.message(14, (m) => m.string(1, key).string(2, value));
-  }
-  return w.finish();
+  return encodeModelProto({
+    ir_version: IR_VERSION,
+    ...(model.producerName !== undefined ? { producer_name: model.producerName } : {}),
+    ...(model.producerVersion !== undefined ? { producer_version: model.producerVersion } : {}),
+    ...(model.docString !== undefined ? { doc_string: model.docString } : {}),
+    graph: graphProto(model.graph),
+    // The default domain ("" = ai.onnx) is left unset.
+    opset_import: [{ version: model.opset ?? DEFAULT_OPSET }],
+    metadata_props: Object.entries(model.metadata ?? {}).map(([key, value]) => ({ key, value })),
+  });
 }
 
 /**

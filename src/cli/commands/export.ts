@@ -1,0 +1,74 @@
+import { resolve } from 'node:path';
+import { FramewiseError } from '../../errors.js';
+import { exportLabelsCsv, exportModelOnnx } from '../../project/export-model.js';
+import { exportDataset } from '../../project/export-dataset.js';
+import { ProjectStore } from '../../store/project-store.js';
+import { withProject } from '../project-context.js';
+import type { CommandContext } from '../command.js';
+
+const FORMATS = ['onnx', 'labels-csv'] as const;
+
+export const exportCommand = {
+  name: 'export',
+  summary: 'Export a trained model as ONNX (+ JSON: classes, fps, clip length, backbone), or the labels as CSV',
+  usage:
+    'framewise export <project> --out DIR [--format onnx|labels-csv] [--model NAME] [--json]\n' +
+    '  onnx:       DIR/<NAME>.onnx (features [batch, time, dim] → probabilities) and DIR/<NAME>.json\n' +
+    '  labels-csv: DIR/labels.csv (file,start,end,label,caption of the labelled segments)',
+  options: { out: { type: 'string' }, format: { type: 'string' }, model: { type: 'string' } },
+  async run({ positionals, values, out }: CommandContext): Promise<number> {
+    const dir = positionals[0];
+    const outDir = values['out'];
+    if (!dir || typeof outDir !== 'string') return out.usage();
+    const format = String(values['format'] ?? 'onnx');
+    if (!(FORMATS as readonly string[]).includes(format))
+      throw new FramewiseError('BAD_ARGUMENT', `--format must be one of ${FORMATS.join(', ')} (got ${format}).`);
+    const store = await ProjectStore.open(dir);
+    if (format === 'labels-csv') {
+      const file = resolve(outDir, 'labels.csv');
+      const rows = await exportLabelsCsv(store, file);
+      out.line(`${rows} labelled segment(s) written to ${file}`);
+      if (out.json) out.print({ format, file, rows });
+      return 0;
+    }
+    const model = typeof values['model'] === 'string' ? values['model'] : undefined;
+    const r = await exportModelOnnx(store, model, resolve(outDir));
+    out.line(`Model ${r.model} exported: ${r.onnx} (${(r.bytes / 1024).toFixed(0)} KiB) and ${r.json}`);
+    if (out.json) out.print({ format, ...r });
+    return 0;
+  },
+};
+
+export const exportDatasetCommand = {
+  name: 'export-dataset',
+  summary:
+    'Write the labelled segments’ features as WebDataset tar shards (.npy float16 + .json) for training elsewhere',
+  usage: 'framewise export-dataset <project> --out DIR [--shard-size 1000] [--json]',
+  options: { out: { type: 'string' }, 'shard-size': { type: 'string' } },
+  async run({ positionals, values, out, signal }: CommandContext): Promise<number> {
+    const dir = positionals[0];
+    const outDir = values['out'];
+    if (!dir || typeof outDir !== 'string') return out.usage();
+    const shardSize = values['shard-size'] === undefined ? undefined : Number(values['shard-size']);
+    if (shardSize !== undefined && !(Number.isInteger(shardSize) && shardSize >= 1))
+      throw new FramewiseError(
+        'BAD_ARGUMENT',
+        `--shard-size must be a whole number of samples ≥ 1 (got ${String(values['shard-size'])}).`,
+      );
+    return withProject(dir, async (store, engine) => {
+      const r = await exportDataset(store, resolve(outDir), {
+        engine,
+        shardSize,
+        signal,
+        onVideo: (i, n) => out.progress('Exporting', i, n, 'videos'),
+      });
+      out.endProgress();
+      out.line(
+        `${r.samples} sample(s) in ${r.shards.length} shard(s), ${(r.bytes / 1e6).toFixed(1)} MB, in ${r.outDir} (${r.seconds.toFixed(1)} s)` +
+          (r.skipped ? `; ${r.skipped} segment(s) shorter than one frame left out` : ''),
+      );
+      if (out.json) out.print(r);
+      return 0;
+    });
+  },
+};

@@ -1,0 +1,30 @@
+/**
+ * A project's own labels as CSV: `file,start,end,label,caption` — the columns the segment import
+ * reads (`file,start,end,label`, store/import-segments.ts) plus the first caption, so labels made
+ * in Framewise go back into it, or into a spreadsheet, unchanged. Cells are written as the
+ * predictions CSV writes them (RFC 4180, CRLF, formula guard).
+ */
+import { csvTextCell } from './predictions.js';
+
+export interface LabelRow {
+  file: string;
+  start: number;
+  end: number;
+  label: string;
+  caption?: string;
+}
+
+export function toLabelsCsv(rows: readonly LabelRow[]): string {
+  const lines = ['file,start,end,label,caption'];
+  for (const r of rows)
+    lines.push(
+      [
+        csvTextCell(r.file),
+        r.start.toFixed(3),
+        r.end.toFixed(3),
+        csvTextCell(r.label),
+        csvTextCell(r.caption ?? ''),
+      ].join(','),
+    );
+  return lines.join('\r\n') + '\r\n';
+}

@@ -1,0 +1,65 @@
+/**
+ * Exports that leave the app, at the project level: a trained model as ONNX + its sidecar JSON
+ * (export/onnx-head.ts), and the user's own labels as CSV (export/labels-csv.ts).
+ */
+import { mkdir } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { headSidecar, headToOnnx } from '../export/onnx-head.js';
+import { toLabelsCsv, type LabelRow } from '../export/labels-csv.js';
+import { loadModel } from '../training/model-io.js';
+import { atomicWriteFile } from '../util/atomic-write.js';
+import { resolveVideoPath, type ProjectStore } from '../store/project-store.js';
+import { resolveModelDir } from './predict.js';
+
+export interface OnnxExport {
+  model: string;
+  onnx: string;
+  json: string;
+  bytes: number;
+}
+
+/**
+ * Writes <outDir>/<model>.onnx and <outDir>/<model>.json for the model named `name` (default the
+ * project's newest). The model is exported as trained: no check against the project's current
+ * features, since the file is meant to run elsewhere (the sidecar says which features it needs).
+ */
+export async function exportModelOnnx(
+  store: ProjectStore,
+  name: string | undefined,
+  outDir: string,
+): Promise<OnnxExport> {
+  const dir = await resolveModelDir(store, name);
+  const model = await loadModel(dir);
+  const modelName = basename(dir);
+  const bytes = headToOnnx(model, modelName);
+  await mkdir(outDir, { recursive: true });
+  const onnx = join(outDir, `${modelName}.onnx`);
+  const json = join(outDir, `${modelName}.json`);
+  await atomicWriteFile(onnx, bytes);
+  await atomicWriteFile(json, JSON.stringify(headSidecar(model, modelName), null, 1) + '\n');
+  return { model: modelName, onnx, json, bytes: bytes.length };
+}
+
+/** The project's user-labelled segments (predictions not accepted yet are left out), in time order. */
+export function projectLabelRows(store: ProjectStore): LabelRow[] {
+  const { project } = store;
+  const classes = new Map(project.classes.map((c) => [c.id, c.name]));
+  const videos = new Map(project.videos.map((v) => [v.id, resolveVideoPath(store.paths, v.path)]));
+  return project.segments
+    .filter((s) => s.source === 'user' && (s.classId !== null || s.captions.length > 0))
+    .map((s) => ({
+      file: videos.get(s.videoId) ?? s.videoId,
+      start: s.start,
+      end: s.end,
+      label: s.classId === null ? '' : (classes.get(s.classId) ?? s.classId),
+      caption: s.captions[0] ?? '',
+    }))
+    .sort((a, b) => a.file.localeCompare(b.file) || a.start - b.start);
+}
+
+export async function exportLabelsCsv(store: ProjectStore, file: string): Promise<number> {
+  const rows = projectLabelRows(store);
+  await mkdir(dirname(file), { recursive: true });
+  await atomicWriteFile(file, toLabelsCsv(rows));
+  return rows.length;
+}
