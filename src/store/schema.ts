@@ -59,6 +59,11 @@ export interface Project {
   name: string;
   createdAt: string;
   updatedAt: string;
+  /**
+   * Counts the saves of this file, by any program; a save that finds another number on disk than
+   * the one it read knows someone else saved in between (project-store.ts). Absent before 0.x.
+   */
+  revision?: number;
   videos: ProjectVideo[];
   classes: ProjectClass[];
   segments: Segment[];
@@ -131,6 +136,7 @@ export function validateProject(data: unknown, source = 'project.json'): Project
   c.str(root, 'name', 'project', { nonEmpty: true });
   c.str(root, 'createdAt', 'project');
   c.str(root, 'updatedAt', 'project');
+  c.num(root, 'revision', 'project', { optional: true, min: 0 });
 
   const videoIds = new Set<string>();
   c.arr(root, 'videos', 'project').forEach((v, i) => {
