@@ -20,6 +20,7 @@ import { importCommand } from './commands/import.js';
 import { suggestCommand } from './commands/suggest.js';
 import { trainCaptionerCommand, captionCommand, importCaptionsCommand } from './commands/captioning.js';
 import { demoCommand } from './commands/demo.js';
+import { restoreVersionCommand, versionsCommand } from './commands/versions.js';
 
 const COMMANDS: Command[] = [
   probeCommand,
@@ -37,6 +38,8 @@ const COMMANDS: Command[] = [
   captionCommand,
   infoCommand,
   serveCommand,
+  versionsCommand,
+  restoreVersionCommand,
 ] as Command[];
 
 function help(): string {

@@ -8,8 +8,9 @@ import type { Project } from '../store/schema.js';
 import type { ErrorCode } from '../errors.js';
 import type { HeadName } from '../models/heads/registry.js';
 import type { RecentProject } from '../store/recent-types.js';
+import type { ProjectVersion } from '../store/backups.js';
 
-export type { RecentProject };
+export type { RecentProject, ProjectVersion };
 
 export interface SystemInfo {
   version: string;
@@ -116,6 +117,10 @@ export interface ApiMethods {
   'jobs.result': { args: JobRef; result: JobResult | null };
   'jobs.cancel': { args: JobRef; result: { cancelled: boolean } };
   'jobs.list': { args: Record<string, never>; result: JobState[] };
+  /** The kept earlier versions of the open project (backups/), newest first. */
+  'project.versions': { args: Record<string, never>; result: ProjectVersion[] };
+  /** Makes a kept version current, as a new save (the version it replaces is kept: undoable). */
+  'project.restoreVersion': { args: { id: string }; result: ProjectSnapshot };
 }
 
 export type ApiMethod = keyof ApiMethods;
@@ -148,6 +153,8 @@ export const API_METHODS: readonly ApiMethod[] = [
   'jobs.result',
   'jobs.cancel',
   'jobs.list',
+  'project.versions',
+  'project.restoreVersion',
 ] as const;
 
 export function isApiMethod(m: string): m is ApiMethod {
@@ -328,7 +335,21 @@ export type ApiEvent =
   | { type: 'backend'; featureBackend: string }
   | { type: 'training'; jobId: string; epoch: TrainingEpoch }
   | { type: 'training.result'; result: TrainingSummary }
-  | { type: 'job.result'; result: JobResult };
+  | { type: 'job.result'; result: JobResult }
+  | ProjectExternalEvent;
+
+/**
+ * Another program (the CLI, a second app) saved the open project; its version is now loaded (a
+ * 'project' event with the new snapshot follows). `refused`: a save of this session was refused
+ * because of it (CONFLICT) and should be repeated on the new version.
+ */
+export interface ProjectExternalEvent {
+  type: 'project.external';
+  revision: number;
+  previous: number;
+  refused: boolean;
+  message: string;
+}
 
 /** The service object both transports wrap. */
 export type Api = { [M in ApiMethod]: (args: ApiArgs<M>) => Promise<ApiResult<M>> };

@@ -34,6 +34,8 @@ type ProjectApi = Pick<
   | 'video.thumbnail'
   | 'video.filmstrip'
   | 'video.proxy'
+  | 'project.versions'
+  | 'project.restoreVersion'
 >;
 
 const EXTENSION_FORMATS: Record<string, string> = {
@@ -169,6 +171,13 @@ export function projectServices(ctx: ServiceContext, transport: SystemInfo['tran
         p.videos = p.videos.filter((v) => v.id !== videoId);
         p.segments = p.segments.filter((seg) => seg.videoId !== videoId);
       });
+      return ctx.publishProject();
+    },
+
+    'project.versions': async () => ctx.requireStore().versions(),
+
+    'project.restoreVersion': async ({ id }) => {
+      await ctx.requireStore().restoreVersion(id);
       return ctx.publishProject();
     },
 

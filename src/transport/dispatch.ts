@@ -128,6 +128,8 @@ const ARG_CHECKS: { [M in keyof ApiMethods]: Check[] } = {
   'jobs.result': [str('jobId')],
   'jobs.cancel': [str('jobId')],
   'jobs.list': [],
+  'project.versions': [],
+  'project.restoreVersion': [str('id')],
 };
 
 /** Returns null when args fit the method, else a message naming the field at fault. */

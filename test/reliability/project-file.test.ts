@@ -7,12 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FramewiseError } from '../../src/errors.js';
-import {
-  ProjectStore,
-  listProjectVersions,
-  loadProject,
-  restoreProjectVersion,
-} from '../../src/store/project-store.js';
+import { ProjectStore, loadProject } from '../../src/store/project-store.js';
+import { listProjectVersions, restoreProjectVersion } from '../../src/store/project-versions.js';
 import { PROJECT_FORMAT_VERSION, newProject, validateProject } from '../../src/store/schema.js';
 
 let dir: string;
