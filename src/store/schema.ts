@@ -22,6 +22,8 @@ export interface ProjectVideo {
   container?: string;
   pixelFormat?: string;
   addedAt: string;
+  /** The dataset's official split (UCF101 testlist): 'test' videos are held out of training. */
+  split?: 'train' | 'test';
 }
 
 export interface ProjectClass {
@@ -153,6 +155,8 @@ export function validateProject(data: unknown, source = 'project.json'): Project
     c.str(o, 'addedAt', at);
     for (const k of ['durationSec', 'fps', 'width', 'height']) c.num(o, k, at, { optional: true, min: 0 });
     for (const k of ['codec', 'container', 'pixelFormat']) c.str(o, k, at, { optional: true });
+    if (o['split'] !== undefined && o['split'] !== 'train' && o['split'] !== 'test')
+      c.problems.push(`${at}.split must be "train" or "test"`);
   });
 
   const classIds = new Set<string>();
