@@ -21,6 +21,7 @@ import { suggestCommand } from './commands/suggest.js';
 import { trainCaptionerCommand, captionCommand, importCaptionsCommand } from './commands/captioning.js';
 import { demoCommand } from './commands/demo.js';
 import { restoreVersionCommand, versionsCommand } from './commands/versions.js';
+import { relinkCommand } from './commands/relink.js';
 
 const COMMANDS: Command[] = [
   probeCommand,
@@ -40,6 +41,7 @@ const COMMANDS: Command[] = [
   serveCommand,
   versionsCommand,
   restoreVersionCommand,
+  relinkCommand,
 ] as Command[];
 
 function help(): string {

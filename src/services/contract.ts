@@ -9,8 +9,9 @@ import type { ErrorCode } from '../errors.js';
 import type { HeadName } from '../models/heads/registry.js';
 import type { RecentProject } from '../store/recent-types.js';
 import type { ProjectVersion } from '../store/backups.js';
+import type { RelinkResult } from '../store/relink.js';
 
-export type { RecentProject, ProjectVersion };
+export type { RecentProject, ProjectVersion, RelinkResult };
 
 export interface SystemInfo {
   version: string;
@@ -121,6 +122,8 @@ export interface ApiMethods {
   'project.versions': { args: Record<string, never>; result: ProjectVersion[] };
   /** Makes a kept version current, as a new save (the version it replaces is kept: undoable). */
   'project.restoreVersion': { args: { id: string }; result: ProjectSnapshot };
+  /** Finds the project's missing videos in `folder` (searched recursively) by content hash. */
+  'project.relink': { args: { folder: string }; result: RelinkResult & { snapshot: ProjectSnapshot } };
 }
 
 export type ApiMethod = keyof ApiMethods;
@@ -155,6 +158,7 @@ export const API_METHODS: readonly ApiMethod[] = [
   'jobs.list',
   'project.versions',
   'project.restoreVersion',
+  'project.relink',
 ] as const;
 
 export function isApiMethod(m: string): m is ApiMethod {

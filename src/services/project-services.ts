@@ -14,6 +14,7 @@ import { runProcess } from '../video/process.js';
 import { browserPlayability, makeProxy, proxyFileName, type Playability } from '../video/proxy.js';
 import { ProjectStore, resolveVideoPath } from '../store/project-store.js';
 import { describeVideo } from '../store/video-entry.js';
+import { relinkVideos } from '../store/relink.js';
 import { loadRecent, saveRecent, withRecent, withoutRecent } from '../store/recent-projects.js';
 import { DEFAULT_SETTINGS, type ProjectVideo } from '../store/schema.js';
 import { expandVideoPaths } from '../util/scan.js';
@@ -36,6 +37,7 @@ type ProjectApi = Pick<
   | 'video.proxy'
   | 'project.versions'
   | 'project.restoreVersion'
+  | 'project.relink'
 >;
 
 const EXTENSION_FORMATS: Record<string, string> = {
@@ -194,6 +196,12 @@ export function projectServices(ctx: ServiceContext, transport: SystemInfo['tran
     'project.restoreVersion': async ({ id }) => {
       await ctx.requireStore().restoreVersion(id);
       return ctx.publishProject();
+    },
+
+    'project.relink': async ({ folder }) => {
+      if (!folder) throw new FramewiseError('BAD_ARGUMENT', 'Choose the folder to look for the missing videos in.');
+      const result = await relinkVideos(ctx.requireStore(), resolve(folder));
+      return { ...result, snapshot: await ctx.publishProject() };
     },
 
     'video.probe': async ({ path }) => probe(resolve(path)),

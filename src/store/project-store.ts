@@ -1,5 +1,5 @@
 import { mkdir, readFile, stat } from 'node:fs/promises';
-import { join, resolve, isAbsolute } from 'node:path';
+import { join, resolve, isAbsolute, relative, sep } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { FramewiseError } from '../errors.js';
 import { atomicWriteFile } from '../util/atomic-write.js';
@@ -19,6 +19,17 @@ export function newId(prefix: string): string {
 /** Resolves a video path stored in the project (relative paths are relative to the project folder). */
 export function resolveVideoPath(paths: ProjectPaths, p: string): string {
   return isAbsolute(p) ? p : resolve(paths.root, p);
+}
+
+/**
+ * How a video path is kept in project.json: relative (with "/") when the file is inside the
+ * project folder, so a moved or copied project folder keeps finding its videos; else as given.
+ */
+export function storedVideoPath(paths: ProjectPaths, p: string): string {
+  if (!isAbsolute(p)) return p;
+  const rel = relative(paths.root, p);
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return p;
+  return rel.split(sep).join('/');
 }
 
 export async function createProject(root: string, name: string): Promise<{ paths: ProjectPaths; project: Project }> {
@@ -239,6 +250,7 @@ export class ProjectStore {
           );
         const draft = structuredClone(this.current);
         change(draft);
+        for (const v of draft.videos) v.path = storedVideoPath(this.paths, v.path);
         draft.updatedAt = new Date().toISOString();
         draft.revision = this.diskRevision + 1;
         validateProject(draft, this.paths.file);

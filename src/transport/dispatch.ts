@@ -130,6 +130,7 @@ const ARG_CHECKS: { [M in keyof ApiMethods]: Check[] } = {
   'jobs.list': [],
   'project.versions': [],
   'project.restoreVersion': [str('id')],
+  'project.relink': [str('folder')],
 };
 
 /** Returns null when args fit the method, else a message naming the field at fault. */

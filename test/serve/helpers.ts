@@ -75,6 +75,7 @@ function stubServices(dir: string, videoPath: string, calls: Fixture['calls']): 
     'jobs.cancel': async () => ({ cancelled: true }),
     'project.versions': async () => [],
     'project.restoreVersion': async () => snapshot(dir),
+    'project.relink': async () => ({ relinked: [], missing: [], scanned: 0, snapshot: snapshot(dir) }),
     'jobs.list': async () => [],
   };
   return {
