@@ -184,6 +184,28 @@ export interface TrainingArgs {
    * prediction leaves what is none of the classes unlabelled.
    */
   background?: boolean;
+  /** Stacked recurrent layers, 1–3 (default 1). */
+  layers?: number;
+  bidirectional?: boolean;
+  /** Dropout between layers and on the pooled output, 0 to <1 (default 0.2). */
+  dropout?: number;
+  /** Adam's learning rate (default 0.001). */
+  lr?: number;
+  /** Clips per batch (default: from the number of clips, 4 to 32). */
+  batchSize?: number;
+  /** Early stopping after this many epochs without a better validation loss (0 = off; default 5). */
+  patience?: number;
+  /**
+   * Validation split: 'video' (default; `valFraction` of the videos, at random, default 0.2) or
+   * 'official' (the videos the dataset marks as test, e.g. UCF101's testlist).
+   */
+  split?: 'video' | 'official';
+  valFraction?: number;
+  /** 'balanced': weight each class's loss by its inverse frequency (default 'none'). */
+  classWeights?: 'none' | 'balanced';
+  seed?: number;
+  /** Continue the run named `name` from its last checkpoint (a cancelled or finished run). */
+  resume?: boolean;
 }
 
 /** One finished epoch of a training job, for live curves. */
