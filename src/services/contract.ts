@@ -8,8 +8,7 @@ import type { Project } from '../store/schema.js';
 import type { ErrorCode } from '../errors.js';
 import type { HeadName } from '../models/heads/registry.js';
 import type { RecentProject } from '../store/recent-types.js';
-import type { ProjectVersion } from '../store/backups.js';
-import type { RelinkResult } from '../store/relink.js';
+import type { ProjectVersion, RelinkResult } from '../store/safety-types.js';
 
 export type { RecentProject, ProjectVersion, RelinkResult };
 

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { FramewiseError } from '../errors.js';
 import { atomicWriteFile } from '../util/atomic-write.js';
 import { validateProject, type Project } from './schema.js';
+import type { ProjectVersion } from './safety-types.js';
 
 export interface BackupPolicy {
   /** How many versions to keep (default 10). */
@@ -20,17 +21,7 @@ export interface BackupPolicy {
 
 export const DEFAULT_BACKUP_POLICY: BackupPolicy = { keep: 10, minIntervalMs: 2 * 60 * 1000 };
 
-export interface ProjectVersion {
-  /** Stable name of the version (its file name without `project-` and `.json`). */
-  id: string;
-  /** When this version was saved (the project's updatedAt). */
-  savedAt: string;
-  revision: number;
-  bytes: number;
-  videos: number;
-  classes: number;
-  segments: number;
-}
+export type { ProjectVersion };
 
 const NAME_RE = /^project-(\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z)-r(\d+)\.json$/;
 const ID_RE = /^\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z-r\d+$/;

@@ -9,14 +9,9 @@ import { basename, resolve } from 'node:path';
 import { contentHash } from '../features/content-hash.js';
 import { expandVideoPaths } from '../util/scan.js';
 import { resolveVideoPath, storedVideoPath, type ProjectStore } from './project-store.js';
+import type { RelinkResult } from './safety-types.js';
 
-export interface RelinkResult {
-  relinked: { videoId: string; from: string; to: string }[];
-  /** Still missing: not found in the folder (or without a content hash to recognise it by). */
-  missing: { videoId: string; path: string; reason: 'not found' | 'no content hash' }[];
-  /** Videos files checked in the folder. */
-  scanned: number;
-}
+export type { RelinkResult };
 
 const exists = (p: string): Promise<boolean> =>
   stat(p).then(
