@@ -22,6 +22,8 @@ import { trainCaptionerCommand, captionCommand, importCaptionsCommand } from './
 import { demoCommand } from './commands/demo.js';
 import { mergeCommand } from './commands/merge.js';
 import { exportCommand, exportDatasetCommand } from './commands/export.js';
+import { restoreVersionCommand, versionsCommand } from './commands/versions.js';
+import { relinkCommand } from './commands/relink.js';
 
 export const COMMANDS: Command[] = [
   probeCommand,
@@ -42,6 +44,9 @@ export const COMMANDS: Command[] = [
   exportDatasetCommand,
   infoCommand,
   serveCommand,
+  versionsCommand,
+  restoreVersionCommand,
+  relinkCommand,
 ] as Command[];
 
 function help(): string {

@@ -117,6 +117,8 @@ const IGNORABLE = new Set(['.DS_Store', 'Thumbs.db', 'desktop.ini']);
 const DEMO_ENTRIES = [
   PROJECT_FILE,
   `${PROJECT_FILE}.bak`,
+  `${PROJECT_FILE}.lock`,
+  PROJECT_FOLDERS.backups,
   PROJECT_FOLDERS.features,
   PROJECT_FOLDERS.models,
   PROJECT_FOLDERS.captioners,

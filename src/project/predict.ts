@@ -132,11 +132,19 @@ export async function savePredictions(
 ): Promise<number> {
   const known = new Map(store.project.videos.map((v) => [resolveVideoPath(store.paths, v.path), v.id]));
   const added: ProjectStore['project']['videos'] = [];
+  const byHash = new Map(store.project.videos.filter((v) => v.contentHash).map((v) => [v.contentHash!, v.id]));
   for (const { file } of items) {
     if (known.has(file)) continue;
     const video = await describeVideo(file);
+    // A copy of a project video (same content) gets its predictions, not a second entry.
+    const same = video.contentHash ? byHash.get(video.contentHash) : undefined;
+    if (same) {
+      known.set(file, same);
+      continue;
+    }
     added.push(video);
     known.set(file, video.id);
+    if (video.contentHash) byHash.set(video.contentHash, video.id);
   }
   const classIds = new Set(store.project.classes.map((c) => c.id));
   let count = 0;

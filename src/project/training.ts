@@ -3,6 +3,7 @@
  * sure every video they use has cached features (extracting what is missing), trains a head in a
  * worker thread, evaluates it on the validation videos and saves it under <project>/models/<name>.
  */
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FramewiseError } from '../errors.js';
 import type { FeatureEngine } from '../features/types.js';
@@ -107,6 +108,17 @@ export interface ProjectTrainOptions extends ProjectDataOptions {
    * the reported validation stays the one of the run that never saw those videos.
    */
   refit?: 'auto' | 'always' | 'never';
+  /**
+   * 'video' (default): a random split by video (config.valFraction). 'official': the videos the
+   * dataset marks as test (`split: "test"`, UCF101's testlist) are the validation set, and the
+   * saved model is not trained again on them.
+   */
+  split?: 'video' | 'official';
+  /**
+   * Continue the run saved under this name from its last checkpoint (a cancelled run, or a finished
+   * one given more epochs) instead of starting over.
+   */
+  resume?: boolean;
 }
 
 /** Up to this many labelled clips, 'auto' refits on all of them (a few seconds of training). */
@@ -126,7 +138,30 @@ export interface ProjectTrainResult extends TrainRun {
 export async function trainProjectModel(store: ProjectStore, opts: ProjectTrainOptions): Promise<ProjectTrainResult> {
   const t0 = performance.now();
   const data = await projectTrainingData(store, opts);
-  const config: TrainConfig = { clipLength: store.project.settings.clipLength, ...opts.config };
+  const name = opts.name ?? new Date().toISOString().replace(/[:.]/g, '-');
+  const modelDir = join(store.paths.models, name);
+  // The validated run keeps its best model and a checkpoint every epoch in <model>/run/, so a
+  // cancelled or finished run can be resumed; apart from the saved model, which may be refit on
+  // every clip (validation videos included) and so must not be taken for the run's best.
+  const runDir = join(modelDir, 'run');
+  const config: TrainConfig = {
+    clipLength: store.project.settings.clipLength,
+    ...opts.config,
+    outDir: runDir,
+    resume: opts.resume ?? false,
+  };
+  if (opts.resume && !(await stat(join(runDir, 'checkpoint', 'meta.json')).catch(() => null)))
+    throw new FramewiseError('NOT_FOUND', `There is no training checkpoint of a model "${name}" to resume.`);
+  if (opts.split === 'official') {
+    const labelled = new Set(data.videos.map((v) => v.videoId));
+    const test = store.project.videos.filter((v) => v.split === 'test' && labelled.has(v.id)).map((v) => v.id);
+    if (test.length === 0)
+      throw new FramewiseError(
+        'BAD_ARGUMENT',
+        'No labelled video is marked as the official test split (import a UCF101-style folder with its testlist), so the official split cannot be used.',
+      );
+    config.valVideos = test;
+  }
   const r = await trainInWorker(config, data, { signal: opts.signal, onProgress: opts.onProgress });
   const model = modelFromWorkerResult(r);
   // Only the run summary: the worker result also carries the weights, which belong in the model folder.
@@ -168,12 +203,14 @@ export async function trainProjectModel(store: ProjectStore, opts: ProjectTrainO
     data.classes.map((c) => c.id),
     videos,
   ).samples.length;
-  const refit = opts.refit ?? 'auto';
+  // The official test videos stay unseen by the saved model: that is what the split is for.
+  const refit = opts.split === 'official' ? 'never' : (opts.refit ?? 'auto');
   let saved = model;
   if (run.valVideos.length > 0 && (refit === 'always' || (refit === 'auto' && clips <= REFIT_MAX_CLIPS))) {
     // The same epochs on every clip, no early stopping (no held-out loss to stop on); its epoch
     // curves are not the validated ones, so only its batch progress is passed on.
-    const all = await trainInWorker({ ...config, valFraction: 0, patience: 0 }, data, {
+    const { outDir: _out, resume: _resume, valVideos: _val, ...rest } = config;
+    const all = await trainInWorker({ ...rest, valFraction: 0, patience: 0 }, data, {
       signal: opts.signal,
       onProgress: (p) => {
         if (p.type === 'batch') opts.onProgress?.(p);
@@ -186,8 +223,6 @@ export async function trainProjectModel(store: ProjectStore, opts: ProjectTrainO
       `The saved model was trained again on all ${clips} labelled clips (validation videos included); the validation scores are those of the run that did not see them.`,
     );
   }
-  const name = opts.name ?? new Date().toISOString().replace(/[:.]/g, '-');
-  const modelDir = join(store.paths.models, name);
   await saveModel(modelDir, saved);
   return { modelDir, ...run, validation, classes: data.classes, seconds: (performance.now() - t0) / 1000 };
 }

@@ -8,8 +8,9 @@ import type { Project } from '../store/schema.js';
 import type { ErrorCode } from '../errors.js';
 import type { HeadName } from '../models/heads/registry.js';
 import type { RecentProject } from '../store/recent-types.js';
+import type { ProjectVersion, RelinkResult } from '../store/safety-types.js';
 
-export type { RecentProject };
+export type { RecentProject, ProjectVersion, RelinkResult };
 
 export interface SystemInfo {
   version: string;
@@ -116,6 +117,12 @@ export interface ApiMethods {
   'jobs.result': { args: JobRef; result: JobResult | null };
   'jobs.cancel': { args: JobRef; result: { cancelled: boolean } };
   'jobs.list': { args: Record<string, never>; result: JobState[] };
+  /** The kept earlier versions of the open project (backups/), newest first. */
+  'project.versions': { args: Record<string, never>; result: ProjectVersion[] };
+  /** Makes a kept version current, as a new save (the version it replaces is kept: undoable). */
+  'project.restoreVersion': { args: { id: string }; result: ProjectSnapshot };
+  /** Finds the project's missing videos in `folder` (searched recursively) by content hash. */
+  'project.relink': { args: { folder: string }; result: RelinkResult & { snapshot: ProjectSnapshot } };
 }
 
 export type ApiMethod = keyof ApiMethods;
@@ -148,6 +155,9 @@ export const API_METHODS: readonly ApiMethod[] = [
   'jobs.result',
   'jobs.cancel',
   'jobs.list',
+  'project.versions',
+  'project.restoreVersion',
+  'project.relink',
 ] as const;
 
 export function isApiMethod(m: string): m is ApiMethod {
@@ -173,6 +183,28 @@ export interface TrainingArgs {
    * prediction leaves what is none of the classes unlabelled.
    */
   background?: boolean;
+  /** Stacked recurrent layers, 1–3 (default 1). */
+  layers?: number;
+  bidirectional?: boolean;
+  /** Dropout between layers and on the pooled output, 0 to <1 (default 0.2). */
+  dropout?: number;
+  /** Adam's learning rate (default 0.001). */
+  lr?: number;
+  /** Clips per batch (default: from the number of clips, 4 to 32). */
+  batchSize?: number;
+  /** Early stopping after this many epochs without a better validation loss (0 = off; default 5). */
+  patience?: number;
+  /**
+   * Validation split: 'video' (default; `valFraction` of the videos, at random, default 0.2) or
+   * 'official' (the videos the dataset marks as test, e.g. UCF101's testlist).
+   */
+  split?: 'video' | 'official';
+  valFraction?: number;
+  /** 'balanced': weight each class's loss by its inverse frequency (default 'none'). */
+  classWeights?: 'none' | 'balanced';
+  seed?: number;
+  /** Continue the run named `name` from its last checkpoint (a cancelled or finished run). */
+  resume?: boolean;
 }
 
 /** One finished epoch of a training job, for live curves. */
@@ -328,7 +360,21 @@ export type ApiEvent =
   | { type: 'backend'; featureBackend: string }
   | { type: 'training'; jobId: string; epoch: TrainingEpoch }
   | { type: 'training.result'; result: TrainingSummary }
-  | { type: 'job.result'; result: JobResult };
+  | { type: 'job.result'; result: JobResult }
+  | ProjectExternalEvent;
+
+/**
+ * Another program (the CLI, a second app) saved the open project; its version is now loaded (a
+ * 'project' event with the new snapshot follows). `refused`: a save of this session was refused
+ * because of it (CONFLICT) and should be repeated on the new version.
+ */
+export interface ProjectExternalEvent {
+  type: 'project.external';
+  revision: number;
+  previous: number;
+  refused: boolean;
+  message: string;
+}
 
 /** The service object both transports wrap. */
 export type Api = { [M in ApiMethod]: (args: ApiArgs<M>) => Promise<ApiResult<M>> };

@@ -12,6 +12,7 @@ import { resolveVideoPath, type ProjectStore } from '../store/project-store.js';
 import { JobRunner } from './jobs.js';
 import type { Api, ApiEvent, JobResult, ProjectSnapshot } from './contract.js';
 import { proxyFile, type ServiceContext } from './service-context.js';
+import { watchForOtherSaves } from './external-saves.js';
 import { projectServices, videoPlayability } from './project-services.js';
 import { mlServices } from './ml-services.js';
 import { exportServices } from './export-services.js';
@@ -46,6 +47,7 @@ export interface CoreServicesOptions {
 export function createCoreServices(opts: CoreServicesOptions): CoreServices {
   const { emit } = opts;
   let store: ProjectStore | null = null;
+  let unwatch = (): void => undefined;
   const engines = new Map<string, Promise<FeatureEngine>>();
   let featureBackend: string | null = null;
   const jobs = new JobRunner((job) => emit({ type: 'job', job }));
@@ -94,7 +96,9 @@ export function createCoreServices(opts: CoreServicesOptions): CoreServices {
     requireStore,
     currentStore: () => store,
     setStore: (s) => {
+      unwatch();
       store = s;
+      unwatch = watchForOtherSaves(s, emit, () => void ctx.publishProject().catch(() => undefined));
     },
     engineFor,
     featureBackend: () => featureBackend,
@@ -132,6 +136,7 @@ export function createCoreServices(opts: CoreServicesOptions): CoreServices {
     projectRoot: () => store?.paths.root ?? null,
     waitForJob: (jobId) => jobs.wait(jobId),
     dispose: async () => {
+      unwatch();
       await jobs.cancelAll();
       for (const p of engines.values()) await (await p.catch(() => null))?.dispose();
       engines.clear();

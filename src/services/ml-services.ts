@@ -193,11 +193,28 @@ export function mlServices(ctx: ServiceContext): MlApi {
       return { jobId };
     },
 
-    'training.start': async ({ head, hidden, epochs, clipLength, name, background }) => {
+    'training.start': async (args) => {
+      const { head, hidden, epochs, clipLength, name, background } = args;
       const s = ctx.requireStore();
       checkName(name);
+      if (args.resume && !name)
+        throw new FramewiseError('BAD_ARGUMENT', 'Name the model whose training should be resumed.');
       const modelName = name ?? timestampName(head);
-      const headConfig = { ...headSettings(head), ...(hidden ? { hidden } : {}) };
+      const headConfig = {
+        ...headSettings(head),
+        ...(hidden ? { hidden } : {}),
+        ...(args.layers !== undefined ? { layers: args.layers } : {}),
+        ...(args.bidirectional !== undefined ? { bidirectional: args.bidirectional } : {}),
+        ...(args.dropout !== undefined ? { dropout: args.dropout } : {}),
+      };
+      const loop = {
+        ...(args.lr !== undefined ? { lr: args.lr } : {}),
+        ...(args.batchSize !== undefined ? { batchSize: args.batchSize } : {}),
+        ...(args.patience !== undefined ? { patience: args.patience } : {}),
+        ...(args.valFraction !== undefined ? { valFraction: args.valFraction } : {}),
+        ...(args.classWeights !== undefined ? { classWeighting: args.classWeights } : {}),
+        ...(args.seed !== undefined ? { seed: args.seed } : {}),
+      };
       const totalEpochs = epochs ?? 30;
       const label = `Training ${HEAD_CHOICES[head].label} (${totalEpochs} epochs)`;
       return startTrainingJob(s, 'train', label, totalEpochs, async (engine, job, jobId) => {
@@ -206,7 +223,9 @@ export function mlServices(ctx: ServiceContext): MlApi {
           name: modelName,
           signal: job.signal,
           ...(background !== undefined ? { background } : {}),
-          config: { head: headConfig, epochs: totalEpochs, ...(clipLength ? { clipLength } : {}) },
+          ...(args.split !== undefined ? { split: args.split } : {}),
+          ...(args.resume !== undefined ? { resume: args.resume } : {}),
+          config: { head: headConfig, epochs: totalEpochs, ...(clipLength ? { clipLength } : {}), ...loop },
           onProgress: (p) => {
             if (p.type === 'epoch') ctx.emit({ type: 'training', jobId, epoch: toEpoch(p) });
             fitProgress(job, p);

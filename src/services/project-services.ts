@@ -14,6 +14,7 @@ import { runProcess } from '../video/process.js';
 import { browserPlayability, makeProxy, proxyFileName, type Playability } from '../video/proxy.js';
 import { ProjectStore, resolveVideoPath } from '../store/project-store.js';
 import { describeVideo } from '../store/video-entry.js';
+import { relinkVideos } from '../store/relink.js';
 import { loadRecent, saveRecent, withRecent, withoutRecent } from '../store/recent-projects.js';
 import { DEFAULT_SETTINGS, type ProjectVideo } from '../store/schema.js';
 import { expandVideoPaths } from '../util/scan.js';
@@ -34,6 +35,9 @@ type ProjectApi = Pick<
   | 'video.thumbnail'
   | 'video.filmstrip'
   | 'video.proxy'
+  | 'project.versions'
+  | 'project.restoreVersion'
+  | 'project.relink'
 >;
 
 const EXTENSION_FORMATS: Record<string, string> = {
@@ -147,12 +151,27 @@ export function projectServices(ctx: ServiceContext, transport: SystemInfo['tran
       const files = await expandVideoPaths(paths.map((p) => resolve(p)));
       const rejected: { path: string; code: FramewiseError['code']; message: string }[] = [];
       const added: ProjectVideo[] = [];
-      const known = new Set(s.project.videos.map((v) => resolveVideoPath(s.paths, v.path)));
+      // The same file twice (by path, or by content under another path: a copy, a moved folder) is
+      // refused with the video it would duplicate, so a project never holds one clip as two.
+      const byPath = new Map(s.project.videos.map((v) => [resolveVideoPath(s.paths, v.path), v.path]));
+      const byHash = new Map(s.project.videos.filter((v) => v.contentHash).map((v) => [v.contentHash!, v.path]));
+      const duplicate = (file: string, message: string): void =>
+        void rejected.push({ path: file, code: 'CONFLICT', message });
       for (const file of files) {
-        if (known.has(file)) continue;
+        if (byPath.has(file)) {
+          duplicate(file, `${fileBase(file)} is already in the project.`);
+          continue;
+        }
         try {
-          added.push(await describeVideo(file));
-          known.add(file);
+          const video = await describeVideo(file);
+          const same = video.contentHash ? byHash.get(video.contentHash) : undefined;
+          if (same) {
+            duplicate(file, `${fileBase(file)} has the same content as ${same}, which is already in the project.`);
+            continue;
+          }
+          added.push(video);
+          byPath.set(file, file);
+          if (video.contentHash) byHash.set(video.contentHash, file);
         } catch (e) {
           const err = toFramewiseError(e);
           rejected.push({ path: file, code: err.code, message: err.message });
@@ -170,6 +189,19 @@ export function projectServices(ctx: ServiceContext, transport: SystemInfo['tran
         p.segments = p.segments.filter((seg) => seg.videoId !== videoId);
       });
       return ctx.publishProject();
+    },
+
+    'project.versions': async () => ctx.requireStore().versions(),
+
+    'project.restoreVersion': async ({ id }) => {
+      await ctx.requireStore().restoreVersion(id);
+      return ctx.publishProject();
+    },
+
+    'project.relink': async ({ folder }) => {
+      if (!folder) throw new FramewiseError('BAD_ARGUMENT', 'Choose the folder to look for the missing videos in.');
+      const result = await relinkVideos(ctx.requireStore(), resolve(folder));
+      return { ...result, snapshot: await ctx.publishProject() };
     },
 
     'video.probe': async ({ path }) => probe(resolve(path)),

@@ -5,7 +5,8 @@
  *  - Kinetics-style CSV with a header naming `label`, `youtube_id` (or `file`), `time_start`, `time_end`;
  *  - UCF101/HMDB-style class folders (`root/<class>/<video>`): each video is one segment of its
  *    folder's class, with the official split lists (`testlist01.txt`) marking held-out videos.
- * Videos not yet in the project are added (probed); unknown labels become new classes.
+ * Videos not yet in the project are added (probed); unknown labels become new classes. How a row's
+ * video name finds its project video: import-match.ts.
  */
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
@@ -14,7 +15,8 @@ import { parseCsv } from '../util/csv.js';
 import { VIDEO_EXTENSIONS } from '../util/scan.js';
 import type { ProjectStore } from './project-store.js';
 import { newId, resolveVideoPath } from './project-store.js';
-import type { Project } from './schema.js';
+import type { Project, ProjectVideo } from './schema.js';
+import { addToIndex, clipRelativeTimes, matchIndex, matchVideo } from './import-match.js';
 
 export interface ImportRow {
   /** A path, or a key (Kinetics youtube_id) matched against the project's file names. */
@@ -119,63 +121,92 @@ export interface ImportResult {
   newVideos: number;
   newClasses: string[];
   unmatched: string[];
+  /** Rows whose video name fits more than one project video (same file name or stem): not imported. */
+  ambiguous: { video: string; candidates: string[] }[];
+  /** Rows naming a file whose content is already in the project under another path: that video was used. */
+  sameContent: { file: string; existing: string }[];
+  /** With an official split (UCF101 testlist): how many of the imported videos are in each part. */
+  split: { train: number; test: number } | null;
 }
+
+export interface ImportOptions {
+  /** Relative paths in the rows are relative to this folder (the CSV's, or the class folders' root). */
+  baseDir?: string;
+  /** File names of the official test split (UCF101 testlist): marks the videos' `split`. */
+  heldOut?: Set<string>;
+}
+
+const isFile = (p: string): Promise<boolean> =>
+  stat(p).then(
+    (s) => s.isFile(),
+    () => false,
+  );
 
 /**
  * Adds the rows to the project in one atomic save. Rows without start/end cover the whole video.
- * `probe` returns the duration of a video file (injected so the store does not depend on ffmpeg).
+ * `describe` makes the project entry of a new video file (store/video-entry.ts: probed, with codec,
+ * fps, size and content hash); injected so tests need no real videos.
  */
 export async function importSegments(
   store: ProjectStore,
   rows: ImportRow[],
-  probeDuration: (file: string) => Promise<{ durationSec: number; contentHash?: string }>,
-  opts: { baseDir?: string } = {},
+  describe: (file: string) => Promise<ProjectVideo>,
+  opts: ImportOptions = {},
 ): Promise<ImportResult> {
   const project = store.project;
   const byPath = new Map(project.videos.map((v) => [resolveVideoPath(store.paths, v.path), v]));
-  const byStem = new Map<string, string>();
-  for (const [p] of byPath) byStem.set(basename(p, extname(p)), p);
-  const unmatched: string[] = [];
+  const byHash = new Map(project.videos.filter((v) => v.contentHash).map((v) => [v.contentHash!, v]));
+  const index = matchIndex([...byPath].map(([p, v]) => [p, v.id]));
+  const result: ImportResult = {
+    segments: 0,
+    newVideos: 0,
+    newClasses: [],
+    unmatched: [],
+    ambiguous: [],
+    sameContent: [],
+    split: null,
+  };
   const newVideos: Project['videos'] = [];
   const classes = new Map(project.classes.map((c) => [c.name, c.id]));
   const newClasses: Project['classes'] = [];
   const segments: Project['segments'] = [];
-  const durations = new Map<string, number>();
+  const splits = new Map<string, 'train' | 'test'>();
 
   for (const row of rows) {
     if (!row.label) continue;
-    let file: string | undefined;
     const asPath = resolve(opts.baseDir ?? process.cwd(), row.video);
-    if (byPath.has(asPath)) file = asPath;
-    else if (
-      await stat(asPath).then(
-        (s) => s.isFile(),
-        () => false,
-      )
-    )
-      file = asPath;
-    else {
-      // Kinetics clips are often saved as <youtube_id>_<start>_<end>.mp4.
-      const stem = [...byStem.keys()].find((s) => s === row.video || s.startsWith(`${row.video}_`));
-      file = stem ? byStem.get(stem) : undefined;
-    }
-    if (!file) {
-      unmatched.push(row.video);
+    // Exact path (in the project, then on disk), then the project's videos by file name and stem.
+    const match =
+      !index.byPath.has(asPath) && (await isFile(asPath))
+        ? ({ kind: 'video', path: asPath } as const)
+        : matchVideo(index, asPath, row.video, row.start);
+    if (match.kind === 'ambiguous') {
+      result.ambiguous.push({ video: row.video, candidates: match.candidates });
       continue;
     }
+    if (match.kind === 'none') {
+      result.unmatched.push(row.video);
+      continue;
+    }
+    const file = match.path;
     let video = byPath.get(file);
     if (!video) {
-      const info = await probeDuration(file);
-      video = {
-        id: newId('vid'),
-        path: file,
-        durationSec: info.durationSec,
-        addedAt: new Date().toISOString(),
-        ...(info.contentHash ? { contentHash: info.contentHash } : {}),
-      };
+      const described = await describe(file);
+      const same = described.contentHash ? byHash.get(described.contentHash) : undefined;
+      if (same) {
+        // The same file under another path (a copy, a moved folder): one video, not two.
+        result.sameContent.push({ file, existing: same.path });
+        video = same;
+      } else {
+        video = described;
+        newVideos.push(video);
+        if (video.contentHash) byHash.set(video.contentHash, video);
+      }
       byPath.set(file, video);
-      newVideos.push(video);
+      addToIndex(index, file, video.id);
     }
+    if (opts.heldOut && opts.heldOut.size > 0)
+      splits.set(video.id, opts.heldOut.has(basename(file)) ? 'test' : 'train');
     let classId = classes.get(row.label);
     if (!classId) {
       classId = newId('cls');
@@ -186,26 +217,40 @@ export async function importSegments(
         color: PALETTE[(project.classes.length + newClasses.length) % PALETTE.length]!,
       });
     }
-    let duration = video.durationSec ?? durations.get(file);
-    if (duration === undefined && (row.start === undefined || row.end === undefined)) {
-      duration = (await probeDuration(file)).durationSec;
-      durations.set(file, duration);
-    }
-    const start = row.start ?? 0;
-    const end = row.end ?? duration!;
-    if (!(end > start))
-      throw new FramewiseError('BAD_ARGUMENT', `Segment ${row.video} ${start}–${end}: end must be after start.`);
-    segments.push({ id: newId('seg'), videoId: video.id, start, end, classId, captions: [], source: 'user' });
+    const duration = video.durationSec;
+    if (duration === undefined && (row.start === undefined || row.end === undefined))
+      throw new FramewiseError(
+        'BAD_ARGUMENT',
+        `${row.video}: its duration is unknown, so the row needs start and end.`,
+      );
+    const times =
+      row.start !== undefined && row.end !== undefined
+        ? clipRelativeTimes(file, row.start, row.end, duration)
+        : { start: row.start ?? 0, end: row.end ?? duration! };
+    if (!(times.end > times.start))
+      throw new FramewiseError(
+        'BAD_ARGUMENT',
+        `Segment ${row.video} ${times.start}–${times.end}: end must be after start${times.start !== row.start ? ` (the clip starts at ${row.start! - times.start} s of its source)` : ''}.`,
+      );
+    segments.push({ id: newId('seg'), videoId: video.id, ...times, classId, captions: [], source: 'user' });
   }
   await store.update((p) => {
     p.videos.push(...newVideos);
     p.classes.push(...newClasses);
     p.segments.push(...segments);
+    for (const v of p.videos) {
+      const split = splits.get(v.id);
+      if (split) v.split = split;
+    }
   });
+  if (splits.size > 0) {
+    const parts = [...splits.values()];
+    result.split = { train: parts.filter((x) => x === 'train').length, test: parts.filter((x) => x === 'test').length };
+  }
   return {
+    ...result,
     segments: segments.length,
     newVideos: newVideos.length,
     newClasses: newClasses.map((c) => c.name),
-    unmatched,
   };
 }

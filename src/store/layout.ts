@@ -2,7 +2,8 @@
  * The on-disk layout of a project folder, in one place: every module that reads or writes a
  * project's files takes the names from here (usually through `store.paths`).
  *
- *   <root>/project.json             the project; project.json.bak is the previous version
+ *   <root>/project.json             the project
+ *   <root>/backups/                 earlier versions of project.json (store/backups.ts)
  *   <root>/<name>.framewise         link file that opens the project with a double click (project-link.ts)
  *   <root>/features/                cached frame features, keyed by the video's content hash
  *   <root>/models/<name>/           trained action models (training/model-io.ts)
@@ -21,14 +22,15 @@ export const PROJECT_FOLDERS = {
   captioners: 'captioners',
   captions: 'captions',
   proxies: 'proxies',
+  backups: 'backups',
 } as const;
 
 /** Absolute paths of a project's files and folders. */
 export interface ProjectPaths {
   root: string;
   file: string;
-  /** The previous version of project.json, kept by each save. */
-  backup: string;
+  /** Earlier versions of project.json (store/backups.ts). */
+  backups: string;
   features: string;
   models: string;
   captioners: string;
@@ -42,7 +44,7 @@ export function projectPaths(root: string): ProjectPaths {
   return {
     root: abs,
     file,
-    backup: `${file}.bak`,
+    backups: join(abs, PROJECT_FOLDERS.backups),
     features: join(abs, PROJECT_FOLDERS.features),
     models: join(abs, PROJECT_FOLDERS.models),
     captioners: join(abs, PROJECT_FOLDERS.captioners),

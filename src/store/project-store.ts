@@ -1,10 +1,13 @@
 import { mkdir, readFile, stat } from 'node:fs/promises';
-import { join, resolve, isAbsolute } from 'node:path';
+import { join, resolve, isAbsolute, relative, sep } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { FramewiseError } from '../errors.js';
 import { atomicWriteFile } from '../util/atomic-write.js';
 import { projectLinkContent, projectLinkFileName } from './project-link.js';
 import { PROJECT_FILE, projectPaths, type ProjectPaths } from './layout.js';
+import { DEFAULT_BACKUP_POLICY, keepBackup, listBackups, newestBackup, readBackup } from './backups.js';
+import type { BackupPolicy, ProjectVersion } from './backups.js';
+import { withFileLock } from './project-lock.js';
 import { newProject, validateProject, type Project } from './schema.js';
 
 export { PROJECT_FILE, PROJECT_FOLDERS, projectPaths, type ProjectPaths } from './layout.js';
@@ -16,6 +19,17 @@ export function newId(prefix: string): string {
 /** Resolves a video path stored in the project (relative paths are relative to the project folder). */
 export function resolveVideoPath(paths: ProjectPaths, p: string): string {
   return isAbsolute(p) ? p : resolve(paths.root, p);
+}
+
+/**
+ * How a video path is kept in project.json: relative (with "/") when the file is inside the
+ * project folder, so a moved or copied project folder keeps finding its videos; else as given.
+ */
+export function storedVideoPath(paths: ProjectPaths, p: string): string {
+  if (!isAbsolute(p)) return p;
+  const rel = relative(paths.root, p);
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return p;
+  return rel.split(sep).join('/');
 }
 
 export async function createProject(root: string, name: string): Promise<{ paths: ProjectPaths; project: Project }> {
@@ -67,15 +81,15 @@ export async function loadProject(root: string): Promise<{ paths: ProjectPaths; 
   try {
     data = JSON.parse(text);
   } catch (e) {
-    const backup = await stat(paths.backup).then(
-      () => ` A backup of the previous version is at ${paths.backup}.`,
-      () => '',
-    );
+    const newest = await newestBackup(paths.backups);
+    const backup = newest
+      ? ` Earlier versions are kept in ${paths.backups} (the newest: ${newest}); 'framewise versions' lists them and 'framewise restore-version' brings one back.`
+      : '';
     throw new FramewiseError(
       'BAD_PROJECT',
       `Cannot open ${paths.file}: it is not valid JSON (${(e as Error).message}).${backup}`,
       {
-        details: { backup: backup !== '' ? paths.backup : undefined },
+        details: { backup: newest ?? undefined },
       },
     );
   }
@@ -85,72 +99,200 @@ export async function loadProject(root: string): Promise<{ paths: ProjectPaths; 
   return { paths, project };
 }
 
-function serialize(p: Project): string {
+/** project.json's text: indented, so that a diff of two versions reads well. */
+export function serialize(p: Project): string {
   return JSON.stringify(p, null, 2) + '\n';
 }
 
+/** What a store found when another program had saved the project since it last read it. */
+export interface ExternalChange {
+  /** The revision this store had, and the one on disk it has now reloaded. */
+  from: number;
+  to: number;
+  /** Whether the save that found it was refused (a whole-project save), or applied on top. */
+  refused: boolean;
+}
+
+export interface StoreOptions {
+  backups?: Partial<BackupPolicy>;
+}
+
+/** The version on disk: its text (for the backup), parsed project and identity. */
+interface DiskState {
+  text: string;
+  project: Project;
+  revision: number;
+  updatedAt: string;
+}
+
 /**
- * An open project. Saves are serialized through one queue, so two saves issued at once (two windows,
- * a UI edit during a job) never interleave, and each save is atomic with the previous file kept as .bak.
+ * An open project. Saves are serialized through one queue (two windows, a UI edit during a job), and
+ * across processes by a lock file; each save is atomic. The revision is kept in project.json: a save
+ * that finds another revision on disk than the one it read knows another program (the CLI, a second
+ * app) saved in between, and reloads instead of overwriting it.
  */
 export class ProjectStore {
   private queue: Promise<unknown> = Promise.resolve();
-  private rev = 0;
+  private readonly backupPolicy: BackupPolicy;
+  private readonly listeners = new Set<(c: ExternalChange) => void>();
+  private diskRevision: number;
+  private diskUpdatedAt: string;
 
   private constructor(
     readonly paths: ProjectPaths,
     private current: Project,
-  ) {}
-
-  static async open(root: string): Promise<ProjectStore> {
-    const { paths, project } = await loadProject(root);
-    return new ProjectStore(paths, project);
+    opts: StoreOptions,
+  ) {
+    this.backupPolicy = { ...DEFAULT_BACKUP_POLICY, ...opts.backups };
+    this.diskRevision = current.revision ?? 0;
+    this.diskUpdatedAt = current.updatedAt;
   }
 
-  static async create(root: string, name: string): Promise<ProjectStore> {
+  static async open(root: string, opts: StoreOptions = {}): Promise<ProjectStore> {
+    const { paths, project } = await loadProject(root);
+    return new ProjectStore(paths, project, opts);
+  }
+
+  static async create(root: string, name: string, opts: StoreOptions = {}): Promise<ProjectStore> {
     const { paths, project } = await createProject(root, name);
-    return new ProjectStore(paths, project);
+    return new ProjectStore(paths, project, opts);
   }
 
   get project(): Project {
     return this.current;
   }
 
-  /** Counts the saves since the project was opened; a change based on an older one is a conflict. */
+  /** The revision of project.json this store holds; a change based on an older one is a conflict. */
   get revision(): number {
-    return this.rev;
+    return this.diskRevision;
+  }
+
+  /** Calls `listener` whenever this store finds (and loads) a version another program saved. */
+  onExternalChange(listener: (c: ExternalChange) => void): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
   }
 
   /**
-   * Applies `change` to a copy of the project, validates, and saves it atomically. With
-   * `baseRevision`, refuses (CONFLICT) when another save landed after that revision: two windows
-   * editing the same project each get their own changes in, or an error, never a silent overwrite.
+   * Applies `change` to a copy of the project, validates, and saves it atomically. When another
+   * program saved since this store last read the file, `change` is applied to that newer version
+   * (both sides' edits are kept). With `baseRevision` (a change a person made on a snapshot of that
+   * revision) the save is refused instead (CONFLICT) and the store holds the newer version.
    */
   update(change: (draft: Project) => void, baseRevision?: number): Promise<Project> {
-    const run = async (): Promise<Project> => {
-      if (baseRevision !== undefined && baseRevision !== this.rev)
-        throw new FramewiseError(
-          'CONFLICT',
-          'The project was changed elsewhere (another window or a finished job) since this edit began; it has been reloaded, please repeat the edit.',
-        );
-      const draft = structuredClone(this.current);
-      change(draft);
-      draft.updatedAt = new Date().toISOString();
-      validateProject(draft, this.paths.file);
-      await atomicWriteFile(this.paths.file, serialize(draft), { backup: true });
-      this.current = draft;
-      this.rev++;
-      return draft;
+    return this.save(change, { baseRevision, refuseExternal: baseRevision !== undefined });
+  }
+
+  /** Replaces the whole project (e.g. from the UI), validated first; refused if saved elsewhere since. */
+  replace(project: Project, baseRevision?: number): Promise<Project> {
+    return this.save(
+      (draft) => {
+        Object.assign(draft, structuredClone(project), { createdAt: draft.createdAt });
+      },
+      { baseRevision, refuseExternal: true },
+    );
+  }
+
+  /** Re-reads project.json; when another program saved it, loads that version and tells listeners. */
+  refresh(): Promise<boolean> {
+    const run = async (): Promise<boolean> => {
+      const disk = await this.readDisk();
+      if (!disk || !this.changedOnDisk(disk)) return false;
+      this.adopt(disk, false);
+      return true;
     };
     const next = this.queue.then(run, run);
     this.queue = next.catch(() => undefined);
     return next;
   }
 
-  /** Replaces the whole project (e.g. from the UI), validated first. */
-  replace(project: Project, baseRevision?: number): Promise<Project> {
-    return this.update((draft) => {
-      Object.assign(draft, structuredClone(project), { createdAt: draft.createdAt });
-    }, baseRevision);
+  /** The kept earlier versions, newest first. */
+  versions(): Promise<ProjectVersion[]> {
+    return listBackups(this.paths.backups);
+  }
+
+  /**
+   * Makes a kept version the current one, as a new save: the version it replaces is kept first
+   * (whatever the interval), so a restore can itself be undone.
+   */
+  async restoreVersion(id: string): Promise<Project> {
+    const old = await readBackup(this.paths.backups, id);
+    return this.save(
+      (draft) => {
+        Object.assign(draft, structuredClone(old), { createdAt: draft.createdAt });
+      },
+      { refuseExternal: false, forceBackup: true },
+    );
+  }
+
+  private save(
+    change: (draft: Project) => void,
+    opts: { baseRevision?: number | undefined; refuseExternal: boolean; forceBackup?: boolean },
+  ): Promise<Project> {
+    const run = (): Promise<Project> =>
+      withFileLock(this.paths.file, async () => {
+        const disk = await this.readDisk();
+        if (disk && this.changedOnDisk(disk)) {
+          const from = this.diskRevision;
+          this.adopt(disk, opts.refuseExternal);
+          if (opts.refuseExternal)
+            throw new FramewiseError(
+              'CONFLICT',
+              `The project was saved by another program (revision ${from} → ${disk.revision}, e.g. the CLI or a second window) since this edit began; that version has been loaded, please repeat the edit.`,
+              { details: { revision: disk.revision, previous: from } },
+            );
+        }
+        if (opts.baseRevision !== undefined && opts.baseRevision !== this.diskRevision)
+          throw new FramewiseError(
+            'CONFLICT',
+            'The project was changed elsewhere (another window or a finished job) since this edit began; it has been reloaded, please repeat the edit.',
+            { details: { revision: this.diskRevision, previous: opts.baseRevision } },
+          );
+        const draft = structuredClone(this.current);
+        change(draft);
+        for (const v of draft.videos) v.path = storedVideoPath(this.paths, v.path);
+        draft.updatedAt = new Date().toISOString();
+        draft.revision = this.diskRevision + 1;
+        validateProject(draft, this.paths.file);
+        if (disk)
+          await keepBackup(this.paths.backups, disk.text, disk.revision, this.backupPolicy, {
+            force: opts.forceBackup ?? false,
+          });
+        await atomicWriteFile(this.paths.file, serialize(draft));
+        this.current = draft;
+        this.diskRevision = draft.revision;
+        this.diskUpdatedAt = draft.updatedAt;
+        return draft;
+      });
+    const next = this.queue.then(run, run);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private changedOnDisk(disk: DiskState): boolean {
+    return disk.revision !== this.diskRevision || disk.updatedAt !== this.diskUpdatedAt;
+  }
+
+  private adopt(disk: DiskState, refused: boolean): void {
+    const change: ExternalChange = { from: this.diskRevision, to: disk.revision, refused };
+    this.current = disk.project;
+    this.diskRevision = disk.revision;
+    this.diskUpdatedAt = disk.updatedAt;
+    for (const l of this.listeners) l(change);
+  }
+
+  /**
+   * The version on disk, or null when there is none to respect: the file is gone or not a valid
+   * project (this store's own version then replaces it, which is the repair).
+   */
+  private async readDisk(): Promise<DiskState | null> {
+    const text = await readFile(this.paths.file, 'utf8').catch(() => null);
+    if (text === null) return null;
+    try {
+      const project = validateProject(JSON.parse(text), this.paths.file);
+      return { text, project, revision: project.revision ?? 0, updatedAt: project.updatedAt };
+    } catch {
+      return null;
+    }
   }
 }

@@ -22,6 +22,8 @@ export interface ProjectVideo {
   container?: string;
   pixelFormat?: string;
   addedAt: string;
+  /** The dataset's official split (UCF101 testlist): 'test' videos are held out of training. */
+  split?: 'train' | 'test';
 }
 
 export interface ProjectClass {
@@ -59,6 +61,11 @@ export interface Project {
   name: string;
   createdAt: string;
   updatedAt: string;
+  /**
+   * Counts the saves of this file, by any program; a save that finds another number on disk than
+   * the one it read knows someone else saved in between (project-store.ts). Absent before 0.x.
+   */
+  revision?: number;
   videos: ProjectVideo[];
   classes: ProjectClass[];
   segments: Segment[];
@@ -131,6 +138,7 @@ export function validateProject(data: unknown, source = 'project.json'): Project
   c.str(root, 'name', 'project', { nonEmpty: true });
   c.str(root, 'createdAt', 'project');
   c.str(root, 'updatedAt', 'project');
+  c.num(root, 'revision', 'project', { optional: true, min: 0 });
 
   const videoIds = new Set<string>();
   c.arr(root, 'videos', 'project').forEach((v, i) => {
@@ -147,6 +155,8 @@ export function validateProject(data: unknown, source = 'project.json'): Project
     c.str(o, 'addedAt', at);
     for (const k of ['durationSec', 'fps', 'width', 'height']) c.num(o, k, at, { optional: true, min: 0 });
     for (const k of ['codec', 'container', 'pixelFormat']) c.str(o, k, at, { optional: true });
+    if (o['split'] !== undefined && o['split'] !== 'train' && o['split'] !== 'test')
+      c.problems.push(`${at}.split must be "train" or "test"`);
   });
 
   const classIds = new Set<string>();

@@ -8,6 +8,7 @@
 import type { Rng } from '../util/rng.js';
 import type { Batch } from '../models/head.js';
 import { checkFeatureFit } from '../models/feature-fit.js';
+import { FramewiseError } from '../errors.js';
 
 /** One video's features (what readFeatureFile returns, minus the file-only header fields). */
 export interface VideoFeatures {
@@ -180,6 +181,33 @@ export function splitByVideo(
     valVideos: videoIds.filter((id) => valSet.has(id)),
     warnings,
   };
+}
+
+/**
+ * A fixed train/validation split by video (a dataset's official test list): the named videos are
+ * validation, every other one trains.
+ */
+export function splitFixed(
+  samples: ClipSample[],
+  valVideos: readonly string[],
+): { train: ClipSample[]; val: ClipSample[]; trainVideos: string[]; valVideos: string[]; warnings: string[] } {
+  const valSet = new Set(valVideos);
+  const train = samples.filter((s) => !valSet.has(s.videoId));
+  const val = samples.filter((s) => valSet.has(s.videoId));
+  const warnings: string[] = [];
+  if (val.length === 0)
+    warnings.push('None of the official test videos has a labelled clip: this run has no validation.');
+  if (train.length === 0)
+    throw new FramewiseError(
+      'BAD_ARGUMENT',
+      'Every labelled video is in the official test split: nothing is left to train on.',
+    );
+  const trainLabels = new Set(train.map((s) => s.label));
+  const missing = new Set(val.filter((s) => !trainLabels.has(s.label)).map((s) => s.label));
+  if (missing.size > 0)
+    warnings.push(`${missing.size} class(es) appear only in the official test videos; the model cannot learn them.`);
+  const ids = (list: ClipSample[]) => [...new Set(list.map((s) => s.videoId))].sort();
+  return { train, val, trainVideos: ids(train), valVideos: ids(val), warnings };
 }
 
 /** A run of dims in the vector that comes from one stream (or one part of it), and its weight. */

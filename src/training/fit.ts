@@ -11,9 +11,9 @@
  *
  * Checkpoints: after each epoch the current weights go to `<outDir>/checkpoint/` (its meta.json
  * carries the epoch, history and best-so-far: RunCheckpoint) and, when the epoch improved, to
- * `<outDir>/` as the best model. `resume` continues from the checkpoint's next epoch. Adam's moments
- * are not saved (a few batches re-warm them); the LR schedule and the data order continue where
- * they were.
+ * `<outDir>/` as the best model, with Adam's step count and moments beside it (adam-state.ts).
+ * `resume` continues from the checkpoint's next epoch with the moments, the LR schedule and the
+ * data order where they were: the run ends with the weights an uninterrupted run would have.
  */
 import { access } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -21,6 +21,7 @@ import { FramewiseError } from '../errors.js';
 import { Rng } from '../util/rng.js';
 import type { Grads } from '../models/layers.js';
 import type { RunCheckpoint } from '../models/param-folder.js';
+import { loadAdamState, saveAdamState } from './adam-state.js';
 import type { ParamStore } from '../models/params.js';
 import { Adam, scheduledLr, type LrSchedule } from './optimizer.js';
 
@@ -187,6 +188,7 @@ export async function fit<S, E extends { epoch: number; seconds: number }>(
   }
 
   const opt = new Adam({ lr, clipNorm: settings.clipNorm });
+  if (startEpoch > 0) await loadAdamState(checkpointDir, opt, startEpoch - 1);
   const n = task.items.length;
   const batches = Math.ceil(n / batchSize);
   let stoppedEarly = false;
@@ -256,6 +258,7 @@ export async function fit<S, E extends { epoch: number; seconds: number }>(
     opts.onEpoch?.(ev);
     if (outDir) {
       await task.save(checkpointDir, ev, { epoch, bestEpoch, bestValLoss, history, seed });
+      await saveAdamState(checkpointDir, opt, epoch);
       if (improved) await task.save(outDir, ev);
     }
     if (val && settings.patience > 0 && epoch - bestEpoch >= settings.patience) {

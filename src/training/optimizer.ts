@@ -1,6 +1,7 @@
 /**
  * Adam on plain Float32Arrays, with global-norm gradient clipping and a learning-rate schedule.
- * The moments are not saved in checkpoints (resume restarts them; see docs/sequence-models.md).
+ * Its state (step count and moments) goes into each checkpoint (adam-state.ts), so a resumed run
+ * continues exactly as an uninterrupted one would.
  */
 import type { ParamStore } from '../models/params.js';
 
@@ -13,6 +14,11 @@ export interface AdamOptions {
   epsilon?: number;
   /** Clip gradients so their global L2 norm is at most this (0 = off). */
   clipNorm?: number;
+}
+
+export interface AdamState {
+  t: number;
+  moments: { name: string; m: Float32Array; v: Float32Array }[];
 }
 
 export class Adam {
@@ -31,6 +37,25 @@ export class Adam {
     this.b2 = opts.beta2 ?? 0.999;
     this.eps = opts.epsilon ?? 1e-7;
     this.clipNorm = opts.clipNorm ?? 0;
+  }
+
+  /** The step count and moments, by parameter name (copies). */
+  exportState(): AdamState {
+    return {
+      t: this.t,
+      moments: [...this.m].map(([name, m]) => ({ name, m: m.slice(), v: this.v.get(name)!.slice() })),
+    };
+  }
+
+  /** Continues from an exported state. */
+  importState(state: AdamState): void {
+    this.t = state.t;
+    this.m.clear();
+    this.v.clear();
+    for (const { name, m, v } of state.moments) {
+      this.m.set(name, m.slice());
+      this.v.set(name, v.slice());
+    }
   }
 
   /** Applies one update; returns the gradient global norm before clipping. */

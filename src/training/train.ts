@@ -17,6 +17,7 @@ import {
   makeBatch,
   samplesFromSegments,
   splitByVideo,
+  splitFixed,
   type ClipSample,
   type FeatureBlock,
   type LabeledSegment,
@@ -40,6 +41,8 @@ export interface TrainConfig extends LoopConfig {
   clipLength: number;
   classWeighting?: 'none' | 'balanced';
   valFraction?: number;
+  /** A fixed validation set (a dataset's official test videos) instead of a random split by video. */
+  valVideos?: string[];
   /** Probability of blanking each stream of a training clip (see dropBlocks); default 0.2 with streams. */
   streamDropout?: number;
 }
@@ -135,7 +138,10 @@ export async function train(config: TrainConfig, data: TrainingData, opts: Train
   if (samples.length === 0)
     throw new FramewiseError('BAD_ARGUMENT', 'No labelled segments with extracted features to train on.');
   const rng = new Rng(seed);
-  const split = splitByVideo(samples, config.valFraction ?? 0.2, rng.fork());
+  const splitRng = rng.fork(); // forked either way, so the streams after it do not depend on the split kind
+  const split = config.valVideos
+    ? splitFixed(samples, config.valVideos)
+    : splitByVideo(samples, config.valFraction ?? 0.2, splitRng);
   warnings.push(...split.warnings);
   const { train: trainSet, val: valSet } = split;
   // Few clips need small batches: 24 clips at the usual 32 a batch are one optimiser step an epoch,

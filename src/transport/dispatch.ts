@@ -58,6 +58,10 @@ const oneOf =
   (key: string, values: readonly string[]): Check =>
   (a) =>
     typeof a[key] === 'string' && values.includes(a[key]) ? null : `"${key}" must be one of ${values.join(', ')}`;
+const optOneOf =
+  (key: string, values: readonly string[]): Check =>
+  (a) =>
+    a[key] === undefined ? null : oneOf(key, values)(a);
 const strArray =
   (key: string, optional = false): Check =>
   (a) => {
@@ -98,6 +102,17 @@ const ARG_CHECKS: { [M in keyof ApiMethods]: Check[] } = {
     intIn('clipLength', 1, 1024),
     str('name', true),
     bool('background', true),
+    intIn('layers', 1, 3),
+    bool('bidirectional', true),
+    numIn('dropout', 0, 0.95),
+    numBetween('lr', 0, 1),
+    intIn('batchSize', 1, 4096),
+    intIn('patience', 0, 10000),
+    optOneOf('split', ['video', 'official']),
+    numIn('valFraction', 0, 0.9),
+    optOneOf('classWeights', ['none', 'balanced']),
+    intIn('seed', 0, Number.MAX_SAFE_INTEGER),
+    bool('resume', true),
   ],
   'training.result': [str('jobId')],
   'models.list': [],
@@ -128,6 +143,9 @@ const ARG_CHECKS: { [M in keyof ApiMethods]: Check[] } = {
   'jobs.result': [str('jobId')],
   'jobs.cancel': [str('jobId')],
   'jobs.list': [],
+  'project.versions': [],
+  'project.restoreVersion': [str('id')],
+  'project.relink': [str('folder')],
 };
 
 /** Returns null when args fit the method, else a message naming the field at fault. */

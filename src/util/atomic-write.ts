@@ -1,18 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { open, rename, unlink, copyFile } from 'node:fs/promises';
+import { open, rename, unlink } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 
 /**
  * Writes a file so that a reader (or a crash, or kill -9) sees either the old or the new content,
  * never a mix: temp file in the same folder, fsync, rename over the target, fsync the folder.
- * With `backup`, the previous version is kept as `<file>.bak` (copied before the rename, so the
- * backup is always a complete earlier version).
  */
-export async function atomicWriteFile(
-  file: string,
-  data: string | Uint8Array,
-  opts: { backup?: boolean } = {},
-): Promise<void> {
+export async function atomicWriteFile(file: string, data: string | Uint8Array): Promise<void> {
   const dir = dirname(file);
   const tmp = join(dir, `.${basename(file)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
   const fh = await open(tmp, 'wx', 0o644);
@@ -26,11 +20,6 @@ export async function atomicWriteFile(
   }
   await fh.close();
   try {
-    if (opts.backup) {
-      await copyFile(file, `${file}.bak`).catch((e: NodeJS.ErrnoException) => {
-        if (e.code !== 'ENOENT') throw e;
-      });
-    }
     await rename(tmp, file);
   } catch (e) {
     await unlink(tmp).catch(() => undefined);

@@ -14,7 +14,7 @@ import { demoNextSteps } from '../../src/cli/commands/demo.js';
 import { createFeatureEngine } from '../../src/features/engines/select.js';
 import type { FeatureEngine } from '../../src/features/types.js';
 import { extractFeatures } from '../../src/features/extract.js';
-import { ProjectStore } from '../../src/store/project-store.js';
+import { ProjectStore, resolveVideoPath } from '../../src/store/project-store.js';
 import { projectFeatureSet } from '../../src/project/video-features.js';
 import { loadProjectModel } from '../../src/project/training.js';
 import { videoFeatures } from '../../src/project/predict.js';
@@ -138,7 +138,9 @@ describe('demo project', () => {
     const store = await ProjectStore.open(demoDir);
     let frames = 0;
     for (const v of store.project.videos) {
-      const res = await extractFeatures(v.path, {
+      // The demo's videos are inside its folder, so project.json keeps them relative to it.
+      expect(v.path).toMatch(/^videos\//);
+      const res = await extractFeatures(resolveVideoPath(store.paths, v.path), {
         engine,
         fps: store.project.settings.fps,
         cacheDir: store.paths.features,
@@ -160,7 +162,7 @@ describe('demo project', () => {
     let frameN = 0;
     for (const [i, plan] of plans.entries()) {
       if (plan.labelled) continue;
-      const feats = await videoFeatures(store.project.videos[i]!.path, store, engine);
+      const feats = await videoFeatures(resolveVideoPath(store.paths, store.project.videos[i]!.path), store, engine);
       for (const s of plan.segments) {
         const top = await classify(model, feats, { range: { start: s.start, end: s.end } });
         segN++;
@@ -189,7 +191,7 @@ describe('demo project', () => {
     const samples: { candidate: string; references: string[] }[] = [];
     for (const [i, plan] of plans.entries()) {
       if (plan.labelled) continue;
-      const feats = await videoFeatures(store.project.videos[i]!.path, store, engine);
+      const feats = await videoFeatures(resolveVideoPath(store.paths, store.project.videos[i]!.path), store, engine);
       const out = captionFeatures(captioner, feats, { segments: plan.segments });
       out.forEach((c, j) => samples.push({ candidate: c.text, references: [plan.segments[j]!.caption] }));
     }

@@ -12,7 +12,7 @@ import { createFeatureEngine } from '../../src/features/engines/select.js';
 import type { FeatureEngine } from '../../src/features/types.js';
 import { ProjectStore } from '../../src/store/project-store.js';
 import { importSegments } from '../../src/store/import-segments.js';
-import { probe } from '../../src/video/probe.js';
+import { describeVideo } from '../../src/store/video-entry.js';
 import { trainProjectModel, loadProjectModel } from '../../src/project/training.js';
 import { predictVideo, videoFeatures } from '../../src/project/predict.js';
 
@@ -51,7 +51,7 @@ beforeAll(async () => {
     p.settings.fps = 8;
     p.settings.clipLength = 24;
   });
-  await importSegments(store, rows, async (f) => ({ durationSec: (await probe(f)).durationSec }));
+  await importSegments(store, rows, (f) => describeVideo(f));
   engine = await createFeatureEngine();
 }, 240_000);
 

@@ -2,12 +2,13 @@
  * project.json robustness beyond test/store/project-store.test.ts (which covers invalid JSON with a
  * backup, invalid changes, one store's concurrent saves and SIGKILL mid-save).
  */
-import { copyFile, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FramewiseError } from '../../src/errors.js';
 import { ProjectStore, loadProject } from '../../src/store/project-store.js';
+import { listProjectVersions, restoreProjectVersion } from '../../src/store/project-versions.js';
 import { PROJECT_FORMAT_VERSION, newProject, validateProject } from '../../src/store/schema.js';
 
 let dir: string;
@@ -90,9 +91,9 @@ describe('project.json versions and fields', () => {
 });
 
 describe('truncated project.json with a backup', () => {
-  it('names the backup, which is a complete earlier version that opens', async () => {
+  it('names the kept versions; the newest is the complete version before the last save, and restores', async () => {
     const root = join(dir, 'p');
-    const store = await ProjectStore.create(root, 'Backed up');
+    const store = await ProjectStore.create(root, 'Backed up', { backups: { minIntervalMs: 0 } });
     await store.update((p) => void p.classes.push({ id: 'c1', name: 'wave', color: '#ff0000' }));
     await store.update((p) => void p.classes.push({ id: 'c2', name: 'jump', color: '#00ff00' }));
     const file = join(root, 'project.json');
@@ -101,12 +102,19 @@ describe('truncated project.json with a backup', () => {
     const e = await loadError(root);
     expect(e.code).toBe('BAD_PROJECT');
     expect(e.message).toMatch(/not valid JSON/);
-    expect(e.message).toContain(`A backup of the previous version is at ${file}.bak`);
-    expect(e.details).toMatchObject({ backup: `${file}.bak` });
-    // Recovery as the message suggests: the backup is the version before the last save.
-    await copyFile(`${file}.bak`, file);
+    expect(e.message).toContain(`Earlier versions are kept in ${join(root, 'backups')}`);
+    const versions = await listProjectVersions(root);
+    expect(versions.map((v) => v.classes)).toEqual([1, 0]);
+    expect(e.details).toMatchObject({ backup: join(root, 'backups', `project-${versions[0]!.id}.json`) });
+    // Recovery as the message suggests: restoring works although project.json no longer opens.
+    await restoreProjectVersion(root, versions[0]!.id);
     const { project } = await loadProject(root);
     expect(project.classes.map((c) => c.id)).toEqual(['c1']);
+    expect(project.revision).toBeGreaterThan(versions[0]!.revision);
+    // The torn file is kept beside, not thrown away.
+    const damaged = (await readdir(root)).filter((n) => n.startsWith('project.json.damaged-'));
+    expect(damaged).toHaveLength(1);
+    expect(await readFile(join(root, damaged[0]!), 'utf8')).toBe(full.slice(0, Math.floor(full.length / 2)));
   });
 
   it('without a backup the message does not promise one', async () => {
@@ -118,7 +126,7 @@ describe('truncated project.json with a backup', () => {
 });
 
 describe('two ProjectStore instances (two windows) on one folder', () => {
-  it('concurrent saves never corrupt the file: it is always one complete version (last writer wins)', async () => {
+  it('concurrent saves never corrupt the file, and neither store loses a change to the other', async () => {
     const root = join(dir, 'p');
     await ProjectStore.create(root, 'Shared');
     const [a, b] = await Promise.all([ProjectStore.open(root), ProjectStore.open(root)]);
@@ -136,14 +144,17 @@ describe('two ProjectStore instances (two windows) on one folder', () => {
     await Promise.all(saves);
     await Promise.all(reads);
     const onDisk = (await loadProject(root)).project;
-    const ids = onDisk.classes.map((c) => c.id);
-    // Each store only knows its own changes: the file holds exactly one store's latest state.
-    const aIds = a.project.classes.map((c) => c.id);
-    const bIds = b.project.classes.map((c) => c.id);
-    expect([aIds, bIds]).toContainEqual(ids);
-    expect(ids).toHaveLength(rounds);
-    // The backup is a complete version too, and no temp files are left behind.
-    validateProject(JSON.parse(await readFile(join(root, 'project.json.bak'), 'utf8')) as unknown);
-    expect((await readdir(root)).filter((n) => n.endsWith('.tmp'))).toEqual([]);
+    // Each store re-reads the revision on disk under the lock: a change made on top of the other
+    // store's save is applied to that save, so all 40 land, each once.
+    const ids = onDisk.classes.map((c) => c.id).sort();
+    const want = [
+      ...Array.from({ length: rounds }, (_, i) => `a${i}`),
+      ...Array.from({ length: rounds }, (_, i) => `b${i}`),
+    ];
+    expect(ids).toEqual(want.sort());
+    expect(onDisk.revision).toBe(2 * rounds);
+    // The kept versions are complete too, and no temp or lock files are left behind.
+    for (const v of await listProjectVersions(root)) expect(v.classes).toBeLessThan(2 * rounds);
+    expect((await readdir(root)).filter((n) => n.endsWith('.tmp') || n.endsWith('.lock'))).toEqual([]);
   });
 });

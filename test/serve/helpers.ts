@@ -73,6 +73,9 @@ function stubServices(dir: string, videoPath: string, calls: Fixture['calls']): 
     'demo.create': async () => ({ jobId: 'job_7' }),
     'jobs.result': async () => null,
     'jobs.cancel': async () => ({ cancelled: true }),
+    'project.versions': async () => [],
+    'project.restoreVersion': async () => snapshot(dir),
+    'project.relink': async () => ({ relinked: [], missing: [], scanned: 0, snapshot: snapshot(dir) }),
     'jobs.list': async () => [],
   };
   return {

@@ -46,7 +46,7 @@ describe('project store', () => {
     expect(again.project.segments).toHaveLength(1);
     expect(again.project.segments[0]!.captions).toEqual(['a person waves']);
     expect(await readdir(join(dir, 'p'))).toEqual(
-      expect.arrayContaining(['project.json', 'project.json.bak', 'features', 'models']),
+      expect.arrayContaining(['project.json', 'backups', 'features', 'models']),
     );
   });
 
@@ -64,7 +64,8 @@ describe('project store', () => {
     expect(err).toBeInstanceOf(FramewiseError);
     expect((err as FramewiseError).code).toBe('BAD_PROJECT');
     expect((err as FramewiseError).message).toMatch(/not valid JSON/);
-    expect((err as FramewiseError).message).toContain('project.json.bak');
+    expect((err as FramewiseError).message).toContain(join(dir, 'p', 'backups'));
+    expect((err as FramewiseError).message).toContain('framewise restore-version');
   });
 
   it('rejects an invalid change without touching the file', async () => {

@@ -80,6 +80,24 @@ describe('training runs', () => {
     const saved = await loadModel(out);
     expect(saved.meta.checkpoint).toBeUndefined();
   });
+
+  it("a resumed run ends with exactly the weights of an uninterrupted one (Adam's moments are in the checkpoint)", async () => {
+    const config = { ...cfg, patience: 0, lrSchedule: 'constant' as const };
+    const whole = await train({ ...config, outDir: join(dir, 'whole') }, data);
+    const out = join(dir, 'interrupted');
+    const ac = new AbortController();
+    await expect(
+      train({ ...config, outDir: out }, data, {
+        signal: ac.signal,
+        onProgress: (p) => (p.type === 'epoch' && p.epoch === 1 ? ac.abort() : undefined),
+      }),
+    ).rejects.toMatchObject({ code: 'ABORTED' });
+    const resumed = await train({ ...config, outDir: out, resume: true }, data);
+    expect(resumed.history.map((h) => h.loss)).toEqual(whole.history.map((h) => h.loss));
+    const a = whole.model.head.params;
+    const b = resumed.model.head.params;
+    for (const name of a.names()) expect(Array.from(b.get(name))).toEqual(Array.from(a.get(name)));
+  });
 });
 
 describe('split by video', () => {

@@ -1,8 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { FramewiseError } from '../../errors.js';
-import { probe } from '../../video/probe.js';
-import { contentHash } from '../../features/content-hash.js';
+import { describeVideo } from '../../store/video-entry.js';
 import { ProjectStore } from '../../store/project-store.js';
 import { importSegments, parseSegmentCsv, scanClassFolders } from '../../store/import-segments.js';
 import type { CommandContext } from '../command.js';
@@ -20,22 +19,21 @@ export const importCommand = {
     if (!st) throw new FramewiseError('FILE_NOT_FOUND', `Not found: ${source}`);
     let rows;
     let baseDir: string;
+    let heldOut: Set<string> | undefined;
     if (st.isDirectory()) {
       const scanned = await scanClassFolders(resolve(source));
       rows = scanned.rows;
       baseDir = resolve(source);
-      if (scanned.heldOut.size > 0) out.line(`${scanned.heldOut.size} video(s) are listed in the official test split.`);
+      heldOut = scanned.heldOut;
     } else {
       const video = typeof values['video'] === 'string' ? resolve(values['video']) : undefined;
       rows = parseSegmentCsv(await readFile(source, 'utf8'), video);
       baseDir = dirname(resolve(source));
     }
-    const res = await importSegments(
-      store,
-      rows,
-      async (file) => ({ durationSec: (await probe(file)).durationSec, contentHash: await contentHash(file) }),
-      { baseDir },
-    );
+    const res = await importSegments(store, rows, (file) => describeVideo(file), {
+      baseDir,
+      ...(heldOut ? { heldOut } : {}),
+    });
     out.line(
       `imported ${res.segments} segment(s); ${res.newVideos} new video(s); new classes: ${res.newClasses.join(', ') || 'none'}`,
     );
@@ -43,7 +41,14 @@ export const importCommand = {
       out.line(
         `unmatched videos (${res.unmatched.length}): ${res.unmatched.slice(0, 10).join(', ')}${res.unmatched.length > 10 ? ', …' : ''}`,
       );
+    if (res.split)
+      out.line(`official split: ${res.split.test} test video(s) held out of training, ${res.split.train} for training`);
+    for (const a of res.ambiguous)
+      out.line(
+        `ambiguous: "${a.video}" fits ${a.candidates.length} videos (${a.candidates.join(', ')}); give its path`,
+      );
+    for (const d of res.sameContent) out.line(`${d.file} is the same file as ${d.existing}: used that video`);
     if (out.json) out.print(res);
-    return res.unmatched.length > 0 ? 1 : 0;
+    return res.unmatched.length + res.ambiguous.length > 0 ? 1 : 0;
   },
 };

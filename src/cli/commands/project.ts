@@ -50,8 +50,13 @@ export const addCommand = {
     await core.api['project.open']({ dir });
     const { snapshot, rejected } = await core.api['project.addVideos']({ paths });
     for (const r of rejected) out.error(new Error(`${r.path}: ${r.message}`));
-    out.line(`${snapshot.project.videos.length} video(s) in the project; ${rejected.length} rejected.`);
+    // Files already in the project are reported, but adding a folder again is not a failure.
+    const failed = rejected.filter((r) => r.code !== 'CONFLICT').length;
+    const known = rejected.length - failed;
+    out.line(
+      `${snapshot.project.videos.length} video(s) in the project; ${failed} rejected${known ? `; ${known} already in it` : ''}.`,
+    );
     if (out.json) out.print({ videos: snapshot.project.videos, rejected });
-    return rejected.length > 0 ? 1 : 0;
+    return failed > 0 ? 1 : 0;
   },
 };

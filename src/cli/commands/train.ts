@@ -23,7 +23,8 @@ export const trainCommand = {
   summary: "Train an LSTM/GRU (or frame-mean baseline) on a project's labelled segments",
   usage:
     `framewise train <project> [--head ${HEAD_NAMES.join('|')}] [--hidden 256] [--layers 1] [--bidirectional] [--dropout 0.2]\n` +
-    '                [--epochs 30] [--batch 32] [--lr 0.001] [--clip-length 16] [--patience 5] [--val-fraction 0.2] [--seed 1] [--background on|off] [--name NAME] [--json]',
+    '                [--epochs 30] [--batch 32] [--lr 0.001] [--clip-length 16] [--patience 5] [--val-fraction 0.2] [--seed 1] [--background on|off] [--name NAME]\n' +
+    '                [--split video|official] [--class-weights none|balanced] [--resume (with --name)] [--json]',
   options: {
     head: { type: 'string' },
     hidden: { type: 'string' },
@@ -39,6 +40,9 @@ export const trainCommand = {
     seed: { type: 'string' },
     name: { type: 'string' },
     background: { type: 'string' },
+    split: { type: 'string' },
+    'class-weights': { type: 'string' },
+    resume: { type: 'boolean' },
   },
   async run({ positionals, values, out, signal }: CommandContext): Promise<number> {
     const dir = positionals[0];
@@ -77,6 +81,15 @@ export const trainCommand = {
     const background = values['background'] === undefined ? undefined : String(values['background']);
     if (background !== undefined && background !== 'on' && background !== 'off')
       throw new FramewiseError('BAD_ARGUMENT', `--background must be on or off (got ${background}).`);
+    const split = values['split'] === undefined ? undefined : String(values['split']);
+    if (split !== undefined && split !== 'video' && split !== 'official')
+      throw new FramewiseError('BAD_ARGUMENT', `--split must be video or official (got ${split}).`);
+    const weights = values['class-weights'];
+    if (weights !== undefined && weights !== 'none' && weights !== 'balanced')
+      throw new FramewiseError('BAD_ARGUMENT', `--class-weights must be none or balanced (got ${String(weights)}).`);
+    if (weights !== undefined) config.classWeighting = weights;
+    if (values['resume'] && typeof values['name'] !== 'string')
+      throw new FramewiseError('BAD_ARGUMENT', '--resume needs --name: the model whose run to continue.');
     const store = await ProjectStore.open(dir);
     const engine = await createFeatureEngine(store.project.settings.backboneId);
     out.line(`backend: ${engine.backend}`);
@@ -86,6 +99,8 @@ export const trainCommand = {
         config,
         ...(background !== undefined ? { background: background === 'on' } : {}),
         ...(typeof values['name'] === 'string' ? { name: values['name'] } : {}),
+        ...(split !== undefined ? { split } : {}),
+        ...(values['resume'] ? { resume: true } : {}),
         signal,
         onExtract: (i, n, p) => {
           if (p.phase === 'extracting')
