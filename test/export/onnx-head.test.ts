@@ -131,6 +131,7 @@ describe('ONNX export of a trained head', () => {
       featureSetId: 'mobilenet_v2_nsfwjs+motion3',
       featureDim: data.featureDim,
       opset: 17,
+      head: { kind: 'recurrent', cell: 'lstm', layers: 1, hidden: 7, bidirectional: false },
     });
   });
 
