@@ -44,9 +44,11 @@ export async function exportDataset(
 ): Promise<DatasetExport> {
   const t0 = performance.now();
   const { project } = store;
+  // Samples in the project's video order, then in time.
+  const order = new Map(project.videos.map((v, i) => [v.id, i]));
   const segments = project.segments
     .filter((s) => s.source === 'user' && s.classId !== null)
-    .sort((a, b) => a.videoId.localeCompare(b.videoId) || a.start - b.start);
+    .sort((a, b) => (order.get(a.videoId) ?? 0) - (order.get(b.videoId) ?? 0) || a.start - b.start);
   if (segments.length === 0)
     throw new FramewiseError('BAD_ARGUMENT', 'This project has no labelled segments to export. Label some first.');
   // Shards of an earlier export would mix with the new ones under the same glob; deleting them is
