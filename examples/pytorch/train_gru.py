@@ -117,7 +117,7 @@ def main():
         "format": "framewise-onnx-head",
         "version": 1,
         "name": args.name,
-        "head": f"1-layer GRU {args.hidden} (PyTorch)",
+        "head": {"kind": "recurrent", "cell": "gru", "layers": 1, "hidden": args.hidden, "bidirectional": False},
         "classes": classes,
         "fps": info["fps"],
         "clipLength": args.clip_length,

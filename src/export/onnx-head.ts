@@ -19,6 +19,7 @@
  */
 import { FramewiseError } from '../errors.js';
 import { GraphBuilder, attr, encodeModel, DataType, int64Tensor } from '../features/onnx/onnx-model.js';
+import { describeHead } from '../models/heads/registry.js';
 import type { ParamStore } from '../models/params.js';
 import type { TrainedModel } from '../training/model-io.js';
 import { VERSION } from '../version.js';
@@ -34,7 +35,8 @@ export interface HeadSidecar {
   format: typeof SIDECAR_FORMAT;
   version: 1;
   name: string;
-  head: string;
+  /** The head's architecture, as in the model's model.json. */
+  head: { kind: string; cell?: string; layers?: number; hidden: number; bidirectional?: boolean };
   classes: { id: string; name: string }[];
   fps: number;
   clipLength: number;
@@ -126,12 +128,11 @@ function addRecurrentEncoder(g: GraphBuilder, model: TrainedModel, normed: strin
     const b = g.addFloats(`${c.cell}_${l}_B`, [dirs, 2 * G], B);
     const y = g.unique(`${c.cell}_${l}_Y`);
     const yh = g.unique(`${c.cell}_${l}_Y_h`);
-    const outputs = c.cell === 'lstm' ? [y, yh, ''] : [y, yh];
     g.addNode({
       opType: op,
       name: `${c.cell}_${l}`,
       inputs: [seq, w, r, b],
-      outputs: outputs.filter((o) => o !== ''),
+      outputs: [y, yh],
       attributes: [
         attr.int('hidden_size', H),
         attr.string('direction', dirs === 2 ? 'bidirectional' : 'forward'),
@@ -187,8 +188,12 @@ export function headToOnnx(model: TrainedModel, name = 'framewise-head'): Uint8A
 
 function describe(model: TrainedModel): string {
   const c = model.head.config;
-  if (c.kind === 'mean-mlp') return 'mean-pooling';
-  return `${c.layers}-layer ${c.bidirectional ? 'bidirectional ' : ''}${c.cell.toUpperCase()} ${c.hidden}`;
+  return c.kind === 'mean-mlp' ? describeHead(c) : `${c.layers}-layer ${describeHead(c)}`;
+}
+
+function headArchitecture(model: TrainedModel): HeadSidecar['head'] {
+  const { kind, cell, layers, hidden, bidirectional } = model.head.config;
+  return kind === 'mean-mlp' ? { kind, hidden } : { kind, cell, layers, hidden, bidirectional };
 }
 
 /** The JSON written next to the .onnx file. */
@@ -198,7 +203,7 @@ export function headSidecar(model: TrainedModel, name: string): HeadSidecar {
     format: SIDECAR_FORMAT,
     version: 1,
     name,
-    head: describe(model),
+    head: headArchitecture(model),
     classes: model.meta.classes.map(({ id, name: n }) => ({ id, name: n })),
     fps: model.meta.fps,
     clipLength: model.meta.clipLength,

@@ -5,6 +5,7 @@
  * caption and video. Features come from the project's cache, extracted first where missing.
  * A dataset.json next to the shards names the classes and the feature set.
  */
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FramewiseError } from '../errors.js';
 import type { FeatureEngine } from '../features/types.js';
@@ -43,11 +44,21 @@ export async function exportDataset(
 ): Promise<DatasetExport> {
   const t0 = performance.now();
   const { project } = store;
+  // Samples in the project's video order, then in time.
+  const order = new Map(project.videos.map((v, i) => [v.id, i]));
   const segments = project.segments
     .filter((s) => s.source === 'user' && s.classId !== null)
-    .sort((a, b) => a.videoId.localeCompare(b.videoId) || a.start - b.start);
+    .sort((a, b) => (order.get(a.videoId) ?? 0) - (order.get(b.videoId) ?? 0) || a.start - b.start);
   if (segments.length === 0)
     throw new FramewiseError('BAD_ARGUMENT', 'This project has no labelled segments to export. Label some first.');
+  // Shards of an earlier export would mix with the new ones under the same glob; deleting them is
+  // not this command's call.
+  const existing = await readdir(outDir).catch(() => [] as string[]);
+  if (existing.some((f) => /^shard-\d+\.tar$/.test(f) || f === 'index.jsonl'))
+    throw new FramewiseError(
+      'BAD_ARGUMENT',
+      `${outDir} already holds a dataset (shard-*.tar, index.jsonl): export into an empty or new folder.`,
+    );
   const classes = new Map(project.classes.map((c) => [c.id, c.name]));
   const featureSet = projectFeatureSet(store, opts.engine);
   const writer = new ShardWriter(outDir, opts.shardSize ?? DEFAULT_SHARD_SIZE);

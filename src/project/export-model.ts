@@ -19,25 +19,37 @@ export interface OnnxExport {
 }
 
 /**
- * Writes <outDir>/<model>.onnx and <outDir>/<model>.json for the model named `name` (default the
- * project's newest). The model is exported as trained: no check against the project's current
- * features, since the file is meant to run elsewhere (the sidecar says which features it needs).
+ * A model's ONNX export, <model>.onnx and <model>.json, for `name` (default the project's newest).
+ * The model is exported as trained, with no check against the project's current features: the
+ * file is meant to run elsewhere, and the sidecar says which features it needs.
  */
+export async function onnxExportFiles(
+  store: ProjectStore,
+  name: string | undefined,
+): Promise<{ model: string; onnx: Uint8Array; json: string }> {
+  const dir = await resolveModelDir(store, name);
+  const model = await loadModel(dir);
+  const modelName = basename(dir);
+  return {
+    model: modelName,
+    onnx: headToOnnx(model, modelName),
+    json: JSON.stringify(headSidecar(model, modelName), null, 1) + '\n',
+  };
+}
+
+/** Writes <outDir>/<model>.onnx and <outDir>/<model>.json. */
 export async function exportModelOnnx(
   store: ProjectStore,
   name: string | undefined,
   outDir: string,
 ): Promise<OnnxExport> {
-  const dir = await resolveModelDir(store, name);
-  const model = await loadModel(dir);
-  const modelName = basename(dir);
-  const bytes = headToOnnx(model, modelName);
+  const files = await onnxExportFiles(store, name);
   await mkdir(outDir, { recursive: true });
-  const onnx = join(outDir, `${modelName}.onnx`);
-  const json = join(outDir, `${modelName}.json`);
-  await atomicWriteFile(onnx, bytes);
-  await atomicWriteFile(json, JSON.stringify(headSidecar(model, modelName), null, 1) + '\n');
-  return { model: modelName, onnx, json, bytes: bytes.length };
+  const onnx = join(outDir, `${files.model}.onnx`);
+  const json = join(outDir, `${files.model}.json`);
+  await atomicWriteFile(onnx, files.onnx);
+  await atomicWriteFile(json, files.json);
+  return { model: files.model, onnx, json, bytes: files.onnx.length };
 }
 
 /** The project's user-labelled segments (predictions not accepted yet are left out), in time order. */

@@ -293,7 +293,10 @@ export interface CaptionResult {
 }
 
 export type ExportKind =
-  'predictions-csv' | 'predictions-json' | 'captions-srt' | 'captions-vtt' | 'model' | 'captioner';
+  'predictions-csv' | 'predictions-json' | 'captions-srt' | 'captions-vtt' | 'model' | 'captioner' | ToolExportKind;
+
+/** For other tools: a ZIP of <model>.onnx + <model>.json (as `framewise export`), the user's labels as CSV. */
+export type ToolExportKind = 'model-onnx' | 'labels-csv';
 
 export interface ExportArgs {
   kind: ExportKind;

@@ -1,6 +1,6 @@
 /**
- * export.file: predictions (CSV/JSON), captions (SRT/WebVTT) and trained models (a ZIP of the model
- * folder). Either written where the person chose (Electron's save dialog, or a path typed in serve
+ * export.file: predictions (CSV/JSON), captions (SRT/WebVTT), trained models (a ZIP of the model
+ * folder, or of its ONNX export) and the user's labels (CSV). Either written where the person chose (Electron's save dialog, or a path typed in serve
  * mode) — atomically, so an interrupted export never leaves half a file under the chosen name — or
  * returned as bytes for the page to download.
  */
@@ -14,6 +14,8 @@ import { toPredictionsCsv, predictionsJsonText, type VideoPredictions } from '..
 import { toSrt, toWebVtt, type SubtitleCue } from '../export/subtitles.js';
 import { zipStore, type ZipEntry } from '../export/zip.js';
 import { resolveModelDir } from '../project/predict.js';
+import { onnxExportFiles, projectLabelRows } from '../project/export-model.js';
+import { toLabelsCsv } from '../export/labels-csv.js';
 import { resolveCaptionerDir } from '../project/captioning.js';
 import type { Api, ExportArgs, PredictionResult } from './contract.js';
 import { readCaptions } from './ml-services.js';
@@ -65,6 +67,18 @@ export function exportServices(ctx: ServiceContext): Pick<Api, 'export.file'> {
           args.kind === 'model' ? await resolveModelDir(s, args.name) : await resolveCaptionerDir(s, args.name);
         const name = fileBase(dir);
         return { fileName: `${name}.zip`, mime: 'application/zip', data: zipStore(await folderEntries(dir, name)) };
+      }
+      case 'model-onnx': {
+        const { model, onnx, json } = await onnxExportFiles(s, args.name);
+        const entries = [
+          { name: `${model}/${model}.onnx`, data: onnx },
+          { name: `${model}/${model}.json`, data: text(json) },
+        ];
+        return { fileName: `${model}-onnx.zip`, mime: 'application/zip', data: zipStore(entries) };
+      }
+      case 'labels-csv': {
+        const base = stem(s.project.name.replace(/[\\/:*?"<>|]/g, '_') || 'project');
+        return { fileName: `${base}-labels.csv`, mime: 'text/csv', data: text(toLabelsCsv(projectLabelRows(s))) };
       }
       default:
         throw new FramewiseError('BAD_ARGUMENT', `Unknown export kind "${String(args.kind)}".`);

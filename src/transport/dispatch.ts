@@ -134,7 +134,16 @@ const ARG_CHECKS: { [M in keyof ApiMethods]: Check[] } = {
   'captioning.get': [str('videoId')],
   'video.proxy': [str('videoId')],
   'export.file': [
-    oneOf('kind', ['predictions-csv', 'predictions-json', 'captions-srt', 'captions-vtt', 'model', 'captioner']),
+    oneOf('kind', [
+      'predictions-csv',
+      'predictions-json',
+      'captions-srt',
+      'captions-vtt',
+      'model',
+      'captioner',
+      'model-onnx',
+      'labels-csv',
+    ]),
     str('videoId', true),
     str('name', true),
     str('destPath', true),

@@ -93,7 +93,10 @@ describe('framewise export-dataset', () => {
     }
   }, 180_000);
 
-  it('refuses a bad --shard-size and a project without labels', async () => {
+  it('refuses a bad --shard-size, a folder that already holds a dataset, and a project without labels', async () => {
+    const again = await cli(['export-dataset', proj, '--out', join(dir, 'wds')]);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/already holds a dataset/);
     const bad = await cli(['export-dataset', proj, '--out', join(dir, 'x'), '--shard-size', '0']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--shard-size/);

@@ -11,10 +11,12 @@ import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { headSidecar, headToOnnx } from '../../src/export/onnx-head.js';
 import { initBackend } from '../../src/models/backend.js';
-import type { HeadConfig } from '../../src/models/head.js';
+import { DEFAULT_HEAD, SequenceHead, type HeadConfig } from '../../src/models/head.js';
 import { windows } from '../../src/inference/predict.js';
 import { train } from '../../src/training/train.js';
-import type { TrainedModel } from '../../src/training/model-io.js';
+import { normalizerOf, type TrainedModel } from '../../src/training/model-io.js';
+import { packClips, type VideoFeatures } from '../../src/training/dataset.js';
+import { Rng } from '../../src/util/rng.js';
 import { orderTask } from '../training/synthetic.js';
 import { checkOnnxFile, pythonHas } from '../fixtures/python.js';
 
@@ -95,6 +97,63 @@ describe('ONNX export of a trained head', () => {
     });
   }
 
+  it('at the app’s real sizes (1342-d features, 2-layer bidirectional LSTM 256, 16 frames) too', async () => {
+    const D = 1342;
+    const rng = new Rng(8);
+    const head = SequenceHead.create(
+      { ...DEFAULT_HEAD, layers: 2, bidirectional: true, inputDim: D, numClasses: 5 },
+      3,
+    );
+    // Sharper output weights than a fresh head's, so that the probabilities are far from uniform.
+    const k = head.params.get('output/kernel');
+    for (let i = 0; i < k.length; i++) k[i]! *= 20;
+    const mean = Array.from({ length: D }, () => rng.normal());
+    const std = Array.from({ length: D }, () => 0.5 + rng.next());
+    const model = {
+      head,
+      meta: {
+        classes: ['a', 'b', 'c', 'd', 'e'].map((id) => ({ id, name: id })),
+        clipLength: 16,
+        backboneId: 'mobilenet_v2_nsfwjs+motion3',
+        featureDim: D,
+        fps: 4,
+        normalization: { mean, std },
+        metrics: {},
+        createdAt: '',
+      },
+    } as TrainedModel;
+    const frames = 40;
+    const features = Float32Array.from({ length: frames * D }, (_, i) => mean[i % D]! + 2 * std[i % D]! * rng.normal());
+    const video: VideoFeatures = {
+      videoId: 'v',
+      featureDim: D,
+      fps: 4,
+      backboneId: model.meta.backboneId,
+      times: Float64Array.from({ length: frames }, (_, i) => i / 4),
+      features,
+    };
+    const firsts = [0, 9, 24];
+    const want = head.predictProba(
+      packClips(
+        firsts.map((first) => ({ video, first, end: frames })),
+        16,
+        normalizerOf(model.meta),
+      ),
+    );
+    const x = new Float32Array(firsts.length * 16 * D);
+    firsts.forEach((f, b) => x.set(features.subarray(f * D, (f + 16) * D), b * 16 * D));
+    const session = await ort.InferenceSession.create(headToOnnx(model));
+    const got = (await session.run({ features: new ort.Tensor('float32', x, [firsts.length, 16, D]) })).probabilities!
+      .data as Float32Array;
+    await session.release();
+    let maxDiff = 0;
+    for (let i = 0; i < want.length; i++) maxDiff = Math.max(maxDiff, Math.abs(got[i]! - want[i]!));
+    console.log(
+      `[onnx-head] 1342-d, 2-layer bi-LSTM 256: max abs diff ${maxDiff.toExponential(2)}, probabilities ${Math.min(...want).toFixed(3)}–${Math.max(...want).toFixed(3)}`,
+    );
+    expect(maxDiff).toBeLessThanOrEqual(1e-4);
+  });
+
   it('a batch of clips gives each clip its own row', async () => {
     const model = await trained(HEADS[2]![1]);
     const file = join(dir, 'batch.onnx');
@@ -131,6 +190,7 @@ describe('ONNX export of a trained head', () => {
       featureSetId: 'mobilenet_v2_nsfwjs+motion3',
       featureDim: data.featureDim,
       opset: 17,
+      head: { kind: 'recurrent', cell: 'lstm', layers: 1, hidden: 7, bidirectional: false },
     });
   });
 
