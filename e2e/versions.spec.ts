@@ -1,8 +1,10 @@
 /**
  * Nothing lost, in the app: the CLI saving the open project is noticed (toast, the new version
- * shown), and "Restore a previous version…" brings back one of the kept versions.
+ * shown), "Restore a previous version…" brings back one of the kept versions, and "Find moved
+ * videos…" relinks a video that was moved.
  */
 import { spawnSync } from 'node:child_process';
+import { copyFile, mkdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { test, expect } from './support/serve-fixture.js';
 import { createProject } from './support/project.js';
@@ -41,4 +43,26 @@ test('the CLI and the app on one project; restoring a kept version', async ({ pa
   await expect(page.getByTestId('toast').filter({ hasText: 'Restored the version' })).toBeVisible();
   await expect(page.getByTestId('class-item')).toHaveCount(1);
   await expect(page.getByTestId('class-item')).toContainText('wave');
+});
+
+test('a moved video is found again by content', async ({ page, serve }) => {
+  const dir = `${serve.projectDir}-relink`;
+  const before = `${serve.projectDir}-footage-before`;
+  const after = `${serve.projectDir}-footage-after/deeper`;
+  await mkdir(before, { recursive: true });
+  await mkdir(after, { recursive: true });
+  await copyFile(serve.videoPath, join(before, 'clip.mp4'));
+  await page.goto(serve.url);
+  await createProject(page, dir, 'Relink');
+  await page.getByTestId('video-paths').fill(join(before, 'clip.mp4'));
+  await page.getByTestId('add-videos-button').click();
+  await expect(page.getByTestId('library-item')).toHaveCount(1);
+
+  await rename(join(before, 'clip.mp4'), join(after, 'renamed.mp4'));
+  await page.getByTestId('relink-toggle').click();
+  await page.getByTestId('relink-folder').fill(`${serve.projectDir}-footage-after`);
+  await page.getByTestId('relink-run').click();
+  await expect(page.getByTestId('relink-report')).toHaveText('1 found (1 files checked).');
+  const listed = framewise('relink', dir, `${serve.projectDir}-footage-after`);
+  expect(listed.stdout).toContain('0 video(s) relinked, 0 still missing');
 });
