@@ -11,7 +11,7 @@
  *   <root>/captions/<videoId>.json  generated captions of a video
  *   <root>/proxies/                 playable proxies of videos the player cannot play as they are
  */
-import { join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 
 export const PROJECT_FILE = 'project.json';
 
@@ -51,4 +51,15 @@ export function projectPaths(root: string): ProjectPaths {
     captions: join(abs, PROJECT_FOLDERS.captions),
     proxies: join(abs, PROJECT_FOLDERS.proxies),
   };
+}
+
+/**
+ * How a video path is kept in project.json: relative (with "/") when the file is inside the
+ * project folder, so a moved or copied project folder keeps finding its videos; else as given.
+ */
+export function storedVideoPath(paths: ProjectPaths, p: string): string {
+  if (!isAbsolute(p)) return p;
+  const rel = relative(paths.root, p);
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return p;
+  return rel.split(sep).join('/');
 }

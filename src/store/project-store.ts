@@ -1,16 +1,16 @@
 import { mkdir, readFile, stat } from 'node:fs/promises';
-import { join, resolve, isAbsolute, relative, sep } from 'node:path';
+import { join, resolve, isAbsolute } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { FramewiseError } from '../errors.js';
 import { atomicWriteFile } from '../util/atomic-write.js';
 import { projectLinkContent, projectLinkFileName } from './project-link.js';
-import { PROJECT_FILE, projectPaths, type ProjectPaths } from './layout.js';
+import { PROJECT_FILE, projectPaths, storedVideoPath, type ProjectPaths } from './layout.js';
 import { DEFAULT_BACKUP_POLICY, keepBackup, listBackups, newestBackup, readBackup } from './backups.js';
 import type { BackupPolicy, ProjectVersion } from './backups.js';
 import { withFileLock } from './project-lock.js';
 import { newProject, validateProject, type Project } from './schema.js';
 
-export { PROJECT_FILE, PROJECT_FOLDERS, projectPaths, type ProjectPaths } from './layout.js';
+export { PROJECT_FILE, PROJECT_FOLDERS, projectPaths, storedVideoPath, type ProjectPaths } from './layout.js';
 
 export function newId(prefix: string): string {
   return `${prefix}_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
@@ -19,17 +19,6 @@ export function newId(prefix: string): string {
 /** Resolves a video path stored in the project (relative paths are relative to the project folder). */
 export function resolveVideoPath(paths: ProjectPaths, p: string): string {
   return isAbsolute(p) ? p : resolve(paths.root, p);
-}
-
-/**
- * How a video path is kept in project.json: relative (with "/") when the file is inside the
- * project folder, so a moved or copied project folder keeps finding its videos; else as given.
- */
-export function storedVideoPath(paths: ProjectPaths, p: string): string {
-  if (!isAbsolute(p)) return p;
-  const rel = relative(paths.root, p);
-  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return p;
-  return rel.split(sep).join('/');
 }
 
 export async function createProject(root: string, name: string): Promise<{ paths: ProjectPaths; project: Project }> {
@@ -137,6 +126,8 @@ export class ProjectStore {
   private readonly listeners = new Set<(c: ExternalChange) => void>();
   private diskRevision: number;
   private diskUpdatedAt: string;
+  /** project.json as this store last wrote it (mtime, size), so refresh() can skip its own saves. */
+  private written: { mtimeMs: number; size: number } | null = null;
 
   private constructor(
     readonly paths: ProjectPaths,
@@ -196,6 +187,10 @@ export class ProjectStore {
   /** Re-reads project.json; when another program saved it, loads that version and tells listeners. */
   refresh(): Promise<boolean> {
     const run = async (): Promise<boolean> => {
+      // The watcher calls this after every save, this store's own too: a stat, not a parse, for those
+      // (on a file system with coarse times a same-size save may wait for the next save's check).
+      const st = await stat(this.paths.file).catch(() => null);
+      if (st && this.written && st.mtimeMs === this.written.mtimeMs && st.size === this.written.size) return false;
       const disk = await this.readDisk();
       if (!disk || !this.changedOnDisk(disk)) return false;
       this.adopt(disk, false);
@@ -259,6 +254,7 @@ export class ProjectStore {
             force: opts.forceBackup ?? false,
           });
         await atomicWriteFile(this.paths.file, serialize(draft));
+        this.written = await stat(this.paths.file).catch(() => null);
         this.current = draft;
         this.diskRevision = draft.revision;
         this.diskUpdatedAt = draft.updatedAt;
