@@ -26,7 +26,8 @@ describe('shortcut registry', () => {
     expect(matchShortcut({ key: 'A' }, 'timeline')).toBe('timeline.accept');
     expect(matchShortcut({ key: 'A', shiftKey: true }, 'timeline')).toBeNull();
     expect(matchShortcut({ key: 'l' }, 'player')).toBe('player.faster');
-    expect(matchShortcut({ key: 'L', shiftKey: true }, 'player')).toBe('player.loop');
+    expect(matchShortcut({ key: 'L', shiftKey: true }, 'player')).toBeNull();
+    expect(matchShortcut({ key: 'L', shiftKey: true }, 'editor')).toBe('editor.loop');
   });
 
   it('matches modifiers exactly; Mod is Ctrl or Meta', () => {

@@ -35,12 +35,6 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { id: 'player.end', keys: ['End'], description: 'Go to the end', scope: 'player' },
   { id: 'player.slower', keys: ['<'], description: 'Playback speed down (down to 0.25×)', scope: 'player' },
   { id: 'player.speed-up', keys: ['>'], description: 'Playback speed up (up to 4×)', scope: 'player' },
-  {
-    id: 'player.loop',
-    keys: ['Shift+L'],
-    description: 'Loop the selected segment (press again to stop)',
-    scope: 'player',
-  },
   { id: 'editor.in', keys: ['i'], description: 'Mark In at the playhead', scope: 'editor' },
   { id: 'editor.out', keys: ['o'], description: 'Mark Out at the playhead', scope: 'editor' },
   {
@@ -52,6 +46,12 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { id: 'editor.add', keys: ['Enter'], description: 'Add the segment from In to Out', scope: 'editor' },
   { id: 'editor.undo', keys: ['Mod+z'], description: 'Undo the last segment edit', scope: 'editor' },
   { id: 'editor.redo', keys: ['Mod+Shift+z', 'Mod+y'], description: 'Redo the undone edit', scope: 'editor' },
+  {
+    id: 'editor.loop',
+    keys: ['Shift+L'],
+    description: 'Loop the selected segment (press again to stop)',
+    scope: 'editor',
+  },
   { id: 'editor.next-segment', keys: ['n'], description: 'Jump to the next segment', scope: 'editor' },
   { id: 'editor.previous-segment', keys: ['p'], description: 'Jump to the previous segment', scope: 'editor' },
   { id: 'timeline.escape', keys: ['Escape'], description: 'Cancel the drag, else deselect', scope: 'timeline' },

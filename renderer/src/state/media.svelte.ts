@@ -12,6 +12,8 @@ export class MediaState {
   player = $state.raw<HTMLVideoElement | null>(null);
   /** Playback position of the player, for the timeline's playhead. */
   currentTime = $state(0);
+  /** The span the player loops (the selected segment), or null. */
+  loop = $state<{ start: number; end: number } | null>(null);
   /** videoId → data: URL, or '' while loading / when it failed. */
   thumbs = $state<Record<string, string>>({});
   /** videoId → the timeline's filmstrip (empty while loading or when it failed). */

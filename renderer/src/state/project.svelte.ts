@@ -12,6 +12,8 @@ import type { Notices } from './notices.svelte.js';
 export class ProjectState {
   snapshot = $state<ProjectSnapshot | null>(null);
   selectedId = $state<string | null>(null);
+  /** The segment selected on the timeline (the inspector shows it, Shift+L loops it). */
+  selectedSegmentId = $state<string | null>(null);
   /** Recently opened projects (newest first). */
   recent = $state<RecentProject[]>([]);
 
