@@ -2,7 +2,11 @@ import { mount } from 'svelte';
 import App from './App.svelte';
 import { createClient } from './api-client.js';
 import { AppState } from './state/app.svelte.js';
+import { loadTheme } from './lib/layout.js';
 import './styles.css';
+
+// Before the first paint, so the window does not flash the other theme.
+document.documentElement.dataset['theme'] = loadTheme(typeof localStorage === 'undefined' ? null : localStorage);
 
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element');
