@@ -12,6 +12,8 @@ export class JobsState {
   demoJobId = $state<string | null>(null);
 
   /** Results arrive by event and, after a reconnect, by jobs.result too: apply each once. */
+  // Bookkeeping nothing renders: a plain Set on purpose.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private appliedResults = new Set<string>();
   private readonly resultHandlers: ((r: JobResult) => void)[] = [];
   private readonly finishHandlers: ((j: JobState) => void)[] = [];

@@ -45,8 +45,8 @@ export class ProjectState {
       void this.loadRecent();
       for (const fn of this.projectChanged) fn(s);
     }
-    const ids = new Set(s?.project.videos.map((v) => v.id) ?? []);
-    if (this.selectedId && !ids.has(this.selectedId)) this.selectedId = null;
+    const ids = s?.project.videos.map((v) => v.id) ?? [];
+    if (this.selectedId && !ids.includes(this.selectedId)) this.selectedId = null;
     if (!this.selectedId && s && s.project.videos.length > 0) this.selectedId = s.project.videos[0]!.id;
   }
 

@@ -7,6 +7,8 @@ import type { ProjectState } from './project.svelte.js';
 
 export class SegmentHistory {
   /** Undo/redo per video, over that video's segments; bumped to make `canUndo` reactive. */
+  // Not a SvelteMap: History objects mutate inside, which no map could track; `tick` says when.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private histories = new Map<string, History<Segment[]>>();
   tick = $state(0);
 
