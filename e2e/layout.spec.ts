@@ -71,6 +71,12 @@ test('one window without page scroll: player, timeline and inspector together', 
     await page.getByTestId('tab-segments').click();
     mkdirSync(join(ROOT, 'e2e', 'artifacts'), { recursive: true });
     await page.screenshot({ path: join(ROOT, 'e2e', 'artifacts', `layout-${size.width}x${size.height}.png`) });
+    if (process.env['FRAMEWISE_DOC_SCREENSHOTS'] === '1')
+      await page.screenshot({
+        path: join(ROOT, 'docs', 'images', `editor-${size.width}x${size.height}.jpg`),
+        type: 'jpeg',
+        quality: 70,
+      });
   }
 
   // A pane dragged wider stays wider after a reload.
