@@ -40,6 +40,12 @@ test('one window without page scroll: player, timeline and inspector together', 
 
   await page.setViewportSize(SIZES[0]!);
   await page.goto(serve.url);
+  // Before this spec's project (first run when the spec runs alone): the page does not scroll.
+  await expect(page.getByTestId('shell')).toHaveAttribute('data-loaded', 'true');
+  expect(await page.evaluate('document.scrollingElement.scrollHeight <= window.innerHeight')).toBe(true);
+  await expect(page.getByTestId('player-panel')).toBeInViewport();
+  mkdirSync(join(ROOT, 'e2e', 'artifacts'), { recursive: true });
+  await page.screenshot({ path: join(ROOT, 'e2e', 'artifacts', 'layout-first-run.png') });
   await createProject(page, `${serve.projectDir}-layout`, 'Layout');
   await page.getByTestId('video-paths').fill(file);
   await page.getByTestId('add-videos-button').click();
