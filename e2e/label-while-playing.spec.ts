@@ -80,6 +80,24 @@ test('holding a class key while playing labels the played span', async ({ page, 
   await page.waitForTimeout(300);
   await expect(page.getByTestId('segment-item')).toHaveCount(1);
 
+  // Shift+L loops the selected segment: playback stays inside it.
+  await page.getByTestId('segment-item').first().locator('button.link').first().click();
+  await page.keyboard.press('Shift+L');
+  await expect(page.getByTestId('loop-on')).toBeVisible();
+  await page.waitForTimeout((end - start) * 1000 + 800);
+  const looped = await now();
+  expect(looped).toBeGreaterThanOrEqual(start - FRAME);
+  expect(looped).toBeLessThanOrEqual(end + 2 * FRAME);
+  expect(await video.evaluate((el) => (el as unknown as { paused: boolean }).paused)).toBe(false);
+  await page.keyboard.press('Shift+L');
+  await expect(page.getByTestId('loop-on')).toHaveCount(0);
+  await video.evaluate((el) => (el as unknown as { pause(): void }).pause());
+
+  // N / P jump to the next / previous segment's start.
+  await video.evaluate((el) => ((el as unknown as VideoProbe).currentTime = 0));
+  await page.keyboard.press('n');
+  await expect.poll(now).toBeCloseTo(start, 1);
+
   // `?` lists every shortcut, by scope; Escape closes it.
   await page.keyboard.press('Shift+?');
   const help = page.getByTestId('shortcuts-help');
