@@ -82,6 +82,9 @@ test('holding a class key while playing labels the played span', async ({ page, 
 
   // Shift+L loops the selected segment: playback stays inside it.
   await page.getByTestId('segment-item').first().locator('button.link').first().click();
+  // The inspector shows the selected segment.
+  await expect(page.getByTestId('inspector-class')).toHaveText('red');
+  await expect(page.getByTestId('inspector-times')).toContainText(`${start.toFixed(2)} s – ${end.toFixed(2)} s`);
   await page.keyboard.press('Shift+L');
   await expect(page.getByTestId('loop-on')).toBeVisible();
   await page.waitForTimeout((end - start) * 1000 + 800);
