@@ -32,7 +32,10 @@ export class AppState {
     this.jobs = new JobsState(client, this.notices);
     this.training = new TrainingState(client, this.jobs, this.notices, () => this.project.snapshot !== null);
     this.media = new MediaState(client, () => this.project.videos);
-    this.project.onProjectChanged(() => this.training.reset());
+    this.project.onProjectChanged(() => {
+      this.training.reset();
+      this.media.reset();
+    });
   }
 
   /** Subscribes to events and loads the initial state; returns the unsubscribe function. */

@@ -33,6 +33,18 @@ export class MediaState {
     private readonly videos: () => readonly ProjectVideo[],
   ) {}
 
+  /**
+   * Another project was opened: its videos' pictures replace these, and the thumbnails still
+   * queued for the old videos are dropped (the server would answer 404 for each).
+   */
+  reset(): void {
+    this.thumbQueue = [];
+    this.thumbs = {};
+    this.filmstrips = {};
+    this.filmstripWanted = null;
+    this.loop = null;
+  }
+
   /** Moves the player (when one is showing) and the timeline's playhead to `t` seconds. */
   seek(t: number): void {
     if (this.player) this.player.currentTime = t;
