@@ -1,3 +1,4 @@
+import svelte from 'eslint-plugin-svelte';
 import tseslint from 'typescript-eslint';
 
 /**
@@ -44,7 +45,6 @@ export default tseslint.config(
       'test-results/',
       'playwright-report/',
       'e2e/artifacts/',
-      '**/*.svelte',
     ],
   },
   ...tseslint.configs.recommended,
@@ -55,4 +55,10 @@ export default tseslint.config(
     },
   },
   ...importDirection(),
+  // Svelte components: the plugin's recommended rules, with TypeScript in <script lang="ts">.
+  ...svelte.configs.recommended,
+  {
+    files: ['**/*.svelte', '**/*.svelte.ts'],
+    languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] } },
+  },
 );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isTypingTarget, playerAction, snapFrame } from './player-keys.js';
+import { isTypingTarget, playerAction, snapFrame, stepRate } from './player-keys.js';
 
 const view = { time: 5, duration: 10, paused: true, rate: 1, fps: 10 };
 
@@ -59,5 +59,17 @@ describe('snapFrame / isTypingTarget', () => {
     expect(isTypingTarget({ tagName: 'TEXTAREA' } as unknown as EventTarget)).toBe(true);
     expect(isTypingTarget({ tagName: 'BUTTON' } as unknown as EventTarget)).toBe(false);
     expect(isTypingTarget(null)).toBe(false);
+  });
+});
+
+describe('playback speed', () => {
+  it('< and > step through 0.25×–4× without starting or stopping playback', () => {
+    expect(playerAction({ key: '>', shiftKey: true }, view)).toEqual({ type: 'rate', rate: 1.5 });
+    expect(playerAction({ key: '<', shiftKey: true }, view)).toEqual({ type: 'rate', rate: 0.75 });
+    expect(stepRate(4, 1)).toBe(4);
+    expect(stepRate(0.25, -1)).toBe(0.25);
+    expect(stepRate(0.3, -1)).toBe(0.25);
+    // From an L speed above the menu, < comes back into it.
+    expect(stepRate(8, -1)).toBe(4);
   });
 });

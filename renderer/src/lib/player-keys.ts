@@ -1,7 +1,9 @@
 /**
- * Player shortcuts as a pure mapping from a key press to what the player should do, so the rules
+ * Player shortcuts (keys from lib/shortcuts.ts) as a pure mapping from a key press to what the player should do, so the rules
  * (frame stepping, J/K/L speeds) are tested without a browser.
  */
+import { matchShortcut, type KeyPress } from './shortcuts.js';
+
 export interface PlayerView {
   time: number;
   duration: number;
@@ -14,48 +16,58 @@ export type PlayerAction =
   | { type: 'toggle' }
   | { type: 'pause' }
   | { type: 'play'; rate: number }
-  | { type: 'seek'; time: number; pause: boolean };
+  | { type: 'seek'; time: number; pause: boolean }
+  /** Sets the speed without starting or stopping playback. */
+  | { type: 'rate'; rate: number };
 
-export interface KeyPress {
-  key: string;
-  shiftKey?: boolean;
-  ctrlKey?: boolean;
-  metaKey?: boolean;
-  altKey?: boolean;
-}
+export type { KeyPress } from './shortcuts.js';
+export { isTypingTarget } from './shortcuts.js';
 
 const SPEEDS = [1, 2, 4, 8];
+/** The speeds of the speed menu and of < / >: slow enough to find a frame, fast enough to skim. */
+export const PLAYBACK_RATES = [0.25, 0.5, 0.75, 1, 1.5, 2, 4] as const;
+
+/** The next rate of the menu from `rate` in direction `dir` (clamped to 0.25×–4×). */
+export function stepRate(rate: number, dir: 1 | -1): number {
+  if (dir > 0) return PLAYBACK_RATES.find((r) => r > rate + 1e-9) ?? PLAYBACK_RATES.at(-1)!;
+  return [...PLAYBACK_RATES].reverse().find((r) => r < rate - 1e-9) ?? PLAYBACK_RATES[0];
+}
 
 /** What a key does to the player, or null when it is not a player shortcut. */
 export function playerAction(e: KeyPress, v: PlayerView): PlayerAction | null {
-  if (e.ctrlKey || e.metaKey || e.altKey) return null;
   const frame = 1 / (v.fps > 0 ? v.fps : 30);
   const clamp = (t: number): number => Math.min(Math.max(0, t), Math.max(0, v.duration));
-  switch (e.key) {
-    case ' ':
+  const step = (d: number): PlayerAction => ({ type: 'seek', time: clamp(snapFrame(v.time, v.fps) + d), pause: true });
+  switch (matchShortcut(e, 'player')) {
+    case 'player.toggle':
       return { type: 'toggle' };
-    case 'k':
-    case 'K':
+    case 'player.pause':
       return { type: 'pause' };
-    case 'l':
-    case 'L': {
+    case 'player.faster': {
       // Each press while playing goes one speed up; from pause it starts at 1×.
       if (v.paused) return { type: 'play', rate: 1 };
       const next = SPEEDS.find((s) => s > v.rate + 1e-9) ?? SPEEDS.at(-1)!;
       return { type: 'play', rate: next };
     }
-    case 'j':
-    case 'J':
+    case 'player.back':
       // Browsers cannot play backwards: J jumps back, further while playing fast.
       return { type: 'seek', time: clamp(v.time - 2 * Math.max(1, v.rate)), pause: false };
-    case 'ArrowLeft':
-      return { type: 'seek', time: clamp(snapFrame(v.time, v.fps) - (e.shiftKey ? 1 : frame)), pause: true };
-    case 'ArrowRight':
-      return { type: 'seek', time: clamp(snapFrame(v.time, v.fps) + (e.shiftKey ? 1 : frame)), pause: true };
-    case 'Home':
+    case 'player.frame-back':
+      return step(-frame);
+    case 'player.frame-forward':
+      return step(frame);
+    case 'player.second-back':
+      return step(-1);
+    case 'player.second-forward':
+      return step(1);
+    case 'player.start':
       return { type: 'seek', time: 0, pause: true };
-    case 'End':
+    case 'player.end':
       return { type: 'seek', time: clamp(v.duration), pause: true };
+    case 'player.slower':
+      return { type: 'rate', rate: stepRate(v.rate, -1) };
+    case 'player.speed-up':
+      return { type: 'rate', rate: stepRate(v.rate, 1) };
     default:
       return null;
   }
@@ -68,14 +80,4 @@ export function playerAction(e: KeyPress, v: PlayerView): PlayerAction | null {
 export function snapFrame(t: number, fps: number): number {
   if (!(fps > 0)) return t;
   return (Math.floor(t * fps + 1e-6) + 0.1) / fps;
-}
-
-/** Keys typed into form fields are text, not shortcuts. */
-export function isTypingTarget(t: EventTarget | null): boolean {
-  const el = t as { tagName?: string; isContentEditable?: boolean; type?: string } | null;
-  if (!el?.tagName) return false;
-  if (el.isContentEditable) return true;
-  if (el.tagName === 'TEXTAREA' || el.tagName === 'SELECT') return true;
-  if (el.tagName !== 'INPUT') return false;
-  return !['button', 'checkbox', 'radio', 'range', 'color', 'submit'].includes(el.type ?? 'text');
 }

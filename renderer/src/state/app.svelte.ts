@@ -1,0 +1,98 @@
+/**
+ * The app's state, one slice per domain, composed here: this file only builds the slices, wires
+ * the events of the core to them and loads the first state. Components take the slices they use.
+ */
+import type { ApiEvent, ExportArgs } from '../../../src/services/contract.js';
+import type { Client } from '../api-client.js';
+import { downloadBase64 } from '../lib/download.js';
+import { LocalisationState } from '../localisation.svelte.js';
+import { ConnectionState } from './connection.svelte.js';
+import { JobsState } from './jobs.svelte.js';
+import { MediaState } from './media.svelte.js';
+import { Notices } from './notices.svelte.js';
+import { ProjectState } from './project.svelte.js';
+import { SegmentHistory } from './segments.svelte.js';
+import { TrainingState } from './training.svelte.js';
+
+export class AppState {
+  readonly notices = new Notices();
+  readonly connection: ConnectionState;
+  readonly project: ProjectState;
+  readonly history: SegmentHistory;
+  readonly jobs: JobsState;
+  readonly training: TrainingState;
+  readonly media: MediaState;
+  /** The Predict controls' threshold / smoothing / minimum duration, per project. */
+  readonly localisation = new LocalisationState();
+
+  constructor(readonly client: Client) {
+    this.connection = new ConnectionState(client);
+    this.project = new ProjectState(client, this.notices);
+    this.history = new SegmentHistory(this.project, this.notices);
+    this.jobs = new JobsState(client, this.notices);
+    this.training = new TrainingState(client, this.jobs, this.notices, () => this.project.snapshot !== null);
+    this.media = new MediaState(client, () => this.project.videos);
+    this.project.onProjectChanged(() => {
+      this.training.reset();
+      this.media.reset();
+    });
+  }
+
+  /** Subscribes to events and loads the initial state; returns the unsubscribe function. */
+  start(): () => void {
+    const offEvent = this.client.onEvent((e) => this.handleEvent(e));
+    const offConn = this.connection.watch(() => void this.refresh());
+    void this.refresh();
+    return () => {
+      offEvent();
+      offConn();
+    };
+  }
+
+  async refresh(): Promise<void> {
+    await Promise.all([this.connection.loadInfo(), this.project.load(), this.project.loadRecent(), this.jobs.load()]);
+    this.connection.loaded = true;
+  }
+
+  handleEvent(e: ApiEvent): void {
+    switch (e.type) {
+      case 'job':
+        this.jobs.update(e.job);
+        break;
+      case 'job.result':
+        this.jobs.applyResult(e.result);
+        break;
+      case 'project':
+        this.project.setSnapshot(e.snapshot);
+        break;
+      case 'backend':
+        this.connection.setFeatureBackend(e.featureBackend);
+        break;
+      case 'training':
+      case 'training.result':
+        this.training.handleEvent(e);
+        break;
+    }
+  }
+
+  /** Switches the backbone, asking first when trained models would need retraining. */
+  setBackbone(backboneId: string, ask?: (message: string) => boolean): Promise<boolean> {
+    const backboneName = this.connection.info?.backbones.find((b) => b.id === backboneId)?.name ?? backboneId;
+    return this.project.setBackbone(backboneId, { backboneName, models: this.training.models.length }, ask);
+  }
+
+  /**
+   * Exports a file: written to `destPath` when given (Electron's save dialog, or a path typed in
+   * serve mode), otherwise downloaded through the browser. Returns what happened, for the dialog.
+   */
+  async exportFile(args: ExportArgs): Promise<{ fileName: string; path: string | null } | null> {
+    const res = await this.notices.run('Exporting…', () => this.client.call('export.file', args));
+    if (!res) return null;
+    if (res.path) {
+      this.notices.toast('info', `Saved ${res.path}`);
+      return { fileName: res.fileName, path: res.path };
+    }
+    downloadBase64(res.fileName, res.mime, res.base64 ?? '');
+    return { fileName: res.fileName, path: null };
+  }
+}

@@ -1,0 +1,116 @@
+/** Segment edits of the timeline and segment editor, with undo / redo per video. */
+import type { Segment } from '../../../src/store/schema.js';
+import { History } from '../lib/timeline/history.js';
+import { newLocalId, sameSegments } from './ids.js';
+import type { Notices } from './notices.svelte.js';
+import type { ProjectState } from './project.svelte.js';
+
+export class SegmentHistory {
+  /** Undo/redo per video, over that video's segments; bumped to make `canUndo` reactive. */
+  // Not a SvelteMap: History objects mutate inside, which no map could track; `tick` says when.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  private histories = new Map<string, History<Segment[]>>();
+  tick = $state(0);
+
+  /**
+   * Timeline edits, undo and redo run one after another: an undo pressed right after a drag (before
+   * its save returned) must undo that drag, not find an empty history.
+   */
+  private editQueue: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly project: ProjectState,
+    private readonly notices: Notices,
+  ) {
+    project.onProjectChanged(() => this.reset());
+  }
+
+  reset(): void {
+    this.histories.clear();
+    this.tick++;
+  }
+
+  private historyFor(videoId: string): History<Segment[]> {
+    const current = $state.snapshot(this.project.segmentsOf(videoId)) as Segment[];
+    let h = this.histories.get(videoId);
+    // A job (predictions) or another window changed this video's segments: history restarts there.
+    if (!h || !sameSegments(h.present, current)) {
+      h = new History<Segment[]>(current, { equals: sameSegments });
+      this.histories.set(videoId, h);
+    }
+    return h;
+  }
+
+  private enqueue<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.editQueue.then(work, work);
+    this.editQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  private saveSegments(label: string, videoId: string, next: Segment[]): Promise<boolean> {
+    return this.project.saveProject(label, (p) => {
+      p.segments = [...p.segments.filter((x) => x.videoId !== videoId), ...next];
+    });
+  }
+
+  /** Replaces a video's segments (one timeline gesture) as one undoable step. */
+  editSegments(videoId: string, next: Segment[], label: string): Promise<boolean> {
+    return this.enqueue(async () => {
+      const h = this.historyFor(videoId);
+      const ok = await this.saveSegments(label, videoId, next);
+      if (ok) {
+        h.push(next, { label });
+        this.tick++;
+      }
+      return ok;
+    });
+  }
+
+  canUndo(videoId: string): boolean {
+    void this.tick;
+    const h = this.histories.get(videoId);
+    return !!h && h.canUndo() && sameSegments(h.present, this.project.segmentsOf(videoId));
+  }
+
+  canRedo(videoId: string): boolean {
+    void this.tick;
+    const h = this.histories.get(videoId);
+    return !!h && h.canRedo() && sameSegments(h.present, this.project.segmentsOf(videoId));
+  }
+
+  undo(videoId: string): Promise<void> {
+    return this.enqueue(() => this.travel(videoId, 'undo'));
+  }
+
+  redo(videoId: string): Promise<void> {
+    return this.enqueue(() => this.travel(videoId, 'redo'));
+  }
+
+  private async travel(videoId: string, way: 'undo' | 'redo'): Promise<void> {
+    if (!(way === 'undo' ? this.canUndo(videoId) : this.canRedo(videoId))) return;
+    const h = this.histories.get(videoId)!;
+    const label = way === 'undo' ? h.undoLabel() : h.redoLabel();
+    const target = way === 'undo' ? h.undo() : h.redo();
+    if (!target) return;
+    const ok = await this.saveSegments(`${way === 'undo' ? 'Undo' : 'Redo'} ${label ?? ''}`.trim(), videoId, target);
+    // The save failed: step back so the history matches what is on disk.
+    if (!ok) void (way === 'undo' ? h.redo() : h.undo());
+    this.tick++;
+  }
+
+  addSegment(videoId: string, start: number, end: number, classId: string): Promise<boolean> {
+    if (!(end > start)) {
+      this.notices.toast('error', 'The Out point must be after the In point.');
+      return Promise.resolve(false);
+    }
+    const seg: Segment = { id: newLocalId('seg'), videoId, start, end, classId, captions: [], source: 'user' };
+    return this.editSegments(videoId, [...this.project.segmentsOf(videoId), seg], 'Add segment');
+  }
+
+  deleteSegment(segmentId: string): Promise<boolean> {
+    const seg = this.project.segments.find((x) => x.id === segmentId);
+    if (!seg) return Promise.resolve(false);
+    const rest = this.project.segmentsOf(seg.videoId).filter((x) => x.id !== segmentId);
+    return this.editSegments(seg.videoId, rest, 'Delete segment');
+  }
+}
