@@ -235,14 +235,18 @@ export class CaptionModel {
     return grads;
   }
 
-  /** Mean token loss, tokens (and how many the argmax gets right) and gradients of one teacher-forced batch. */
+  /**
+   * Mean token loss, tokens (and how many the argmax gets right) and gradients of one teacher-forced
+   * batch; `labelSmoothing` ε as in models/losses.ts (0 = plain cross-entropy).
+   */
   lossAndGrads(
     enc: Batch,
     dec: DecoderBatch,
     rng?: Rng,
+    labelSmoothing = 0,
   ): { loss: number; tokens: number; correct: number; grads: Grads } {
     const { logits, cache } = this.forward(enc, dec, rng);
-    const r = sequenceCrossEntropy(logits, dec.targets, this.config.vocabSize, PAD_ID);
+    const r = sequenceCrossEntropy(logits, dec.targets, this.config.vocabSize, PAD_ID, labelSmoothing);
     const grads = this.backward(cache, r.dLogits);
     return { loss: r.loss, tokens: r.tokens, correct: r.correct, grads };
   }
