@@ -14,7 +14,7 @@ import { checkVideoFits, type TrainedCaptioner } from './captioner-io.js';
 import { decodeStep, initialDecoderState, prepareDecoding, replicateContext, selectRows } from './decoding.js';
 import type { CaptionModel } from './model.js';
 import { blockedNext, repetitionRule, type RepetitionOptions, type RepetitionRule } from './repetition.js';
-import { BOS_ID, EOS_ID, PAD_ID, type Vocabulary } from './tokenizer.js';
+import { BOS_ID, EOS_ID, PAD_ID, UNK_ID, type Vocabulary } from './tokenizer.js';
 
 export interface DecodeOptions extends RepetitionOptions {
   /** Most tokens generated, including <eos> (default 20). */
@@ -61,13 +61,14 @@ function checkOptions(o: BeamOptions): { maxLen: number; alpha: number; beamWidt
 }
 
 /**
- * Tokens never generated at step t: <pad> and <bos> ever, and <eos> first — an empty caption is
+ * Tokens never generated at step t: <pad>, <bos> and <unk> (a sentence a person edits should not
+ * hold a placeholder; word dropout teaches <unk> only as an input) ever, and <eos> first — an empty caption is
  * never the answer a person wants, yet a weakly trained model can rank it first (its one-token
  * log-probability is not diluted over a sentence) — and the repetitions of `blocked`
  * (repetition.ts).
  */
 const banned = (v: number, t: number, blocked: Set<number>): boolean =>
-  v === PAD_ID || v === BOS_ID || (t === 0 && v === EOS_ID) || blocked.has(v);
+  v === PAD_ID || v === BOS_ID || v === UNK_ID || (t === 0 && v === EOS_ID) || blocked.has(v);
 
 /**
  * log Σ exp(logProbs) over the tokens allowed at step t: scores are renormalised over what may be
