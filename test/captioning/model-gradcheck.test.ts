@@ -74,15 +74,20 @@ describe('captioning model', () => {
   it('GRU encoder–decoder gradients match finite differences', () => gradcheck(tiny('gru')));
   it('LSTM + attention gradients match finite differences', () => gradcheck({ ...tiny('lstm'), attention: 'general' }));
   it('GRU + attention gradients match finite differences', () => gradcheck({ ...tiny('gru'), attention: 'general' }));
+  it('LSTM + mean summary gradients match finite differences', () => gradcheck({ ...tiny('lstm'), summary: 'mean' }));
+  it('GRU + attention + mean summary gradients match finite differences', () =>
+    gradcheck({ ...tiny('gru'), attention: 'general', summary: 'mean' }));
 
-  for (const [cell, attention] of [
-    ['lstm', 'none'],
-    ['gru', 'none'],
-    ['lstm', 'general'],
-    ['gru', 'general'],
+  for (const [cell, attention, summary] of [
+    ['lstm', 'none', 'none'],
+    ['gru', 'none', 'none'],
+    ['lstm', 'general', 'none'],
+    ['gru', 'general', 'none'],
+    ['lstm', 'none', 'mean'],
+    ['gru', 'general', 'mean'],
   ] as const) {
-    it(`${cell}/${attention}: the step API reproduces the teacher-forced forward pass`, () => {
-      const config = { ...tiny(cell), attention };
+    it(`${cell}/${attention}/${summary}: the step API reproduces the teacher-forced forward pass`, () => {
+      const config = { ...tiny(cell), attention, summary };
       const model = CaptionModel.create(config, 8);
       const { enc, dec } = fixture(config);
       const { logits, cache } = model.forward(enc, dec);

@@ -29,7 +29,7 @@ export const trainCaptionerCommand = {
   name: 'train-captioner',
   summary: "Train an encoder–decoder LSTM/GRU captioner on the project's captioned segments",
   usage:
-    'framewise train-captioner <project> [--cell lstm|gru] [--hidden 128] [--embed 64] [--attention] [--steps 16]\n' +
+    'framewise train-captioner <project> [--cell lstm|gru] [--hidden 128] [--embed 64] [--attention] [--summary mean|none] [--steps 16]\n' +
     '                          [--epochs 40] [--batch 16] [--lr 0.003] [--seed 1] [--patience N] [--dropout P]\n' +
     '                          [--word-dropout P] [--label-smoothing E] [--stream-dropout P] [--name NAME] [--json]',
   options: {
@@ -37,6 +37,7 @@ export const trainCaptionerCommand = {
     hidden: { type: 'string' },
     embed: { type: 'string' },
     attention: { type: 'boolean' },
+    summary: { type: 'string' },
     steps: { type: 'string' },
     epochs: { type: 'string' },
     batch: { type: 'string' },
@@ -61,6 +62,10 @@ export const trainCaptionerCommand = {
     if (lr !== undefined && !(lr > 0 && lr < 1))
       throw new FramewiseError('BAD_ARGUMENT', '--lr must be between 0 and 1.');
     const dropout = rateOpt(values['dropout'], 'dropout');
+    const summaryOpt = values['summary'];
+    if (summaryOpt !== undefined && summaryOpt !== 'mean' && summaryOpt !== 'none')
+      throw new FramewiseError('BAD_ARGUMENT', `--summary must be mean or none (got ${String(summaryOpt)}).`);
+    const summary = summaryOpt as 'mean' | 'none' | undefined;
     const config: CaptionerTrainConfig = {
       model: {
         cell,
@@ -68,6 +73,7 @@ export const trainCaptionerCommand = {
         ...(hidden !== undefined ? { encoderHidden: hidden, decoderHidden: hidden } : {}),
         ...(embed !== undefined ? { embedDim: embed } : {}),
         ...(values['attention'] ? { attention: 'general' as const } : {}),
+        ...(summary !== undefined ? { summary } : {}),
       },
     };
     const steps = intOpt(values['steps'], 'steps', 1, 1024);
