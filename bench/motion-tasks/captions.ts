@@ -88,7 +88,8 @@ const heldoutKinds = HELDOUT_BACKGROUNDS.filter((k) => k !== 'footage' || defaul
 
 async function ensureSet(which: SetName): Promise<{ dir: string; truth: SetTruth }> {
   const setSeed = seed + { train: 0, dev: 500, heldout: 1000 }[which];
-  const key = `${colours.join('-')}_${shapes.join('-')}_${verbs.join('-')}_${which}-seed${setSeed}-n${which === 'train' ? trainPer : testPer}`;
+  // v2: a named colour that cannot stand out draws another background (it used to keep the colour).
+  const key = `v2_${colours.join('-')}_${shapes.join('-')}_${verbs.join('-')}_${which}-seed${setSeed}-n${which === 'train' ? trainPer : testPer}`;
   const dir = join(work, 'sets', key);
   const truthFile = join(dir, 'truth.json');
   if (existsSync(truthFile)) return { dir, truth: JSON.parse(await readFile(truthFile, 'utf8')) as SetTruth };

@@ -143,7 +143,7 @@ function contrastingColor(
   h: number,
   frames: number,
   named?: ColourName,
-): Rgb {
+): Rgb | null {
   const buf = new Uint8Array(w * h * 3);
   let [sr, sg, sb, n] = [0, 0, 0, 0];
   for (const u of [0, 0.5, 1]) {
@@ -162,15 +162,13 @@ function contrastingColor(
   const mean: Rgb = n > 0 ? [sr / n, sg / n, sb / n] : [128, 128, 128];
   const bgLuma = luma(mean);
   const distance = (c: Rgb): number => Math.hypot(c[0] - mean[0], c[1] - mean[1], c[2] - mean[2]);
-  let furthest: Rgb | null = null;
   for (let tries = 0; tries < 100; tries++) {
     const c = named ? namedColor(rng, named) : randomColor(rng, { minS: 0.2, minV: 0.15 });
     const dl = Math.abs(luma(c) - bgLuma);
     if (dl >= 60 || (dl >= 30 && distance(c) >= 160)) return c;
-    if (!furthest || distance(c) > distance(furthest)) furthest = c;
   }
-  // A named colour must stay that colour (the caption says it): the one that stands out most.
-  if (named) return furthest!;
+  // A named colour must stay that colour (the caption says it): the caller draws another background.
+  if (named) return null;
   return bgLuma > 127 ? [0, 0, 0] : [255, 255, 255];
 }
 
@@ -199,10 +197,18 @@ async function renderClip(
   const durationSec = frames / fps;
   // Separate streams: changing how one part draws its numbers leaves the others' draws alone.
   const motion = buildMotion(label, rng.fork(), { width, height, durationSec });
-  const bg = await makeBackground(kind, rng.fork(), scene, footage);
-  const styleRng = rng.fork();
+  let bg = await makeBackground(kind, rng.fork(), scene, footage);
+  let styleRng = rng.fork();
+  let color = contrastingColor(styleRng, bg, motion, width, height, frames, colour);
+  // A green disc on a green field is no "green disc" to anyone: another background of the kind.
+  for (let retry = 0; color === null; retry++) {
+    if (retry === 20) throw new Error(`no ${kind} background lets a ${colour} object stand out`);
+    bg = await makeBackground(kind, rng.fork(), scene, footage);
+    styleRng = rng.fork();
+    color = contrastingColor(styleRng, bg, motion, width, height, frames, colour);
+  }
   const style: ShapeStyle = {
-    color: contrastingColor(styleRng, bg, motion, width, height, frames, colour),
+    color,
     edge: chance(styleRng, 0.5) ? uniform(styleRng, 0.75, 1.2) : uniform(styleRng, 1.5, 4),
     texture: chance(styleRng, 0.4) ? uniform(styleRng, 10, 40) : 0,
     textureCells: 3 + styleRng.int(8),
