@@ -58,6 +58,11 @@ export interface CaptionerTrainConfig extends LoopConfig {
   wordDropout?: number;
   /** Label smoothing ε of the token loss (models/losses.ts). */
   labelSmoothing?: number;
+  /**
+   * Weight of the first feature block (appearance) in the balanced normalisation, instead of the
+   * feature set's own (the others keep theirs).
+   */
+  appearanceWeight?: number;
 }
 
 export interface CaptionItem extends TimeRange {
@@ -262,7 +267,12 @@ export async function trainCaptioner(
     list.flatMap((item) => item.captions.map((c) => ({ item, ids: encodeCaption(vocab, c, maxLen) })));
   const trainPairs = toPairs(trainItems);
   const valPairs = toPairs(valItems);
-  const norm = fitNormalizer(split.train, videos, first.featureDim, data.featureBlocks);
+  const blocks = data.featureBlocks?.map((b, i) =>
+    i === 0 && config.appearanceWeight !== undefined ? { ...b, weight: config.appearanceWeight } : b,
+  );
+  if (config.appearanceWeight !== undefined && !(config.appearanceWeight > 0 && config.appearanceWeight <= 10))
+    throw new FramewiseError('BAD_ARGUMENT', `appearanceWeight must be in (0, 10] (got ${config.appearanceWeight}).`);
+  const norm = fitNormalizer(split.train, videos, first.featureDim, blocks);
   // At least 8 optimiser steps an epoch (the classifier's rule): 40 captions at a batch of 32 were
   // two steps an epoch, 60 in a whole default run.
   const settings = fitSettings(config, {

@@ -31,7 +31,8 @@ export const trainCaptionerCommand = {
   usage:
     'framewise train-captioner <project> [--cell lstm|gru] [--hidden 128] [--embed 64] [--attention] [--summary mean|none] [--steps 16]\n' +
     '                          [--epochs 40] [--batch 16] [--lr 0.003] [--seed 1] [--patience N] [--dropout P]\n' +
-    '                          [--word-dropout P] [--label-smoothing E] [--stream-dropout P] [--name NAME] [--json]',
+    '                          [--word-dropout P] [--label-smoothing E] [--stream-dropout P]\n' +
+    '                          [--appearance-weight W] [--name NAME] [--json]',
   options: {
     cell: { type: 'string' },
     hidden: { type: 'string' },
@@ -48,6 +49,7 @@ export const trainCaptionerCommand = {
     'word-dropout': { type: 'string' },
     'label-smoothing': { type: 'string' },
     'stream-dropout': { type: 'string' },
+    'appearance-weight': { type: 'string' },
     name: { type: 'string' },
   },
   async run({ positionals, values, out, signal }: CommandContext): Promise<number> {
@@ -93,6 +95,7 @@ export const trainCaptionerCommand = {
     if (smoothing !== undefined) config.labelSmoothing = smoothing;
     const streamDropout = rateOpt(values['stream-dropout'], 'stream-dropout');
     if (streamDropout !== undefined) config.streamDropout = streamDropout;
+    if (values['appearance-weight'] !== undefined) config.appearanceWeight = Number(values['appearance-weight']);
 
     const store = await ProjectStore.open(dir);
     const engine = await createFeatureEngine(store.project.settings.backboneId);
