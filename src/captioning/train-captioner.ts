@@ -17,17 +17,18 @@ import {
   type FeatureBlock,
   splitByVideo,
   type ClipSample,
-  type Normalizer,
   type VideoFeatures,
 } from '../training/dataset.js';
 import { fit, fitSettings, type FitBatch, type FitTask, type LoopConfig, type RunCheckpoint } from '../training/fit.js';
-import { evaluateCaptions, type CaptionScores } from './caption-metrics.js';
+import type { CaptionScores } from './caption-metrics.js';
 import { normalizerOf, trainedMeta } from '../training/model-io.js';
 import { loadCaptioner, saveCaptioner, type CaptionerMeta, type TrainedCaptioner } from './captioner-io.js';
-import { greedyDecode } from './beam-search.js';
+import { pairSegments, pairsLoss, scoreItems } from './caption-scoring.js';
 import { decoderBatch, segmentBatch, type DecoderBatch, type TimeRange } from './batches.js';
 import { CaptionModel, DEFAULT_CAPTION_MODEL, type CaptionModelConfig } from './model.js';
 import { PAD_ID, UNK_ID, Vocabulary } from './tokenizer.js';
+
+export { scoreItems };
 
 /** Training options; `patience` defaults to 0 (no early stopping). */
 export interface CaptionerTrainConfig extends LoopConfig {
@@ -115,7 +116,7 @@ export interface CaptionTrainOptions {
   onBatch?: (p: FitBatch) => void;
 }
 
-interface Pair {
+export interface Pair {
   item: CaptionItem;
   ids: number[];
 }
@@ -145,59 +146,6 @@ function encodeCaption(vocab: Vocabulary, caption: string, maxLen: number): numb
   const ids = vocab.encode(caption, maxLen + 1);
   while (ids.length > 2 && ids[ids.length - 1] === PAD_ID) ids.pop();
   return ids;
-}
-
-/** The segments of caption pairs, with their videos' features. */
-function pairSegments(
-  pairs: Pair[],
-  videos: Map<string, VideoFeatures>,
-): { video: VideoFeatures; segment: TimeRange }[] {
-  return pairs.map((p) => ({ video: videos.get(p.item.videoId)!, segment: p.item }));
-}
-
-/** Token-weighted mean loss over caption pairs (no dropout). */
-function pairsLoss(
-  model: CaptionModel,
-  pairs: Pair[],
-  videos: Map<string, VideoFeatures>,
-  steps: number,
-  norm: Normalizer,
-  batchSize: number,
-): number {
-  let sum = 0;
-  let tokens = 0;
-  for (let i = 0; i < pairs.length; i += batchSize) {
-    const chunk = pairs.slice(i, i + batchSize);
-    const enc = segmentBatch(pairSegments(chunk, videos), steps, norm);
-    const r = model.evaluate(enc, decoderBatch(chunk.map((p) => p.ids)));
-    sum += r.loss * r.tokens;
-    tokens += r.tokens;
-  }
-  return tokens ? sum / tokens : NaN;
-}
-
-/** Greedy captions of items scored against their reference captions. */
-export function scoreItems(
-  captioner: TrainedCaptioner,
-  items: CaptionItem[],
-  videos: Map<string, VideoFeatures>,
-  batchSize = 64,
-): CaptionScores {
-  const { model, vocab, meta } = captioner;
-  const norm = normalizerOf(meta);
-  const samples: { candidate: string; references: string[] }[] = [];
-  for (let i = 0; i < items.length; i += batchSize) {
-    const chunk = items.slice(i, i + batchSize);
-    const enc = segmentBatch(
-      chunk.map((it) => ({ video: videos.get(it.videoId)!, segment: it })),
-      meta.steps,
-      norm,
-    );
-    greedyDecode(model, vocab, enc, { maxLen: meta.maxLen }).forEach((d, j) =>
-      samples.push({ candidate: d.sentence, references: chunk[j]!.captions }),
-    );
-  }
-  return evaluateCaptions(samples);
 }
 
 export async function trainCaptioner(
