@@ -10,7 +10,7 @@ import type { Batch } from '../models/head.js';
 import type { VideoFeatures } from '../training/dataset.js';
 import { segmentBatch, type TimeRange } from './batches.js';
 import { normalizerOf } from '../training/model-io.js';
-import { checkVideoFits, type TrainedCaptioner } from './captioner-io.js';
+import { checkVideoFits, decodeLimit, type TrainedCaptioner } from './captioner-io.js';
 import { decodeStep, initialDecoderState, prepareDecoding, replicateContext, selectRows } from './decoding.js';
 import type { CaptionModel } from './model.js';
 import { blockedNext, repetitionRule, type RepetitionOptions, type RepetitionRule } from './repetition.js';
@@ -228,7 +228,7 @@ export function captionSegments(
   const norm = normalizerOf(captioner.meta);
   const bs = options.batchSize ?? 64;
   const beamWidth = options.beamWidth ?? 5;
-  const maxLen = options.maxLen ?? captioner.meta.maxLen;
+  const maxLen = options.maxLen ?? decodeLimit(captioner.meta);
   const out: DecodedCaption[] = [];
   for (let i = 0; i < segments.length; i += bs) {
     const chunk = segments.slice(i, i + bs).map((segment) => ({ video, segment }));

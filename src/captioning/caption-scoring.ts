@@ -7,7 +7,7 @@ import { normalizerOf } from '../training/model-io.js';
 import { greedyDecode } from './beam-search.js';
 import { decoderBatch, segmentBatch, type TimeRange } from './batches.js';
 import { evaluateCaptions, type CaptionScores } from './caption-metrics.js';
-import type { TrainedCaptioner } from './captioner-io.js';
+import { decodeLimit, type TrainedCaptioner } from './captioner-io.js';
 import type { CaptionModel } from './model.js';
 import type { CaptionItem, Pair } from './train-captioner.js';
 
@@ -57,7 +57,7 @@ export function scoreItems(
       meta.steps,
       norm,
     );
-    greedyDecode(model, vocab, enc, { maxLen: meta.maxLen }).forEach((d, j) =>
+    greedyDecode(model, vocab, enc, { maxLen: decodeLimit(meta) }).forEach((d, j) =>
       samples.push({ candidate: d.sentence, references: chunk[j]!.captions }),
     );
   }

@@ -238,9 +238,11 @@ export async function trainCaptioner(
     inputDim: first.featureDim,
     vocabSize: vocab.size,
   };
+  const longestCaption = Math.max(1, ...trainPairs.map((p) => p.ids.length - 1));
   const meta = (metrics: Record<string, number>, checkpoint?: RunCheckpoint): CaptionerMeta => ({
     steps,
     maxLen,
+    longestCaption,
     ...trainedMeta(first, norm, split, metrics, checkpoint),
   });
   const captioner: TrainedCaptioner = { model: CaptionModel.create(modelConfig, seed), vocab, meta: meta({}) };
