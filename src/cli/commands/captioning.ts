@@ -116,7 +116,7 @@ export const trainCaptionerCommand = {
       if (res.valScores) {
         const v = res.valScores;
         out.line(
-          `validation: BLEU-1 ${v.bleu1.toFixed(3)} BLEU-4 ${v.bleu4.toFixed(3)} CIDEr-D ${v.ciderD.toFixed(3)} ROUGE-L ${v.rougeL.toFixed(3)}`,
+          `validation: BLEU-1 ${v.bleu1.toFixed(3)} BLEU-4 ${v.bleu4.toFixed(3)} CIDEr-D ${v.ciderD.toFixed(3)} ROUGE-L ${v.rougeL.toFixed(3)} METEOR (exact+stem) ${v.meteor.toFixed(3)}`,
         );
       }
       out.line(`captioner saved to ${res.dir} (${res.seconds.toFixed(1)} s)`);
