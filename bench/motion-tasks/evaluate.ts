@@ -11,20 +11,17 @@
  * combination is given), `add`, `import`, `train --head H --name H`, `predict --model H --json`.
  * Prints a markdown table and writes bench/motion-tasks/results.json.
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { basename, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { BackgroundKind } from './backgrounds.js';
+import { cli, cliError, ensureBuilt, parseJson, REPO } from './cli.js';
 import { isTaskName, TASKS, type TaskName } from './motions.js';
 import { defaultFootageFiles, generateSet, taskShapes, type SetTruth } from './set.js';
 import type { ShapeKind } from './shapes.js';
 
-const REPO = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
-const CLI = join(REPO, 'bin', 'framewise.js');
 const HEADS = ['lstm', 'gru', 'mean'] as const;
 type Head = (typeof HEADS)[number];
 
@@ -80,57 +77,6 @@ if (patience !== undefined && !(Number.isInteger(patience) && patience >= 0)) fa
 const variant = (VARIANTS.find((v) => v === values['heldout-variant']) ??
   fail(`--heldout-variant must be one of ${VARIANTS.join(', ')}`)) as Variant;
 const work = resolve(values.work);
-
-interface CliRun {
-  code: number;
-  stdout: string;
-  stderr: string;
-  seconds: number;
-}
-
-function cli(args: string[]): Promise<CliRun> {
-  const t0 = performance.now();
-  return new Promise((resolvePromise, reject) => {
-    const p = spawn(process.execPath, [CLI, ...args], { cwd: REPO, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    p.on('error', reject);
-    p.on('close', (code) =>
-      resolvePromise({ code: code ?? 1, stdout, stderr, seconds: (performance.now() - t0) / 1000 }),
-    );
-  });
-}
-
-/** The CLI's own error line (`error [CODE]: …`), else the last line it wrote. */
-function cliError(r: CliRun, what: string): string {
-  const lines = r.stderr
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l !== '' && !l.startsWith('='));
-  const line = lines.find((l) => l.startsWith('error')) ?? lines[lines.length - 1] ?? '(no output)';
-  // First sentence only: it goes into a table cell (results.json keeps no more, the CLI can repeat it).
-  return `${what} exited with ${r.code}: ${line.split('. ')[0]}`;
-}
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const e of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, e.name);
-    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-/** bin/framewise.js runs dist/: rebuild it when it is missing or older than src/. */
-function ensureBuilt(): void {
-  const entry = join(REPO, 'dist', 'cli', 'main.js');
-  if (existsSync(entry) && statSync(entry).mtimeMs >= newestMtime(join(REPO, 'src'))) return;
-  log('building the core (npm run build:core)…');
-  const r = spawnSync('npm', ['run', 'build:core'], { cwd: REPO, stdio: 'inherit' });
-  if (r.status !== 0) fail('npm run build:core failed');
-}
 
 async function ensureSet(task: TaskName, which: 'train' | 'test'): Promise<{ dir: string; truth: SetTruth }> {
   const setSeed = which === 'train' ? seed : seed + 1000;
@@ -210,11 +156,6 @@ interface Result {
   epochsRun?: number;
   trainSeconds?: number;
   predictSeconds?: number;
-}
-
-/** The first JSON object the CLI printed on stdout. */
-function parseJson<T>(stdout: string): T {
-  return JSON.parse(stdout.slice(stdout.indexOf('{'))) as T;
 }
 
 async function runCombo(
@@ -318,7 +259,7 @@ log(
   `motion tasks: ${tasks.join(', ')}; streams ${streamCombos.map((s) => s ?? 'default').join(' | ')}; heads ${heads.join(', ')}; ` +
     `${perClass}/class, seed ${seed}, ${epochs} epochs, patience ${patience ?? 'CLI default'}, held-out variant ${variant}; ${cpus().length} × ${cpu}`,
 );
-ensureBuilt();
+ensureBuilt(log);
 const results: Result[] = [];
 const sets: Record<string, Record<'train' | 'test', { backgrounds: string[]; shapes: string[]; dir: string }>> = {};
 for (const task of tasks) {

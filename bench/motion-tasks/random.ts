@@ -36,6 +36,23 @@ export function randomColor(rng: Rng, opts: { minS?: number; minV?: number } = {
 
 export type Rgb = [number, number, number];
 
+/**
+ * Colours a caption can name, as hue centres (degrees). A named colour is drawn with its hue within
+ * ±12° and saturation/value kept high, so every clip of "red" looks red to a person but no two are
+ * the same pixels.
+ */
+export const NAMED_COLOURS = { red: 0, orange: 30, yellow: 55, green: 120, cyan: 185, blue: 225, purple: 280 } as const;
+export type ColourName = keyof typeof NAMED_COLOURS;
+
+export function isColourName(s: string): s is ColourName {
+  return Object.hasOwn(NAMED_COLOURS, s);
+}
+
+export function namedColor(rng: Rng, name: ColourName): Rgb {
+  const h = (NAMED_COLOURS[name] + uniform(rng, -12, 12) + 360) % 360;
+  return hsv(h, uniform(rng, 0.75, 1), uniform(rng, 0.8, 1));
+}
+
 export function hsv(h: number, s: number, v: number): Rgb {
   const c = v * s;
   const x = c * (1 - Math.abs(((h / 60) % 2) - 1));

@@ -17,13 +17,38 @@ import {
 } from './backgrounds.js';
 import { openEncoder } from './ffmpeg.js';
 import { buildMotion, needsAsymmetricShape, TASKS, type Motion, type MotionClass, type TaskName } from './motions.js';
-import { balanced, luma, pick, randomColor, Rng, uniform, chance, type Rgb } from './random.js';
+import {
+  balanced,
+  chance,
+  luma,
+  namedColor,
+  pick,
+  randomColor,
+  Rng,
+  uniform,
+  type ColourName,
+  type Rgb,
+} from './random.js';
 import { ASYMMETRIC_SHAPES, drawShape, SHAPES, type ShapeKind, type ShapeStyle } from './shapes.js';
 
 const REPO_ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 
+/** One clip asked for by name (captioning sets): its motion, shape and, optionally, a named colour. */
+export interface ClipPlan {
+  label: MotionClass;
+  shape: ShapeKind;
+  colour?: ColourName;
+  /** Written to truth.json with the clip (the set's reference caption). */
+  caption?: string;
+}
+
 export interface GenerateOptions {
   task: TaskName;
+  /**
+   * Exactly these clips, in this order before shuffling, instead of `perClass` clips of each of the
+   * task's classes with balanced shapes (the backgrounds are still cycled evenly).
+   */
+  plan?: readonly ClipPlan[];
   perClass: number;
   seed: number;
   out: string;
@@ -51,6 +76,8 @@ export interface ClipTruth {
   durationSec: number;
   shape: ShapeKind;
   color: Rgb;
+  colourName?: ColourName;
+  caption?: string;
   edge: number;
   texture: number;
   grain: number;
@@ -108,7 +135,15 @@ function randomScene(rng: Rng, opts: GenerateOptions): { width: number; height: 
  * mean there by at least 60 (of 255), or by 30 with a clearly different hue; else black or white,
  * whichever is further. The hue test keeps mid-grey backgrounds from always getting dark objects.
  */
-function contrastingColor(rng: Rng, bg: Background, motion: Motion, w: number, h: number, frames: number): Rgb {
+function contrastingColor(
+  rng: Rng,
+  bg: Background,
+  motion: Motion,
+  w: number,
+  h: number,
+  frames: number,
+  named?: ColourName,
+): Rgb | null {
   const buf = new Uint8Array(w * h * 3);
   let [sr, sg, sb, n] = [0, 0, 0, 0];
   for (const u of [0, 0.5, 1]) {
@@ -126,11 +161,14 @@ function contrastingColor(rng: Rng, bg: Background, motion: Motion, w: number, h
   }
   const mean: Rgb = n > 0 ? [sr / n, sg / n, sb / n] : [128, 128, 128];
   const bgLuma = luma(mean);
+  const distance = (c: Rgb): number => Math.hypot(c[0] - mean[0], c[1] - mean[1], c[2] - mean[2]);
   for (let tries = 0; tries < 100; tries++) {
-    const c = randomColor(rng, { minS: 0.2, minV: 0.15 });
+    const c = named ? namedColor(rng, named) : randomColor(rng, { minS: 0.2, minV: 0.15 });
     const dl = Math.abs(luma(c) - bgLuma);
-    if (dl >= 60 || (dl >= 30 && Math.hypot(c[0] - mean[0], c[1] - mean[1], c[2] - mean[2]) >= 160)) return c;
+    if (dl >= 60 || (dl >= 30 && distance(c) >= 160)) return c;
   }
+  // A named colour must stay that colour (the caption says it): the caller draws another background.
+  if (named) return null;
   return bgLuma > 127 ? [0, 0, 0] : [255, 255, 255];
 }
 
@@ -148,9 +186,8 @@ function addGrain(frame: Uint8Array, amplitude: number, seed: number): void {
 
 async function renderClip(
   file: string,
-  label: MotionClass,
+  { label, shape, colour }: ClipPlan,
   kind: BackgroundKind,
-  shape: ShapeKind,
   rng: Rng,
   opts: GenerateOptions,
   footage: FootageLibrary | null,
@@ -160,10 +197,18 @@ async function renderClip(
   const durationSec = frames / fps;
   // Separate streams: changing how one part draws its numbers leaves the others' draws alone.
   const motion = buildMotion(label, rng.fork(), { width, height, durationSec });
-  const bg = await makeBackground(kind, rng.fork(), scene, footage);
-  const styleRng = rng.fork();
+  let bg = await makeBackground(kind, rng.fork(), scene, footage);
+  let styleRng = rng.fork();
+  let color = contrastingColor(styleRng, bg, motion, width, height, frames, colour);
+  // A green disc on a green field is no "green disc" to anyone: another background of the kind.
+  for (let retry = 0; color === null; retry++) {
+    if (retry === 20) throw new Error(`no ${kind} background lets a ${colour} object stand out`);
+    bg = await makeBackground(kind, rng.fork(), scene, footage);
+    styleRng = rng.fork();
+    color = contrastingColor(styleRng, bg, motion, width, height, frames, colour);
+  }
   const style: ShapeStyle = {
-    color: contrastingColor(styleRng, bg, motion, width, height, frames),
+    color,
     edge: chance(styleRng, 0.5) ? uniform(styleRng, 0.75, 1.2) : uniform(styleRng, 1.5, 4),
     texture: chance(styleRng, 0.4) ? uniform(styleRng, 10, 40) : 0,
     textureCells: 3 + styleRng.int(8),
@@ -192,6 +237,7 @@ async function renderClip(
     durationSec,
     shape,
     color: style.color,
+    ...(colour ? { colourName: colour } : {}),
     edge: style.edge,
     texture: style.texture,
     grain,
@@ -220,19 +266,32 @@ export async function generateSet(opts: GenerateOptions): Promise<SetTruth> {
   // Round-robin over the classes through reshuffled cycles of the kinds: every kind and shape is used
   // about equally often overall and within each class, so neither hints at the class (and a
   // small set still covers every kind).
-  const labels = Array.from({ length: opts.perClass }, () => classes).flat();
-  const bgs = balanced(rng, kinds, labels.length);
-  const shs = balanced(rng, shapes, labels.length);
-  const jobs = labels.map((label, i) => ({ label, kind: bgs[i]!, shape: shs[i]!, rng: rng.fork() }));
+  // Draw order (kinds, then shapes, then one fork per clip) is the one sets were made with before
+  // plans existed, so a seed still gives the same clips.
+  const labels = opts.plan ? [] : Array.from({ length: opts.perClass }, () => classes).flat();
+  const count = opts.plan ? opts.plan.length : labels.length;
+  const bgs = balanced(rng, kinds, count);
+  let plans: ClipPlan[];
+  if (opts.plan) {
+    const bad = opts.plan.find((p) => !shapes.includes(p.shape));
+    if (bad) throw new Error(`the plan asks for shape ${bad.shape}, which this set leaves out`);
+    plans = [...opts.plan];
+  } else {
+    const shs = balanced(rng, shapes, count);
+    plans = labels.map((label, i) => ({ label, shape: shs[i]! }));
+  }
+  const jobs = plans.map((plan, i) => ({ plan, kind: bgs[i]!, rng: rng.fork() }));
   // Shuffled so neither file names nor order say anything about the class.
   rng.shuffle(jobs);
   await mkdir(opts.out, { recursive: true });
   const clips: ClipTruth[] = [];
   for (const [i, job] of jobs.entries()) {
     const file = `clip-${String(i).padStart(3, '0')}.mp4`;
-    const clip = await renderClip(join(opts.out, file), job.label, job.kind, job.shape, job.rng, opts, footage);
-    clips.push({ file, ...clip });
-    log(`${file}  ${clip.width}x${clip.height}@${clip.fps} ${clip.durationSec.toFixed(2)} s  ${job.kind}/${job.shape}`);
+    const clip = await renderClip(join(opts.out, file), job.plan, job.kind, job.rng, opts, footage);
+    clips.push({ file, ...clip, ...(job.plan.caption !== undefined ? { caption: job.plan.caption } : {}) });
+    log(
+      `${file}  ${clip.width}x${clip.height}@${clip.fps} ${clip.durationSec.toFixed(2)} s  ${job.kind}/${job.plan.shape}`,
+    );
   }
 
   // Floored to the millisecond so a segment never ends after the video does.

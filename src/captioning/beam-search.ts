@@ -1,20 +1,22 @@
 /**
  * Caption decoding: greedy (batched) and beam search with the GNMT length penalty
  * lp(len) = ((5 + len) / 6)^α (Wu et al. 2016), score = log P(caption) / lp(len), where len counts the
- * generated tokens including <eos>. <pad> and <bos> are never generated; a hypothesis that reaches
- * maxLen without <eos> is kept (finished = false) so there is always an answer.
+ * generated tokens including <eos>. <pad> and <bos> are never generated, nor (repetition.ts) a word
+ * right after itself or an n-gram a second time; a hypothesis that reaches maxLen without <eos> is
+ * kept (finished = false) so there is always an answer.
  */
 import { FramewiseError } from '../errors.js';
 import type { Batch } from '../models/head.js';
 import type { VideoFeatures } from '../training/dataset.js';
 import { segmentBatch, type TimeRange } from './batches.js';
 import { normalizerOf } from '../training/model-io.js';
-import { checkVideoFits, type TrainedCaptioner } from './captioner-io.js';
+import { checkVideoFits, decodeLimit, type TrainedCaptioner } from './captioner-io.js';
 import { decodeStep, initialDecoderState, prepareDecoding, replicateContext, selectRows } from './decoding.js';
 import type { CaptionModel } from './model.js';
-import { BOS_ID, EOS_ID, PAD_ID, type Vocabulary } from './tokenizer.js';
+import { blockedNext, repetitionRule, type RepetitionOptions, type RepetitionRule } from './repetition.js';
+import { BOS_ID, EOS_ID, PAD_ID, UNK_ID, type Vocabulary } from './tokenizer.js';
 
-export interface DecodeOptions {
+export interface DecodeOptions extends RepetitionOptions {
   /** Most tokens generated, including <eos> (default 20). */
   maxLen?: number;
   /** Length-penalty exponent α (default 0 for greedy = plain log-probability, 0.6 for beam search). */
@@ -30,7 +32,10 @@ export interface DecodedCaption {
   sentence: string;
   /** Word ids, without <bos>/<eos>. */
   tokens: number[];
-  /** Sum of the token log-probabilities (including <eos> when finished). */
+  /**
+   * Sum of the token log-probabilities (including <eos> when finished), each renormalised over the
+   * tokens decoding allowed at its step (no <pad>/<bos>, no blocked repetition).
+   */
   logProb: number;
   /** logProb / lp(len). */
   score: number;
@@ -42,7 +47,7 @@ export function lengthPenalty(len: number, alpha: number): number {
   return alpha === 0 ? 1 : ((5 + len) / 6) ** alpha;
 }
 
-function checkOptions(o: BeamOptions): { maxLen: number; alpha: number; beamWidth: number } {
+function checkOptions(o: BeamOptions): { maxLen: number; alpha: number; beamWidth: number; rule: RepetitionRule } {
   const maxLen = o.maxLen ?? 20;
   const alpha = o.alpha ?? 0;
   const beamWidth = o.beamWidth ?? 5;
@@ -52,15 +57,31 @@ function checkOptions(o: BeamOptions): { maxLen: number; alpha: number; beamWidt
     throw new FramewiseError('BAD_ARGUMENT', `alpha must be ≥ 0 (got ${alpha})`);
   if (!Number.isInteger(beamWidth) || beamWidth < 1 || beamWidth > 100)
     throw new FramewiseError('BAD_ARGUMENT', `beamWidth must be an integer 1–100 (got ${beamWidth})`);
-  return { maxLen, alpha, beamWidth };
+  return { maxLen, alpha, beamWidth, rule: repetitionRule(o) };
 }
 
 /**
- * Tokens never generated at step t: <pad> and <bos> ever, and <eos> first — an empty caption is
+ * Tokens never generated at step t: <pad>, <bos> and <unk> (a sentence a person edits should not
+ * hold a placeholder; word dropout teaches <unk> only as an input) ever, and <eos> first — an empty caption is
  * never the answer a person wants, yet a weakly trained model can rank it first (its one-token
- * log-probability is not diluted over a sentence).
+ * log-probability is not diluted over a sentence) — and the repetitions of `blocked`
+ * (repetition.ts).
  */
-const banned = (v: number, t: number): boolean => v === PAD_ID || v === BOS_ID || (t === 0 && v === EOS_ID);
+const banned = (v: number, t: number, blocked: Set<number>): boolean =>
+  v === PAD_ID || v === BOS_ID || v === UNK_ID || (t === 0 && v === EOS_ID) || blocked.has(v);
+
+/**
+ * log Σ exp(logProbs) over the tokens allowed at step t: scores are renormalised over what may be
+ * said, so a hypothesis whose favourite next word is blocked is not punished for the mass of that
+ * word — without it, beam search prefers to stop as soon as the model wants to repeat itself.
+ */
+function allowedLogMass(logProbs: Float32Array, row: number, V: number, t: number, blocked: Set<number>): number {
+  let mx = -Infinity;
+  for (let v = 0; v < V; v++) if (!banned(v, t, blocked)) mx = Math.max(mx, logProbs[row * V + v]!);
+  let s = 0;
+  for (let v = 0; v < V; v++) if (!banned(v, t, blocked)) s += Math.exp(logProbs[row * V + v]! - mx);
+  return mx + Math.log(s);
+}
 
 function result(
   vocab: Vocabulary,
@@ -80,7 +101,7 @@ export function greedyDecode(
   enc: Batch,
   options: DecodeOptions = {},
 ): DecodedCaption[] {
-  const { maxLen, alpha } = checkOptions({ ...options, beamWidth: 1 });
+  const { maxLen, alpha, rule } = checkOptions({ ...options, beamWidth: 1 });
   const V = model.config.vocabSize;
   const B = enc.B;
   const dc = prepareDecoding(model, enc);
@@ -95,10 +116,11 @@ export function greedyDecode(
     let open = 0;
     for (let b = 0; b < B; b++) {
       if (done[b]) continue;
+      const blocked = blockedNext(tokens[b]!, rule);
       let best = -1;
       for (let v = 0; v < V; v++)
-        if (!banned(v, t) && (best < 0 || r.logProbs[b * V + v]! > r.logProbs[b * V + best]!)) best = v;
-      logProb[b]! += r.logProbs[b * V + best]!;
+        if (!banned(v, t, blocked) && (best < 0 || r.logProbs[b * V + v]! > r.logProbs[b * V + best]!)) best = v;
+      logProb[b]! += r.logProbs[b * V + best]! - allowedLogMass(r.logProbs, b, V, t, blocked);
       prev[b] = best;
       if (best === EOS_ID) done[b] = 1;
       else {
@@ -123,7 +145,7 @@ export function beamSearch(
   enc: Batch,
   options: BeamOptions = {},
 ): DecodedCaption[] {
-  const { maxLen, alpha, beamWidth: W } = checkOptions({ ...options, alpha: options.alpha ?? 0.6 });
+  const { maxLen, alpha, beamWidth: W, rule } = checkOptions({ ...options, alpha: options.alpha ?? 0.6 });
   const V = model.config.vocabSize;
   const H = model.config.decoderHidden;
   const ctxAll = prepareDecoding(model, enc);
@@ -140,9 +162,10 @@ export function beamSearch(
       const cands: { k: number; v: number; lp: number }[] = [];
       const keep = 2 * W;
       for (let k = 0; k < K; k++) {
-        const base = alive[k]!.logProb;
+        const blocked = blockedNext(alive[k]!.tokens, rule);
+        const base = alive[k]!.logProb - allowedLogMass(r.logProbs, k, V, t, blocked);
         for (let v = 0; v < V; v++) {
-          if (banned(v, t)) continue;
+          if (banned(v, t, blocked)) continue;
           const lp = base + r.logProbs[k * V + v]!;
           if (cands.length < keep || lp > cands[cands.length - 1]!.lp) {
             let i = cands.length < keep ? cands.length : keep - 1;
@@ -205,14 +228,14 @@ export function captionSegments(
   const norm = normalizerOf(captioner.meta);
   const bs = options.batchSize ?? 64;
   const beamWidth = options.beamWidth ?? 5;
-  const maxLen = options.maxLen ?? captioner.meta.maxLen;
+  const maxLen = options.maxLen ?? decodeLimit(captioner.meta);
   const out: DecodedCaption[] = [];
   for (let i = 0; i < segments.length; i += bs) {
     const chunk = segments.slice(i, i + bs).map((segment) => ({ video, segment }));
     const enc = segmentBatch(chunk, captioner.meta.steps, norm);
     out.push(
       ...(beamWidth === 1
-        ? greedyDecode(captioner.model, captioner.vocab, enc, { maxLen, alpha: options.alpha ?? 0 })
+        ? greedyDecode(captioner.model, captioner.vocab, enc, { ...options, maxLen, alpha: options.alpha ?? 0 })
         : beamSearch(captioner.model, captioner.vocab, enc, { ...options, maxLen, beamWidth })),
     );
   }

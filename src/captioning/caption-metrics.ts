@@ -14,9 +14,11 @@
  *    punctuation removed, not the Java tokenizer itself.
  *  - BLEU uses exact arithmetic; coco-caption adds 1e-15 / 1e-9 to each precision's numerator /
  *    denominator, so its values differ by ≲1e-8 and it reports ~1e-9 instead of 0.
- *  - METEOR is not implemented (it needs WordNet synonyms, stemming and paraphrase tables).
+ *  - METEOR is "METEOR (exact+stem)" (meteor.ts): exact and Porter-stem matching, no WordNet
+ *    synonyms or paraphrase tables, so not comparable with coco-caption's METEOR 1.5.
  */
 import { FramewiseError } from '../errors.js';
+import { meteor } from './meteor.js';
 import { ptbTokenize } from './tokenizer.js';
 
 export interface CaptionSample {
@@ -345,9 +347,11 @@ export interface CaptionScores {
   bleu4: number;
   ciderD: number;
   rougeL: number;
+  /** METEOR (exact+stem), meteor.ts. */
+  meteor: number;
 }
 
-/** BLEU-1..4, CIDEr-D and ROUGE-L of one set of samples, with one shared tokenization. */
+/** BLEU-1..4, CIDEr-D, ROUGE-L and METEOR (exact+stem) of one set of samples, with one shared tokenization. */
 export function evaluateCaptions(samples: readonly CaptionSample[], options: MetricOptions = {}): CaptionScores {
   const tok = options.tokenize ?? ptbTokenize;
   // Tokenize once, then hand the metrics pre-split sentences (joined with a separator they split on).
@@ -365,6 +369,7 @@ export function evaluateCaptions(samples: readonly CaptionSample[], options: Met
     bleu4: b[3] as number,
     ciderD: ciderD(pre, { tokenize: split }).score,
     rougeL: rougeL(pre, { tokenize: split }).score,
+    meteor: meteor(pre, { tokenize: split }).score,
   };
 }
 

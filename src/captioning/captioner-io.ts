@@ -30,6 +30,19 @@ export interface CaptionerMeta extends TrainedMeta {
   steps: number;
   /** Longest generated caption, in tokens including <eos>. */
   maxLen: number;
+  /**
+   * Longest training caption, in tokens including <eos> (absent in captioners saved before it).
+   * Decoding stops at {@link decodeLimit}: a weak model that never ranks <eos> first otherwise
+   * rambles to maxLen ("a blue disc shrinks disc shrinks blue shrinks …").
+   */
+  longestCaption?: number;
+}
+
+/** Most tokens a caption of this captioner may have: its longest training caption and half again, within maxLen. */
+export function decodeLimit(meta: Pick<CaptionerMeta, 'maxLen' | 'longestCaption'>): number {
+  const L = meta.longestCaption;
+  if (L === undefined || !(L >= 1)) return meta.maxLen;
+  return Math.min(meta.maxLen, L + Math.max(2, Math.ceil(L / 2)));
 }
 
 /** A trained captioner: model + vocabulary + how its inputs were prepared. */

@@ -32,20 +32,22 @@ export function prepareDecoding(model: CaptionModel, enc: Batch): DecoderContext
   const { B } = enc;
   const He = c.encoderHidden;
   const tensors: tf.Tensor[] = [];
-  let out;
+  let ctx;
   try {
-    out = model.encode(enc, tensors);
+    ctx = model.context(enc, tensors);
   } finally {
     for (const t of tensors) t.dispose();
   }
   const G = decoder.gates * c.decoderHidden;
   const kCtx = tf.tensor2d(params.get(decoder.kName).subarray(c.embedDim * G), [He, G]);
-  const ctxProj = mm(out.last, B, He, kCtx);
+  const ctxProj = mm(ctx.ctx, B, He, kCtx);
   kCtx.dispose();
   const bias = params.get(decoder.bName);
   for (let b = 0; b < B; b++) for (let g = 0; g < G; g++) ctxProj[b * G + g]! += bias[g]!;
   const memory =
-    c.attention === 'general' ? memoryOf(enc, out) : { Te: 0, B, seq: new Float32Array(0), mask: new Float32Array(0) };
+    c.attention === 'general'
+      ? memoryOf(enc, ctx.encOut)
+      : { Te: 0, B, seq: new Float32Array(0), mask: new Float32Array(0) };
   return { B, ctxProj, memory };
 }
 

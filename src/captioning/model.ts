@@ -27,6 +27,7 @@ import {
 } from '../models/attention.js';
 import type { CellType } from '../models/cells.js';
 import {
+  activationBackward,
   addDense,
   addEmbedding,
   dense,
@@ -59,6 +60,13 @@ export interface CaptionModelConfig {
    * outputs; its output h̃_t goes to the vocabulary projection.
    */
   attention?: 'none' | 'general';
+  /**
+   * 'mean': the context is the encoder's final state plus tanh(W_s·mean_t(x) + b_s), a projection of
+   * the masked mean of the segment's frames. What is in the clip (colour, shape) and its mean motion
+   * (the verb, from the motion summary) reach the decoder in one layer instead of through 32
+   * recurrent steps learned from a few dozen captions. 'none' (absent): the final state alone.
+   */
+  summary?: 'none' | 'mean';
 }
 
 export const DEFAULT_CAPTION_MODEL: Omit<CaptionModelConfig, 'inputDim' | 'vocabSize'> = {
@@ -82,6 +90,8 @@ export function validateCaptionModelConfig(c: CaptionModelConfig): CaptionModelC
   if (!(c.dropout >= 0 && c.dropout < 1)) bad(`dropout must be in [0, 1) (got ${c.dropout})`);
   if (c.attention !== undefined && c.attention !== 'none' && c.attention !== 'general')
     bad(`attention must be "none" or "general" (got ${String(c.attention)})`);
+  if (c.summary !== undefined && c.summary !== 'none' && c.summary !== 'mean')
+    bad(`summary must be "none" or "mean" (got ${String(c.summary)})`);
   return c;
 }
 
@@ -97,12 +107,38 @@ export interface CaptionForwardCache {
   hDrop: Float32Array;
   dropMask: Float32Array | null;
   att: AttentionCache | null;
+  /** The context's summary term: masked frame mean [B·D] and its tanh projection [B·He]. */
+  summary: { mean: Float32Array; s: Float32Array } | null;
+}
+
+/** What the decoder is conditioned on: the encoder pass and ctx [B·He]. */
+export interface EncodedContext {
+  encOut: RecurrentForward;
+  ctx: Float32Array;
+  summary: { mean: Float32Array; s: Float32Array } | null;
 }
 
 /** Parameter-name prefixes of the model's layers (besides `encoder/<cell>`, `decoder/<cell>`). */
 export const EMBEDDING = 'embedding';
 export const ATTENTION = 'attention';
 export const OUTPUT = 'output';
+export const SUMMARY = 'summary';
+
+/** Masked mean over time of a time-major batch [B·D]. */
+function maskedMean(enc: Batch, D: number): Float32Array {
+  const { T, B } = enc;
+  const mean = new Float32Array(B * D);
+  const n = new Float32Array(B);
+  for (let t = 0; t < T; t++)
+    for (let b = 0; b < B; b++) {
+      if (!(enc.mask[t * B + b]! > 0)) continue;
+      n[b]! += 1;
+      const o = (t * B + b) * D;
+      for (let d = 0; d < D; d++) mean[b * D + d]! += enc.x[o + d]!;
+    }
+  for (let b = 0; b < B; b++) if (n[b]! > 0) for (let d = 0; d < D; d++) mean[b * D + d]! /= n[b]!;
+  return mean;
+}
 
 export class CaptionModel {
   readonly config: CaptionModelConfig;
@@ -133,6 +169,8 @@ export class CaptionModel {
     addEmbedding(params, EMBEDDING, c.vocabSize, c.embedDim, rng, PAD_ID);
     if (c.attention === 'general') addAttention(params, ATTENTION, c.decoderHidden, c.encoderHidden, rng);
     addDense(params, OUTPUT, c.decoderHidden, c.vocabSize, rng);
+    // Last, so the other layers draw the same initial weights with or without it.
+    if (c.summary === 'mean') addDense(params, SUMMARY, c.inputDim, c.encoderHidden, rng);
     return params;
   }
 
@@ -163,6 +201,16 @@ export class CaptionModel {
     return this.encoder.forward(this.params, x, enc.mask, enc.T, enc.B, null);
   }
 
+  /** The encoder pass and the decoder's context (final state, plus the summary term with 'mean'). */
+  context(enc: Batch, tensors: tf.Tensor[]): EncodedContext {
+    const encOut = this.encode(enc, tensors);
+    if (this.config.summary !== 'mean') return { encOut, ctx: encOut.last, summary: null };
+    const mean = maskedMean(enc, this.config.inputDim);
+    const s = dense(this.params, SUMMARY, mean, enc.B, this.config.inputDim, 'tanh');
+    const ctx = Float32Array.from(encOut.last, (v, i) => v + s[i]!);
+    return { encOut, ctx, summary: { mean, s } };
+  }
+
   // ------------------------------------------------------------------------------------ training
 
   /** Logits [T·B·V] of a teacher-forced batch. With rng (training), dropout is applied. */
@@ -174,13 +222,13 @@ export class CaptionModel {
     const He = c.encoderHidden;
     const Din = c.embedDim + He;
     const tensors: tf.Tensor[] = [];
-    const encOut = this.encode(enc, tensors);
+    const { encOut, ctx, summary } = this.context(enc, tensors);
     const xDec = new Float32Array(T * B * Din);
     embed(this.params, EMBEDDING, dec.inputs, xDec, Din);
     const decMask = new Float32Array(T * B);
     for (let n = 0; n < T * B; n++) {
       const b = n % B;
-      xDec.set(encOut.last.subarray(b * He, (b + 1) * He), n * Din + c.embedDim);
+      xDec.set(ctx.subarray(b * He, (b + 1) * He), n * Din + c.embedDim);
       decMask[n] = dec.targets[n] !== PAD_ID ? 1 : 0;
     }
     const xDecT = tf.tensor2d(xDec, [T * B, Din]);
@@ -190,7 +238,7 @@ export class CaptionModel {
       c.attention === 'general' ? attend(this.params, ATTENTION, decOut.seq, T * B, memoryOf(enc, encOut)) : null;
     const { y: hDrop, mask: dropMask } = dropout(att ? att.a : decOut.seq, c.dropout, rng);
     const logits = dense(this.params, OUTPUT, hDrop, T * B, c.decoderHidden);
-    return { logits, cache: { enc, dec, tensors, encOut, decOut, hDrop, dropMask, att } };
+    return { logits, cache: { enc, dec, tensors, encOut, decOut, hDrop, dropMask, att, summary } };
   }
 
   release(cache: CaptionForwardCache): void {
@@ -227,6 +275,11 @@ export class CaptionModel {
         const b = n % B;
         for (let h = 0; h < He; h++) dCtx[b * He + h]! += dx[n * Din + c.embedDim + h]!;
       }
+      if (cache.summary) {
+        // ctx = last + s: both terms get dCtx; s = tanh(mean·W_s + b_s).
+        const dS = activationBackward('tanh', cache.summary.s, Float32Array.from(dCtx));
+        denseBackward(this.params, SUMMARY, cache.summary.mean, B, c.inputDim, dS, grads, false);
+      }
       const r = this.encoder.backward(this.params, encOut.cache, dEncSeq, dCtx, false);
       for (const [k, v] of r.grads) grads.set(k, v);
     } finally {
@@ -235,14 +288,18 @@ export class CaptionModel {
     return grads;
   }
 
-  /** Mean token loss, tokens (and how many the argmax gets right) and gradients of one teacher-forced batch. */
+  /**
+   * Mean token loss, tokens (and how many the argmax gets right) and gradients of one teacher-forced
+   * batch; `labelSmoothing` ε as in models/losses.ts (0 = plain cross-entropy).
+   */
   lossAndGrads(
     enc: Batch,
     dec: DecoderBatch,
     rng?: Rng,
+    labelSmoothing = 0,
   ): { loss: number; tokens: number; correct: number; grads: Grads } {
     const { logits, cache } = this.forward(enc, dec, rng);
-    const r = sequenceCrossEntropy(logits, dec.targets, this.config.vocabSize, PAD_ID);
+    const r = sequenceCrossEntropy(logits, dec.targets, this.config.vocabSize, PAD_ID, labelSmoothing);
     const grads = this.backward(cache, r.dLogits);
     return { loss: r.loss, tokens: r.tokens, correct: r.correct, grads };
   }

@@ -11,21 +11,24 @@ import { FramewiseError } from '../errors.js';
 import { Rng } from '../util/rng.js';
 import { checkFeatureFit } from '../models/feature-fit.js';
 import {
+  dropBlocks,
   fitNormalizer,
   frameAt,
+  type FeatureBlock,
   splitByVideo,
   type ClipSample,
-  type Normalizer,
   type VideoFeatures,
 } from '../training/dataset.js';
 import { fit, fitSettings, type FitBatch, type FitTask, type LoopConfig, type RunCheckpoint } from '../training/fit.js';
-import { evaluateCaptions, type CaptionScores } from './caption-metrics.js';
+import type { CaptionScores } from './caption-metrics.js';
 import { normalizerOf, trainedMeta } from '../training/model-io.js';
 import { loadCaptioner, saveCaptioner, type CaptionerMeta, type TrainedCaptioner } from './captioner-io.js';
-import { greedyDecode } from './beam-search.js';
-import { decoderBatch, segmentBatch, type TimeRange } from './batches.js';
+import { pairSegments, pairsLoss, scoreItems } from './caption-scoring.js';
+import { decoderBatch, segmentBatch, type DecoderBatch, type TimeRange } from './batches.js';
 import { CaptionModel, DEFAULT_CAPTION_MODEL, type CaptionModelConfig } from './model.js';
-import { PAD_ID, Vocabulary } from './tokenizer.js';
+import { PAD_ID, UNK_ID, Vocabulary } from './tokenizer.js';
+
+export { scoreItems };
 
 /** Training options; `patience` defaults to 0 (no early stopping). */
 export interface CaptionerTrainConfig extends LoopConfig {
@@ -43,6 +46,24 @@ export interface CaptionerTrainConfig extends LoopConfig {
   jitter?: boolean;
   /** Greedy BLEU/CIDEr on the validation segments every N epochs (0 = only at the end; default 1). */
   bleuEvery?: number;
+  /**
+   * Probability that a training clip loses one stream (appearance, motion summary, motion grid —
+   * set to its mean), never all (training/dataset.ts dropBlocks), as the classifier does. Needs the
+   * data's `featureBlocks`.
+   */
+  streamDropout?: number;
+  /**
+   * Probability that a decoder input word (never <bos>) is replaced by <unk> in training, so the
+   * next word has to come from the video rather than from the words before it (Bowman et al. 2016).
+   */
+  wordDropout?: number;
+  /** Label smoothing ε of the token loss (models/losses.ts). */
+  labelSmoothing?: number;
+  /**
+   * Weight of the first feature block (appearance) in the balanced normalisation, instead of the
+   * feature set's own (the others keep theirs).
+   */
+  appearanceWeight?: number;
 }
 
 export interface CaptionItem extends TimeRange {
@@ -53,6 +74,12 @@ export interface CaptionItem extends TimeRange {
 export interface CaptionTrainingData {
   videos: VideoFeatures[];
   items: CaptionItem[];
+  /**
+   * The feature set's blocks (appearance, then each stream's): balanced in the normalisation like
+   * the classifier's, so 1280 appearance numbers do not drown the motion summary that carries the
+   * verb. Absent = plain per-dimension standardisation.
+   */
+  featureBlocks?: FeatureBlock[];
 }
 
 export interface CaptionEpochProgress {
@@ -89,7 +116,7 @@ export interface CaptionTrainOptions {
   onBatch?: (p: FitBatch) => void;
 }
 
-interface Pair {
+export interface Pair {
   item: CaptionItem;
   ids: number[];
 }
@@ -104,63 +131,21 @@ function intOption(name: string, v: number, min: number, max: number): number {
   return v;
 }
 
+function rate(name: string, v: number): number {
+  if (!(v >= 0 && v < 1)) throw new FramewiseError('BAD_ARGUMENT', `${name} must be in [0, 1) (got ${v}).`);
+  return v;
+}
+
+/** Word dropout: decoder inputs after <bos> become <unk> with probability p (targets unchanged). */
+export function dropWords(dec: DecoderBatch, p: number, rng: Rng): void {
+  for (let n = dec.B; n < dec.inputs.length; n++)
+    if (dec.inputs[n] !== PAD_ID && rng.next() < p) dec.inputs[n] = UNK_ID;
+}
+
 function encodeCaption(vocab: Vocabulary, caption: string, maxLen: number): number[] {
   const ids = vocab.encode(caption, maxLen + 1);
   while (ids.length > 2 && ids[ids.length - 1] === PAD_ID) ids.pop();
   return ids;
-}
-
-/** The segments of caption pairs, with their videos' features. */
-function pairSegments(
-  pairs: Pair[],
-  videos: Map<string, VideoFeatures>,
-): { video: VideoFeatures; segment: TimeRange }[] {
-  return pairs.map((p) => ({ video: videos.get(p.item.videoId)!, segment: p.item }));
-}
-
-/** Token-weighted mean loss over caption pairs (no dropout). */
-function pairsLoss(
-  model: CaptionModel,
-  pairs: Pair[],
-  videos: Map<string, VideoFeatures>,
-  steps: number,
-  norm: Normalizer,
-  batchSize: number,
-): number {
-  let sum = 0;
-  let tokens = 0;
-  for (let i = 0; i < pairs.length; i += batchSize) {
-    const chunk = pairs.slice(i, i + batchSize);
-    const enc = segmentBatch(pairSegments(chunk, videos), steps, norm);
-    const r = model.evaluate(enc, decoderBatch(chunk.map((p) => p.ids)));
-    sum += r.loss * r.tokens;
-    tokens += r.tokens;
-  }
-  return tokens ? sum / tokens : NaN;
-}
-
-/** Greedy captions of items scored against their reference captions. */
-export function scoreItems(
-  captioner: TrainedCaptioner,
-  items: CaptionItem[],
-  videos: Map<string, VideoFeatures>,
-  batchSize = 64,
-): CaptionScores {
-  const { model, vocab, meta } = captioner;
-  const norm = normalizerOf(meta);
-  const samples: { candidate: string; references: string[] }[] = [];
-  for (let i = 0; i < items.length; i += batchSize) {
-    const chunk = items.slice(i, i + batchSize);
-    const enc = segmentBatch(
-      chunk.map((it) => ({ video: videos.get(it.videoId)!, segment: it })),
-      meta.steps,
-      norm,
-    );
-    greedyDecode(model, vocab, enc, { maxLen: meta.maxLen }).forEach((d, j) =>
-      samples.push({ candidate: d.sentence, references: chunk[j]!.captions }),
-    );
-  }
-  return evaluateCaptions(samples);
 }
 
 export async function trainCaptioner(
@@ -170,14 +155,14 @@ export async function trainCaptioner(
 ): Promise<CaptionTrainResult> {
   const { signal, onProgress, onBatch } = opts;
   const runStart = performance.now();
-  const settings = fitSettings(config, { epochs: 30, batchSize: 32, lr: 2e-3, patience: 0 });
-  const { seed } = settings;
-  intOption('epochs', settings.epochs, 1, 100000);
-  intOption('batchSize', settings.batchSize, 1, 4096);
+  const seed = config.seed ?? 1;
   const steps = intOption('steps', config.steps ?? 32, 1, 4096);
   const maxLen = intOption('maxLen', config.maxLen ?? 20, 1, 1000);
   const bleuEvery = config.bleuEvery ?? 1;
   const jitter = config.jitter ?? true;
+  const streamDropout = rate('streamDropout', config.streamDropout ?? 0);
+  const wordDropout = rate('wordDropout', config.wordDropout ?? 0);
+  const labelSmoothing = rate('labelSmoothing', config.labelSmoothing ?? 0);
   if (data.videos.length === 0)
     throw new FramewiseError('BAD_ARGUMENT', 'Captioner training needs videos with features.');
   const first = data.videos[0]!;
@@ -230,7 +215,22 @@ export async function trainCaptioner(
     list.flatMap((item) => item.captions.map((c) => ({ item, ids: encodeCaption(vocab, c, maxLen) })));
   const trainPairs = toPairs(trainItems);
   const valPairs = toPairs(valItems);
-  const norm = fitNormalizer(split.train, videos, first.featureDim);
+  const blocks = data.featureBlocks?.map((b, i) =>
+    i === 0 && config.appearanceWeight !== undefined ? { ...b, weight: config.appearanceWeight } : b,
+  );
+  if (config.appearanceWeight !== undefined && !(config.appearanceWeight > 0 && config.appearanceWeight <= 10))
+    throw new FramewiseError('BAD_ARGUMENT', `appearanceWeight must be in (0, 10] (got ${config.appearanceWeight}).`);
+  const norm = fitNormalizer(split.train, videos, first.featureDim, blocks);
+  // At least 8 optimiser steps an epoch (the classifier's rule): 40 captions at a batch of 32 were
+  // two steps an epoch, 60 in a whole default run.
+  const settings = fitSettings(config, {
+    epochs: 30,
+    batchSize: Math.max(4, Math.min(32, Math.floor(trainPairs.length / 8))),
+    lr: 2e-3,
+    patience: 0,
+  });
+  intOption('epochs', settings.epochs, 1, 100000);
+  intOption('batchSize', settings.batchSize, 1, 4096);
 
   const modelConfig: CaptionModelConfig = {
     ...DEFAULT_CAPTION_MODEL,
@@ -238,9 +238,11 @@ export async function trainCaptioner(
     inputDim: first.featureDim,
     vocabSize: vocab.size,
   };
+  const longestCaption = Math.max(1, ...trainPairs.map((p) => p.ids.length - 1));
   const meta = (metrics: Record<string, number>, checkpoint?: RunCheckpoint): CaptionerMeta => ({
     steps,
     maxLen,
+    longestCaption,
     ...trainedMeta(first, norm, split, metrics, checkpoint),
   });
   const captioner: TrainedCaptioner = { model: CaptionModel.create(modelConfig, seed), vocab, meta: meta({}) };
@@ -257,7 +259,10 @@ export async function trainCaptioner(
     items: trainPairs,
     step(chunk, rng) {
       const enc = segmentBatch(pairSegments(chunk, videos), steps, norm, jitter ? rng : undefined);
-      const r = captioner.model.lossAndGrads(enc, decoderBatch(chunk.map((p) => p.ids)), rng);
+      if (data.featureBlocks && streamDropout > 0) dropBlocks(enc, data.featureBlocks, streamDropout, rng);
+      const dec = decoderBatch(chunk.map((p) => p.ids));
+      if (wordDropout > 0) dropWords(dec, wordDropout, rng);
+      const r = captioner.model.lossAndGrads(enc, dec, rng, labelSmoothing);
       return { loss: r.loss, count: r.tokens, correct: r.correct, grads: r.grads };
     },
     validate: () =>

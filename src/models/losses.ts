@@ -82,13 +82,36 @@ export function softmaxCrossEntropy(
   return { loss: loss * norm, count, correct, dLogits, probs };
 }
 
-/** Token cross-entropy averaged over the targets that are not `pad` (the captioner's loss). */
+/**
+ * Token cross-entropy averaged over the targets that are not `pad` (the captioner's loss). With
+ * `smoothing` ε > 0 (label smoothing, Szegedy et al. 2016) the target is (1 − ε)·one-hot + ε/V:
+ * loss = (1 − ε)·CE − ε·mean_j log p_j, gradient p − (1 − ε)·one-hot − ε/V. On a few dozen captions
+ * it keeps the decoder from becoming certain of the template words it saw most. `correct` counts
+ * argmax hits either way.
+ */
 export function sequenceCrossEntropy(
   logits: Float32Array,
   targets: Int32Array,
   V: number,
   pad = 0,
+  smoothing = 0,
 ): { loss: number; tokens: number; correct: number; dLogits: Float32Array } {
   const r = softmaxCrossEntropy(logits, targets, V, null, pad);
-  return { loss: r.loss, tokens: r.count, correct: r.correct, dLogits: r.dLogits };
+  if (!(smoothing > 0) || r.count === 0)
+    return { loss: r.loss, tokens: r.count, correct: r.correct, dLogits: r.dLogits };
+  const eps = smoothing;
+  const per = 1 / r.count;
+  let uniform = 0;
+  for (let row = 0; row < targets.length; row++) {
+    const y = targets[row]!;
+    if (y === pad) continue;
+    let meanLog = 0;
+    for (let j = 0; j < V; j++) {
+      meanLog += Math.log(Math.max(r.probs[row * V + j]!, 1e-12));
+      r.dLogits[row * V + j]! -= (eps * per) / V;
+    }
+    r.dLogits[row * V + y]! += eps * per;
+    uniform -= meanLog / V;
+  }
+  return { loss: (1 - eps) * r.loss + eps * uniform * per, tokens: r.count, correct: r.correct, dLogits: r.dLogits };
 }

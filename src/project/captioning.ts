@@ -11,6 +11,7 @@ import type { FeatureEngine } from '../features/types.js';
 import type { ProjectStore } from '../store/project-store.js';
 import { projectFeatures } from './training.js';
 import { projectFeatureSet } from './video-features.js';
+import { featureSetBlocks } from '../features/streams/streams.js';
 import type { VideoFeatures } from '../training/dataset.js';
 import type { CaptionerTrainConfig, CaptionEpochProgress, CaptionTrainResult } from '../captioning/train-captioner.js';
 import { trainCaptionerInWorker } from '../captioning/train-in-worker.js';
@@ -18,6 +19,7 @@ import type { FitBatch } from '../training/fit.js';
 import { saveCaptioner, loadCaptioner } from '../captioning/captioner-io.js';
 import { denseCaptions, type DenseCaption, type DenseSegmentSource } from '../captioning/dense-captioning.js';
 import type { TrainedCaptioner } from '../captioning/captioner-io.js';
+import type { BeamOptions } from '../captioning/beam-search.js';
 
 export function captionersDir(store: ProjectStore): string {
   return store.paths.captioners;
@@ -53,9 +55,11 @@ export async function trainProjectCaptioner(
     videoIds: [...new Set(items.map((i) => i.videoId))],
     signal: opts.signal,
   });
+  const { streams } = projectFeatureSet(store, opts.engine);
   const res = await trainCaptionerInWorker(
     opts.config,
-    { videos: [...videos.values()], items },
+    // The classifier's blocks: the captioner reads the same streams, balanced the same way.
+    { videos: [...videos.values()], items, featureBlocks: featureSetBlocks(opts.engine.featureDim, streams) },
     {
       ...(opts.signal ? { signal: opts.signal } : {}),
       ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
@@ -99,7 +103,7 @@ export function captionFeatures(
   captioner: TrainedCaptioner,
   features: VideoFeatures,
   source: DenseSegmentSource,
-  opts: { beamWidth?: number } = {},
+  opts: Omit<BeamOptions, 'maxLen'> = {},
 ): DenseCaption[] {
-  return denseCaptions(captioner, features, source, { beamWidth: opts.beamWidth ?? 5 });
+  return denseCaptions(captioner, features, source, { ...opts, beamWidth: opts.beamWidth ?? 5 });
 }

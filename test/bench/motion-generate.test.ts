@@ -213,6 +213,43 @@ describe('generated sets', () => {
     checkSet(dir, truth, size, 25);
   });
 
+  it('renders exactly the clips of a plan, each in its named colour, with its caption', async () => {
+    const dir = join(root, 'plan');
+    const size = { width: 64, height: 48 };
+    const plan = [
+      { label: 'up', shape: 'box', colour: 'red', caption: 'a red box rises' },
+      { label: 'shrink', shape: 'disc', colour: 'blue', caption: 'a blue disc shrinks' },
+      { label: 'left', shape: 'triangle', colour: 'green', caption: 'a green triangle moves left' },
+    ] as const;
+    const truth = await generateSet({
+      task: 'directions',
+      perClass: 5,
+      seed: 3,
+      out: dir,
+      size,
+      fps: 24,
+      durationSec: 0.5,
+      plan,
+    });
+    expect(truth.clips).toHaveLength(3);
+    const hueOf = ([r, g, b]: readonly number[]): number => {
+      const mx = Math.max(r!, g!, b!);
+      const d = mx - Math.min(r!, g!, b!);
+      const h = mx === r ? ((g! - b!) / d) % 6 : mx === g ? (b! - r!) / d + 2 : (r! - g!) / d + 4;
+      return (h * 60 + 360) % 360;
+    };
+    const centre = { red: 0, blue: 225, green: 120 };
+    for (const want of plan) {
+      const clip = truth.clips.find((c) => c.caption === want.caption)!;
+      expect([clip.label, clip.shape, clip.colourName]).toEqual([want.label, want.shape, want.colour]);
+      const dh = Math.abs(((hueOf(clip.color) - centre[want.colour] + 540) % 360) - 180);
+      expect(dh).toBeLessThanOrEqual(13);
+    }
+    checkSet(dir, truth, size, 24);
+    const saved = JSON.parse(readFileSync(join(dir, 'truth.json'), 'utf8')) as SetTruth;
+    expect(saved.clips.map((c) => c.caption).sort()).toEqual(plan.map((p) => p.caption).sort());
+  });
+
   it('is reproducible from its seed', async () => {
     const opts = { task: 'directions', perClass: 1, seed: 11, size: { width: 64, height: 48 }, fps: 24 } as const;
     const a = await generateSet({ ...opts, out: join(root, 'seed-a'), durationSec: 0.5 });

@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadCaptioner, saveCaptioner } from '../../src/captioning/captioner-io.js';
+import { decodeLimit, loadCaptioner, saveCaptioner } from '../../src/captioning/captioner-io.js';
 import { beamSearch, captionSegments, greedyDecode, lengthPenalty } from '../../src/captioning/beam-search.js';
 import { denseCaptions, denseCaptionSubtitles, fixedWindows } from '../../src/captioning/dense-captioning.js';
 import { segmentBatch } from '../../src/captioning/batches.js';
@@ -127,6 +127,19 @@ describe('trainCaptioner on the event-order task', () => {
     expect(lengthPenalty(1, 0.6)).toBe(1);
     expect(lengthPenalty(7, 0)).toBe(1);
     expect(lengthPenalty(7, 1)).toBe(2);
+  });
+
+  it('records its longest training caption and stops decoding at it and half again', () => {
+    const words = (c: string): number => c.split(' ').length;
+    // Longest training caption: "a red circle appears then a blue square appears" = 9 words + <eos>.
+    const longest = Math.max(...train.items.flatMap((i) => i.captions.map(words))) + 1;
+    expect(result.captioner.meta.longestCaption).toBe(longest);
+    expect(decodeLimit(result.captioner.meta)).toBe(Math.min(20, longest + Math.ceil(longest / 2)));
+    expect(decodeLimit({ maxLen: 20, longestCaption: 5 })).toBe(8);
+    expect(decodeLimit({ maxLen: 6, longestCaption: 5 })).toBe(6);
+    expect(decodeLimit({ maxLen: 20 })).toBe(20);
+    const all = captionSegments(result.captioner, testVideos.get(test.items[0]!.videoId)!, test.items.slice(0, 6));
+    for (const d of all) expect(d.tokens.length + 1).toBeLessThanOrEqual(decodeLimit(result.captioner.meta));
   });
 
   it('save/load round-trip gives identical captions; MODEL_MISMATCH on other features', async () => {

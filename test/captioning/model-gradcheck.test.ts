@@ -74,15 +74,20 @@ describe('captioning model', () => {
   it('GRU encoder–decoder gradients match finite differences', () => gradcheck(tiny('gru')));
   it('LSTM + attention gradients match finite differences', () => gradcheck({ ...tiny('lstm'), attention: 'general' }));
   it('GRU + attention gradients match finite differences', () => gradcheck({ ...tiny('gru'), attention: 'general' }));
+  it('LSTM + mean summary gradients match finite differences', () => gradcheck({ ...tiny('lstm'), summary: 'mean' }));
+  it('GRU + attention + mean summary gradients match finite differences', () =>
+    gradcheck({ ...tiny('gru'), attention: 'general', summary: 'mean' }));
 
-  for (const [cell, attention] of [
-    ['lstm', 'none'],
-    ['gru', 'none'],
-    ['lstm', 'general'],
-    ['gru', 'general'],
+  for (const [cell, attention, summary] of [
+    ['lstm', 'none', 'none'],
+    ['gru', 'none', 'none'],
+    ['lstm', 'general', 'none'],
+    ['gru', 'general', 'none'],
+    ['lstm', 'none', 'mean'],
+    ['gru', 'general', 'mean'],
   ] as const) {
-    it(`${cell}/${attention}: the step API reproduces the teacher-forced forward pass`, () => {
-      const config = { ...tiny(cell), attention };
+    it(`${cell}/${attention}/${summary}: the step API reproduces the teacher-forced forward pass`, () => {
+      const config = { ...tiny(cell), attention, summary };
       const model = CaptionModel.create(config, 8);
       const { enc, dec } = fixture(config);
       const { logits, cache } = model.forward(enc, dec);
@@ -112,6 +117,34 @@ describe('captioning model', () => {
     const r = sequenceCrossEntropy(logits, Int32Array.from([2, 0]), 4);
     expect(r.tokens).toBe(1);
     expect([...r.dLogits.subarray(4)]).toEqual([0, 0, 0, 0]);
+  });
+
+  it('label smoothing: hand-computed loss, gradient matches finite differences, pad rows ignored', () => {
+    const logits = Float32Array.from([1, 2, 3, 0, 5, 5, 5, 5, 0, 1, 0, -1]);
+    const targets = Int32Array.from([2, 0, 1]);
+    const eps = 0.1;
+    const r = sequenceCrossEntropy(logits, targets, 4, 0, eps);
+    // Per counted row: (1 − ε)·(−log p_y) + ε·(−mean_j log p_j), averaged over the 2 rows.
+    const rowLoss = (row: number[], y: number): number => {
+      const lse = Math.log(row.reduce((a, v) => a + Math.exp(v), 0));
+      const logp = row.map((v) => v - lse);
+      return (1 - eps) * -logp[y]! + eps * -(logp.reduce((a, v) => a + v, 0) / 4);
+    };
+    const want = (rowLoss([1, 2, 3, 0], 2) + rowLoss([0, 1, 0, -1], 1)) / 2;
+    expect(r.loss).toBeCloseTo(want, 5);
+    expect(r.tokens).toBe(2);
+    expect([...r.dLogits.subarray(4, 8)]).toEqual([0, 0, 0, 0]);
+    const h = 1e-3;
+    for (const i of [0, 2, 3, 8, 9]) {
+      const up = Float32Array.from(logits);
+      const down = Float32Array.from(logits);
+      up[i]! += h;
+      down[i]! -= h;
+      const fd =
+        (sequenceCrossEntropy(up, targets, 4, 0, eps).loss - sequenceCrossEntropy(down, targets, 4, 0, eps).loss) /
+        (2 * h);
+      expect(r.dLogits[i]!).toBeCloseTo(fd, 3);
+    }
   });
 
   it('same seed → same weights; fromParams checks shapes', () => {

@@ -18,22 +18,38 @@ function intOpt(v: unknown, name: string, lo: number, hi: number): number | unde
   return n;
 }
 
+function rateOpt(v: unknown, name: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!(n >= 0 && n < 1)) throw new FramewiseError('BAD_ARGUMENT', `--${name} must be in [0, 1) (got ${String(v)}).`);
+  return n;
+}
+
 export const trainCaptionerCommand = {
   name: 'train-captioner',
   summary: "Train an encoder–decoder LSTM/GRU captioner on the project's captioned segments",
   usage:
-    'framewise train-captioner <project> [--cell lstm|gru] [--hidden 128] [--embed 64] [--attention] [--steps 16]\n' +
-    '                          [--epochs 40] [--batch 16] [--lr 0.003] [--seed 1] [--name NAME] [--json]',
+    'framewise train-captioner <project> [--cell lstm|gru] [--hidden 128] [--embed 64] [--attention] [--summary mean|none] [--steps 16]\n' +
+    '                          [--epochs 40] [--batch 16] [--lr 0.003] [--seed 1] [--patience N] [--dropout P]\n' +
+    '                          [--word-dropout P] [--label-smoothing E] [--stream-dropout P]\n' +
+    '                          [--appearance-weight W] [--name NAME] [--json]',
   options: {
     cell: { type: 'string' },
     hidden: { type: 'string' },
     embed: { type: 'string' },
     attention: { type: 'boolean' },
+    summary: { type: 'string' },
     steps: { type: 'string' },
     epochs: { type: 'string' },
     batch: { type: 'string' },
     lr: { type: 'string' },
     seed: { type: 'string' },
+    patience: { type: 'string' },
+    dropout: { type: 'string' },
+    'word-dropout': { type: 'string' },
+    'label-smoothing': { type: 'string' },
+    'stream-dropout': { type: 'string' },
+    'appearance-weight': { type: 'string' },
     name: { type: 'string' },
   },
   async run({ positionals, values, out, signal }: CommandContext): Promise<number> {
@@ -47,12 +63,19 @@ export const trainCaptionerCommand = {
     const lr = values['lr'] === undefined ? undefined : Number(values['lr']);
     if (lr !== undefined && !(lr > 0 && lr < 1))
       throw new FramewiseError('BAD_ARGUMENT', '--lr must be between 0 and 1.');
+    const dropout = rateOpt(values['dropout'], 'dropout');
+    const summaryOpt = values['summary'];
+    if (summaryOpt !== undefined && summaryOpt !== 'mean' && summaryOpt !== 'none')
+      throw new FramewiseError('BAD_ARGUMENT', `--summary must be mean or none (got ${String(summaryOpt)}).`);
+    const summary = summaryOpt as 'mean' | 'none' | undefined;
     const config: CaptionerTrainConfig = {
       model: {
         cell,
+        ...(dropout !== undefined ? { dropout } : {}),
         ...(hidden !== undefined ? { encoderHidden: hidden, decoderHidden: hidden } : {}),
         ...(embed !== undefined ? { embedDim: embed } : {}),
         ...(values['attention'] ? { attention: 'general' as const } : {}),
+        ...(summary !== undefined ? { summary } : {}),
       },
     };
     const steps = intOpt(values['steps'], 'steps', 1, 1024);
@@ -64,6 +87,15 @@ export const trainCaptionerCommand = {
     if (batch !== undefined) config.batchSize = batch;
     if (lr !== undefined) config.lr = lr;
     if (seed !== undefined) config.seed = seed;
+    const patience = intOpt(values['patience'], 'patience', 0, 10000);
+    if (patience !== undefined) config.patience = patience;
+    const wordDropout = rateOpt(values['word-dropout'], 'word-dropout');
+    if (wordDropout !== undefined) config.wordDropout = wordDropout;
+    const smoothing = rateOpt(values['label-smoothing'], 'label-smoothing');
+    if (smoothing !== undefined) config.labelSmoothing = smoothing;
+    const streamDropout = rateOpt(values['stream-dropout'], 'stream-dropout');
+    if (streamDropout !== undefined) config.streamDropout = streamDropout;
+    if (values['appearance-weight'] !== undefined) config.appearanceWeight = Number(values['appearance-weight']);
 
     const store = await ProjectStore.open(dir);
     const engine = await createFeatureEngine(store.project.settings.backboneId);
@@ -84,7 +116,7 @@ export const trainCaptionerCommand = {
       if (res.valScores) {
         const v = res.valScores;
         out.line(
-          `validation: BLEU-1 ${v.bleu1.toFixed(3)} BLEU-4 ${v.bleu4.toFixed(3)} CIDEr-D ${v.ciderD.toFixed(3)} ROUGE-L ${v.rougeL.toFixed(3)}`,
+          `validation: BLEU-1 ${v.bleu1.toFixed(3)} BLEU-4 ${v.bleu4.toFixed(3)} CIDEr-D ${v.ciderD.toFixed(3)} ROUGE-L ${v.rougeL.toFixed(3)} METEOR (exact+stem) ${v.meteor.toFixed(3)}`,
         );
       }
       out.line(`captioner saved to ${res.dir} (${res.seconds.toFixed(1)} s)`);
@@ -109,26 +141,33 @@ export const captionCommand = {
   name: 'caption',
   summary: 'Generate captions for a video: per labelled segment or per fixed window, as SRT, WebVTT or JSON',
   usage:
-    'framewise caption <project> <video> [--format srt|vtt|json] [--window 4] [--hop 4] [--segments] [--beam 5] [--model NAME]',
+    'framewise caption <project> <video> [--format srt|vtt|json] [--window 4] [--hop 4] [--segments] [--beam 5] [--no-repeat 3] [--model NAME]\n' +
+    '       framewise caption <project> <video> <video>… --format json   (one engine load for many videos)',
   options: {
     format: { type: 'string' },
     window: { type: 'string' },
     hop: { type: 'string' },
     segments: { type: 'boolean' },
     beam: { type: 'string' },
+    'no-repeat': { type: 'string' },
     model: { type: 'string' },
   },
   async run({ positionals, values, out, signal }: CommandContext): Promise<number> {
-    const [dir, video] = positionals;
-    if (!dir || !video) return out.usage();
+    const [dir, ...videos] = positionals;
+    if (!dir || videos.length === 0) return out.usage();
     const format = String(values['format'] ?? 'srt');
     if (!['srt', 'vtt', 'json'].includes(format))
       throw new FramewiseError('BAD_ARGUMENT', `--format must be srt, vtt or json (got ${format}).`);
+    if (videos.length > 1 && format !== 'json')
+      throw new FramewiseError('BAD_ARGUMENT', 'Several videos need --format json (one subtitle file is one video).');
     const windowSeconds = values['window'] === undefined ? 4 : Number(values['window']);
     const hopSeconds = values['hop'] === undefined ? windowSeconds : Number(values['hop']);
     if (!(windowSeconds > 0) || !(hopSeconds > 0))
       throw new FramewiseError('BAD_ARGUMENT', '--window and --hop must be positive seconds.');
     const beamWidth = intOpt(values['beam'], 'beam', 1, 64) ?? 5;
+    // n-gram size that may not occur twice (0 = allow repeats, also of a word right after itself).
+    const noRepeat = intOpt(values['no-repeat'], 'no-repeat', 0, 100);
+    const repetition = noRepeat === undefined ? {} : { noRepeatNgram: noRepeat, noImmediateRepeat: noRepeat !== 0 };
     const store = await ProjectStore.open(dir);
     const engine = await createFeatureEngine(store.project.settings.backboneId);
     try {
@@ -137,23 +176,27 @@ export const captionCommand = {
         engine,
         typeof values['model'] === 'string' ? values['model'] : undefined,
       );
-      const file = resolve(video);
-      const feats = await videoFeatures(file, store, engine, { signal, fps: captioner.meta.fps });
-      let source: { segments: { start: number; end: number }[] } | { windowSeconds: number; hopSeconds: number } = {
-        windowSeconds,
-        hopSeconds,
-      };
-      if (values['segments']) {
-        const v = store.project.videos.find((x) => resolveVideoPath(store.paths, x.path) === file);
-        if (!v)
-          throw new FramewiseError('BAD_ARGUMENT', `--segments needs a video of the project; ${video} is not in it.`);
-        source = {
-          segments: store.project.segments.filter((s) => s.videoId === v.id).sort((a, b) => a.start - b.start),
+      const results: { video: string; captions: ReturnType<typeof captionFeatures> }[] = [];
+      for (const video of videos) {
+        const file = resolve(video);
+        const feats = await videoFeatures(file, store, engine, { signal, fps: captioner.meta.fps });
+        let source: { segments: { start: number; end: number }[] } | { windowSeconds: number; hopSeconds: number } = {
+          windowSeconds,
+          hopSeconds,
         };
+        if (values['segments']) {
+          const v = store.project.videos.find((x) => resolveVideoPath(store.paths, x.path) === file);
+          if (!v)
+            throw new FramewiseError('BAD_ARGUMENT', `--segments needs a video of the project; ${video} is not in it.`);
+          source = {
+            segments: store.project.segments.filter((s) => s.videoId === v.id).sort((a, b) => a.start - b.start),
+          };
+        }
+        results.push({ video, captions: captionFeatures(captioner, feats, source, { beamWidth, ...repetition }) });
       }
-      const captions = captionFeatures(captioner, feats, source, { beamWidth });
-      if (format === 'json') process.stdout.write(JSON.stringify({ video, captions }, null, 2) + '\n');
-      else process.stdout.write(denseCaptionSubtitles(captions, format as 'srt' | 'vtt'));
+      if (format === 'json')
+        process.stdout.write(JSON.stringify(results.length === 1 ? results[0] : { videos: results }, null, 2) + '\n');
+      else process.stdout.write(denseCaptionSubtitles(results[0]!.captions, format as 'srt' | 'vtt'));
     } finally {
       await engine.dispose();
     }
