@@ -105,7 +105,10 @@ describe('trainCaptioner mechanics', () => {
       },
     });
     await expect(first).rejects.toMatchObject({ code: 'ABORTED' });
+    // The shared loop keeps Adam's state with every checkpoint, for the captioner as for the classifier.
     expect((await readdir(join(out, 'checkpoint'))).sort()).toEqual([
+      'adam.bin',
+      'adam.json',
       'meta.json',
       'model.json',
       'vocab.json',
