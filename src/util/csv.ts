@@ -1,59 +1,16 @@
 /** CSV reading shared by the predictions export and the segment import. */
+import { parse } from 'csv-parse/sync';
 import { FramewiseError } from '../errors.js';
 
-/** RFC 4180 parser: returns records as arrays of fields. Accepts LF or CRLF line ends. */
+/**
+ * RFC 4180 records as arrays of fields, read by csv-parse. Accepts LF or CRLF line ends and a BOM;
+ * rows may have different lengths (a file's last column is often left off), and a quote inside an
+ * unquoted field is kept as a character, as spreadsheets write it.
+ */
 export function parseCsv(text: string): string[][] {
-  const records: string[][] = [];
-  let field = '';
-  let record: string[] = [];
-  let i = 0;
-  let quoted = false;
-  let fieldStarted = false;
-  const s = text.replace(/^\uFEFF/, '');
-  const endField = (): void => {
-    record.push(field);
-    field = '';
-    fieldStarted = false;
-  };
-  while (i < s.length) {
-    const ch = s[i] as string;
-    if (quoted) {
-      if (ch === '"') {
-        if (s[i + 1] === '"') {
-          field += '"';
-          i += 2;
-          continue;
-        }
-        quoted = false;
-        i++;
-        continue;
-      }
-      field += ch;
-      i++;
-      continue;
-    }
-    if (ch === '"' && !fieldStarted && field === '') {
-      quoted = true;
-      fieldStarted = true;
-      i++;
-    } else if (ch === ',') {
-      endField();
-      i++;
-    } else if (ch === '\r' || ch === '\n') {
-      endField();
-      records.push(record);
-      record = [];
-      i += ch === '\r' && s[i + 1] === '\n' ? 2 : 1;
-    } else {
-      field += ch;
-      fieldStarted = true;
-      i++;
-    }
+  try {
+    return parse(text, { bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: false });
+  } catch (e) {
+    throw new FramewiseError('BAD_ARGUMENT', `CSV is malformed: ${(e as Error).message}`);
   }
-  if (quoted) throw new FramewiseError('BAD_ARGUMENT', 'CSV ends inside a quoted field');
-  if (field !== '' || fieldStarted || record.length > 0) {
-    endField();
-    records.push(record);
-  }
-  return records;
 }

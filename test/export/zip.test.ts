@@ -3,7 +3,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { crc32, zipStore } from '../../src/export/zip.js';
+import { crc32 } from 'node:zlib';
+import { zipStore } from '../../src/export/zip.js';
 
 /** Reads a stored-only archive through its central directory, checking every CRC. */
 function readZip(buf: Uint8Array): Map<string, Uint8Array> {
@@ -23,7 +24,7 @@ function readZip(buf: Uint8Array): Map<string, Uint8Array> {
     expect(view.getUint32(local, true)).toBe(0x04034b50);
     const dataAt = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true);
     const data = buf.subarray(dataAt, dataAt + size);
-    expect(crc32(data)).toBe(crc);
+    expect(crc32(data) >>> 0).toBe(crc);
     out.set(name, data);
     at += 46 + nameLen;
   }
@@ -40,11 +41,6 @@ function hasPython(): boolean {
 }
 
 describe('zipStore', () => {
-  it('crc32 matches the standard check value', () => {
-    expect(crc32(new TextEncoder().encode('123456789'))).toBe(0xcbf43926);
-    expect(crc32(new Uint8Array(0))).toBe(0);
-  });
-
   it('round-trips entries (UTF-8 names, empty and binary files)', () => {
     const weights = Uint8Array.from({ length: 5000 }, (_, i) => (i * 37) % 256);
     const zip = zipStore([
