@@ -123,6 +123,10 @@ export interface ApiMethods {
   'project.restoreVersion': { args: { id: string }; result: ProjectSnapshot };
   /** Finds the project's missing videos in `folder` (searched recursively) by content hash. */
   'project.relink': { args: { folder: string }; result: RelinkResult & { snapshot: ProjectSnapshot } };
+  /** What an import would add (segments, videos, classes) and its warnings; nothing is saved. */
+  'project.importPreview': { args: ImportArgs; result: ImportReport };
+  /** Imports labels (segment / LosslessCut / Kinetics CSV, class folders, caption JSON) in one save. */
+  'project.import': { args: ImportArgs; result: ImportReport & { snapshot: ProjectSnapshot } };
 }
 
 export type ApiMethod = keyof ApiMethods;
@@ -158,6 +162,8 @@ export const API_METHODS: readonly ApiMethod[] = [
   'project.versions',
   'project.restoreVersion',
   'project.relink',
+  'project.importPreview',
+  'project.import',
 ] as const;
 
 export function isApiMethod(m: string): m is ApiMethod {
@@ -354,6 +360,36 @@ export interface JobState {
 export interface ApiError {
   code: ErrorCode;
   message: string;
+}
+
+/**
+ * A label file or folder to import: `path` on the core's machine (a CSV, a caption JSON, or a
+ * `root/<class>/<video>` folder tree), or `text`, the content of a file the page read (serve mode:
+ * a browser never tells the page where a chosen file lives), named by `fileName` (.json = captions).
+ */
+export interface ImportArgs {
+  path?: string;
+  text?: string;
+  fileName?: string;
+  /** LosslessCut-style `start,end,label` CSV: the project video its rows belong to. */
+  videoId?: string;
+}
+
+export type ImportFormat = 'segment-csv' | 'losslesscut-csv' | 'kinetics-csv' | 'class-folders' | CaptionFormat;
+type CaptionFormat = 'msrvtt' | 'msvd' | 'activitynet';
+
+export interface ImportReport {
+  format: ImportFormat;
+  /** How many segments are (or would be) added; `segments` lists the first 500 of them. */
+  segmentCount: number;
+  segments: { file: string; start: number; end: number; label: string | null; caption?: string }[];
+  /** File paths of videos not yet in the project that the import adds. */
+  newVideos: string[];
+  newClasses: string[];
+  /** With an official split (UCF101 testlist): imported videos per part. */
+  split: { train: number; test: number } | null;
+  /** What will not be imported or was read differently, for a person (unmatched rows, ambiguity, …). */
+  warnings: string[];
 }
 
 /** Events pushed from the core to the UI. */
