@@ -9,8 +9,9 @@ import type { ErrorCode } from '../errors.js';
 import type { HeadName } from '../models/heads/registry.js';
 import type { RecentProject } from '../store/recent-types.js';
 import type { ProjectVersion, RelinkResult } from '../store/safety-types.js';
+import type { EvalSplit, ModelEvaluation } from '../eval/model-evaluation.js';
 
-export type { RecentProject, ProjectVersion, RelinkResult };
+export type { RecentProject, ProjectVersion, RelinkResult, EvalSplit, ModelEvaluation };
 
 export interface SystemInfo {
   version: string;
@@ -127,6 +128,14 @@ export interface ApiMethods {
   'project.importPreview': { args: ImportArgs; result: ImportReport };
   /** Imports labels (segment / LosslessCut / Kinetics CSV, class folders, caption JSON) in one save. */
   'project.import': { args: ImportArgs; result: ImportReport & { snapshot: ProjectSnapshot } };
+  /**
+   * Evaluates a saved model (default the newest) on the project's labelled videos as a job
+   * ('evaluate'): its validation videos, the official test split, or all; the report is kept with
+   * the model (eval.json) and read back with models.evaluations.
+   */
+  'models.evaluate': { args: { name?: string; split?: EvalSplit }; result: JobRef };
+  /** The stored evaluation reports of the project's models, newest model first. */
+  'models.evaluations': { args: Record<string, never>; result: ModelEvaluation[] };
 }
 
 export type ApiMethod = keyof ApiMethods;
@@ -164,13 +173,15 @@ export const API_METHODS: readonly ApiMethod[] = [
   'project.relink',
   'project.importPreview',
   'project.import',
+  'models.evaluate',
+  'models.evaluations',
 ] as const;
 
 export function isApiMethod(m: string): m is ApiMethod {
   return (API_METHODS as readonly string[]).includes(m);
 }
 
-export type JobKind = 'extract' | 'train' | 'predict' | 'caption-train' | 'caption' | 'proxy' | 'demo';
+export type JobKind = 'extract' | 'train' | 'predict' | 'caption-train' | 'caption' | 'proxy' | 'demo' | 'evaluate';
 
 /** A head by the name a person picks (models/heads/registry.ts lists them). */
 export type TrainingHead = HeadName;

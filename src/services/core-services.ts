@@ -18,6 +18,7 @@ import { mlServices } from './ml-services.js';
 import { exportServices } from './export-services.js';
 import { demoServices } from './demo-services.js';
 import { importServices } from './import-services.js';
+import { evalServices } from './eval-services.js';
 
 export interface CoreServices {
   api: Api;
@@ -121,6 +122,7 @@ export function createCoreServices(opts: CoreServicesOptions): CoreServices {
     ...exportServices(ctx),
     ...demoServices(ctx),
     ...importServices(ctx),
+    ...evalServices(ctx),
     'jobs.result': async ({ jobId }) => results.get(jobId) ?? null,
     'jobs.cancel': async ({ jobId }) => ({ cancelled: jobs.cancel(jobId) }),
     'jobs.list': async () => jobs.list(),

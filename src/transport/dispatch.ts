@@ -168,6 +168,8 @@ const ARG_CHECKS: { [M in keyof ApiMethods]: Check[] } = {
   'project.relink': [str('folder')],
   'project.importPreview': IMPORT_CHECKS,
   'project.import': IMPORT_CHECKS,
+  'models.evaluate': [str('name', true), optOneOf('split', ['val', 'test', 'all'])],
+  'models.evaluations': [],
 };
 
 /** Returns null when args fit the method, else a message naming the field at fault. */

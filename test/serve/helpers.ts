@@ -88,6 +88,8 @@ function stubServices(dir: string, videoPath: string, calls: Fixture['calls']): 
     'project.relink': async () => ({ relinked: [], missing: [], scanned: 0, snapshot: snapshot(dir) }),
     'project.importPreview': async () => IMPORT_REPORT,
     'project.import': async () => ({ ...IMPORT_REPORT, snapshot: snapshot(dir) }),
+    'models.evaluate': async () => ({ jobId: 'job_8' }),
+    'models.evaluations': async () => [],
     'jobs.list': async () => [],
   };
   return {

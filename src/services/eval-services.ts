@@ -1,0 +1,46 @@
+/** Evaluation of saved models (as `framewise eval`), kept with each model so it survives a restart. */
+import { FramewiseError } from '../errors.js';
+import { evaluateProjectModel, readEvaluation, saveEvaluation, type ModelEvaluation } from '../project/evaluate.js';
+import { listProjectModels, resolveModelDir } from '../project/predict.js';
+import type { Api } from './contract.js';
+import { fileBase, type ServiceContext } from './service-context.js';
+
+type EvalApi = Pick<Api, 'models.evaluate' | 'models.evaluations'>;
+
+const SPLIT_NAMES = { val: 'validation videos', test: 'test split', all: 'all labelled videos' } as const;
+
+export function evalServices(ctx: ServiceContext): EvalApi {
+  return {
+    'models.evaluate': async ({ name, split = 'val' }) => {
+      const s = ctx.requireStore();
+      const dir = await resolveModelDir(s, name);
+      const jobId = ctx.jobs.start(
+        'evaluate',
+        `Evaluating ${fileBase(dir)} on the ${SPLIT_NAMES[split]}`,
+        async (job) => {
+          const engine = await ctx.engineFor(s.project.settings.backboneId);
+          const report = await evaluateProjectModel(s, dir, engine, {
+            split,
+            signal: job.signal,
+            onExtract: (i, n, p) =>
+              job.progress({ done: i, total: n + 1, rate: p.fps, etaSec: p.etaSec, message: `Features ${i + 1}/${n}` }),
+          });
+          if (job.signal.aborted) throw new FramewiseError('ABORTED', 'Cancelled.');
+          await saveEvaluation(dir, report);
+          job.progress({ done: 1, total: 1 });
+          return `top-1 ${(report.top1 * 100).toFixed(0)} % on ${report.videos} video(s)`;
+        },
+      );
+      return { jobId };
+    },
+
+    'models.evaluations': async () => {
+      const out: ModelEvaluation[] = [];
+      for (const m of await listProjectModels(ctx.requireStore())) {
+        const e = await readEvaluation(m.dir);
+        if (e) out.push(e);
+      }
+      return out;
+    },
+  };
+}
