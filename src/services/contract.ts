@@ -136,6 +136,11 @@ export interface ApiMethods {
   'models.evaluate': { args: { name?: string; split?: EvalSplit }; result: JobRef };
   /** The stored evaluation reports of the project's models, newest model first. */
   'models.evaluations': { args: Record<string, never>; result: ModelEvaluation[] };
+  /**
+   * Active learning ("label next"): the unlabelled stretches a model (default the newest) is least
+   * sure of, most uncertain first, as `framewise suggest`.
+   */
+  'suggest.list': { args: { modelName?: string; limit?: number }; result: LabelSuggestion[] };
 }
 
 export type ApiMethod = keyof ApiMethods;
@@ -175,6 +180,7 @@ export const API_METHODS: readonly ApiMethod[] = [
   'project.import',
   'models.evaluate',
   'models.evaluations',
+  'suggest.list',
 ] as const;
 
 export function isApiMethod(m: string): m is ApiMethod {
@@ -401,6 +407,16 @@ export interface ImportReport {
   split: { train: number; test: number } | null;
   /** What will not be imported or was read differently, for a person (unmatched rows, ambiguity, …). */
   warnings: string[];
+}
+
+export interface LabelSuggestion {
+  videoId: string;
+  start: number;
+  end: number;
+  /** Entropy of the model's class distribution over the window, 0 (sure) to 1 (no idea). */
+  uncertainty: number;
+  /** The model's three likeliest classes there. */
+  top: { classId: string; label: string; probability: number }[];
 }
 
 /** Events pushed from the core to the UI. */

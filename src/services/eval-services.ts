@@ -1,11 +1,15 @@
-/** Evaluation of saved models (as `framewise eval`), kept with each model so it survives a restart. */
+/**
+ * Evaluation of saved models (as `framewise eval`), kept with each model so it survives a restart,
+ * and the active-learning suggestions of a model (as `framewise suggest`).
+ */
 import { FramewiseError } from '../errors.js';
 import { evaluateProjectModel, readEvaluation, saveEvaluation, type ModelEvaluation } from '../project/evaluate.js';
 import { listProjectModels, resolveModelDir } from '../project/predict.js';
+import { suggestProjectSegments } from '../project/suggest.js';
 import type { Api } from './contract.js';
 import { fileBase, type ServiceContext } from './service-context.js';
 
-type EvalApi = Pick<Api, 'models.evaluate' | 'models.evaluations'>;
+type EvalApi = Pick<Api, 'models.evaluate' | 'models.evaluations' | 'suggest.list'>;
 
 const SPLIT_NAMES = { val: 'validation videos', test: 'test split', all: 'all labelled videos' } as const;
 
@@ -41,6 +45,24 @@ export function evalServices(ctx: ServiceContext): EvalApi {
         if (e) out.push(e);
       }
       return out;
+    },
+
+    'suggest.list': async ({ modelName, limit = 20 }) => {
+      const s = ctx.requireStore();
+      const dir = await resolveModelDir(s, modelName);
+      const engine = await ctx.engineFor(s.project.settings.backboneId);
+      const { suggestions, classNames } = await suggestProjectSegments(s, dir, engine, { limit });
+      return suggestions.map((x) => ({
+        videoId: x.videoId,
+        start: x.start,
+        end: x.end,
+        uncertainty: x.uncertainty,
+        top: x.top.map((t) => ({
+          classId: t.classId,
+          label: classNames.get(t.classId) ?? t.classId,
+          probability: t.probability,
+        })),
+      }));
     },
   };
 }

@@ -170,6 +170,7 @@ const ARG_CHECKS: { [M in keyof ApiMethods]: Check[] } = {
   'project.import': IMPORT_CHECKS,
   'models.evaluate': [str('name', true), optOneOf('split', ['val', 'test', 'all'])],
   'models.evaluations': [],
+  'suggest.list': [str('modelName', true), intIn('limit', 1, 1000)],
 };
 
 /** Returns null when args fit the method, else a message naming the field at fault. */

@@ -90,6 +90,7 @@ function stubServices(dir: string, videoPath: string, calls: Fixture['calls']): 
     'project.import': async () => ({ ...IMPORT_REPORT, snapshot: snapshot(dir) }),
     'models.evaluate': async () => ({ jobId: 'job_8' }),
     'models.evaluations': async () => [],
+    'suggest.list': async () => [],
     'jobs.list': async () => [],
   };
   return {
