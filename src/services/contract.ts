@@ -141,6 +141,11 @@ export interface ApiMethods {
    * sure of, most uncertain first, as `framewise suggest`.
    */
   'suggest.list': { args: { modelName?: string; limit?: number }; result: LabelSuggestion[] };
+  /**
+   * Predicts every project video (or `videoIds`) with one model as one cancelable job
+   * ('predict-batch'); each video's segments are stored as 'prediction' pre-labels when it is done.
+   */
+  'predict.batch': { args: { videoIds?: string[]; modelName?: string } & LocalizationArgs; result: JobRef };
 }
 
 export type ApiMethod = keyof ApiMethods;
@@ -181,13 +186,15 @@ export const API_METHODS: readonly ApiMethod[] = [
   'models.evaluate',
   'models.evaluations',
   'suggest.list',
+  'predict.batch',
 ] as const;
 
 export function isApiMethod(m: string): m is ApiMethod {
   return (API_METHODS as readonly string[]).includes(m);
 }
 
-export type JobKind = 'extract' | 'train' | 'predict' | 'caption-train' | 'caption' | 'proxy' | 'demo' | 'evaluate';
+export type JobKind =
+  'extract' | 'train' | 'predict' | 'caption-train' | 'caption' | 'proxy' | 'demo' | 'evaluate' | 'predict-batch';
 
 /** A head by the name a person picks (models/heads/registry.ts lists them). */
 export type TrainingHead = HeadName;

@@ -19,6 +19,7 @@ import { exportServices } from './export-services.js';
 import { demoServices } from './demo-services.js';
 import { importServices } from './import-services.js';
 import { evalServices } from './eval-services.js';
+import { batchServices } from './batch-services.js';
 
 export interface CoreServices {
   api: Api;
@@ -123,6 +124,7 @@ export function createCoreServices(opts: CoreServicesOptions): CoreServices {
     ...demoServices(ctx),
     ...importServices(ctx),
     ...evalServices(ctx),
+    ...batchServices(ctx),
     'jobs.result': async ({ jobId }) => results.get(jobId) ?? null,
     'jobs.cancel': async ({ jobId }) => ({ cancelled: jobs.cancel(jobId) }),
     'jobs.list': async () => jobs.list(),

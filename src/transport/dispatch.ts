@@ -171,6 +171,13 @@ const ARG_CHECKS: { [M in keyof ApiMethods]: Check[] } = {
   'models.evaluate': [str('name', true), optOneOf('split', ['val', 'test', 'all'])],
   'models.evaluations': [],
   'suggest.list': [str('modelName', true), intIn('limit', 1, 1000)],
+  'predict.batch': [
+    strArray('videoIds', true),
+    str('modelName', true),
+    numBetween('threshold', 0, 1),
+    numIn('smoothingSec', 0, 3600),
+    numIn('minDurationSec', 0, 3600),
+  ],
 };
 
 /** Returns null when args fit the method, else a message naming the field at fault. */

@@ -91,6 +91,7 @@ function stubServices(dir: string, videoPath: string, calls: Fixture['calls']): 
     'models.evaluate': async () => ({ jobId: 'job_8' }),
     'models.evaluations': async () => [],
     'suggest.list': async () => [],
+    'predict.batch': async () => ({ jobId: 'job_9' }),
     'jobs.list': async () => [],
   };
   return {
