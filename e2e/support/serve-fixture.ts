@@ -24,7 +24,8 @@ export interface ServeInfo {
   log(): string;
 }
 
-async function startServe(tmp: string): Promise<{ child: ChildProcess; url: string; log: () => string }> {
+/** A serve-mode server of its own (a spec that restarts the server starts a second one). */
+export async function startServe(tmp: string): Promise<{ child: ChildProcess; url: string; log: () => string }> {
   const entry = pathToFileURL(join(ROOT, 'dist/serve/cli-serve.js')).href;
   const code = `const { runServe } = await import(${JSON.stringify(entry)}); await runServe({ port: 0, open: false });`;
   // A script file, not `--input-type=module -e`: worker threads (training) inherit execArgv, and

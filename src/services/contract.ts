@@ -9,8 +9,9 @@ import type { ErrorCode } from '../errors.js';
 import type { HeadName } from '../models/heads/registry.js';
 import type { RecentProject } from '../store/recent-types.js';
 import type { ProjectVersion, RelinkResult } from '../store/safety-types.js';
+import type { EvalSplit, ModelEvaluation } from '../eval/model-evaluation.js';
 
-export type { RecentProject, ProjectVersion, RelinkResult };
+export type { RecentProject, ProjectVersion, RelinkResult, EvalSplit, ModelEvaluation };
 
 export interface SystemInfo {
   version: string;
@@ -123,6 +124,28 @@ export interface ApiMethods {
   'project.restoreVersion': { args: { id: string }; result: ProjectSnapshot };
   /** Finds the project's missing videos in `folder` (searched recursively) by content hash. */
   'project.relink': { args: { folder: string }; result: RelinkResult & { snapshot: ProjectSnapshot } };
+  /** What an import would add (segments, videos, classes) and its warnings; nothing is saved. */
+  'project.importPreview': { args: ImportArgs; result: ImportReport };
+  /** Imports labels (segment / LosslessCut / Kinetics CSV, class folders, caption JSON) in one save. */
+  'project.import': { args: ImportArgs; result: ImportReport & { snapshot: ProjectSnapshot } };
+  /**
+   * Evaluates a saved model (default the newest) on the project's labelled videos as a job
+   * ('evaluate'): its validation videos, the official test split, or all; the report is kept with
+   * the model (eval.json) and read back with models.evaluations.
+   */
+  'models.evaluate': { args: { name?: string; split?: EvalSplit }; result: JobRef };
+  /** The stored evaluation reports of the project's models, newest model first. */
+  'models.evaluations': { args: Record<string, never>; result: ModelEvaluation[] };
+  /**
+   * Active learning ("label next"): the unlabelled stretches a model (default the newest) is least
+   * sure of, most uncertain first, as `framewise suggest`.
+   */
+  'suggest.list': { args: { modelName?: string; limit?: number }; result: LabelSuggestion[] };
+  /**
+   * Predicts every project video (or `videoIds`) with one model as one cancelable job
+   * ('predict-batch'); each video's segments are stored as 'prediction' pre-labels when it is done.
+   */
+  'predict.batch': { args: { videoIds?: string[]; modelName?: string } & LocalizationArgs; result: JobRef };
 }
 
 export type ApiMethod = keyof ApiMethods;
@@ -158,13 +181,20 @@ export const API_METHODS: readonly ApiMethod[] = [
   'project.versions',
   'project.restoreVersion',
   'project.relink',
+  'project.importPreview',
+  'project.import',
+  'models.evaluate',
+  'models.evaluations',
+  'suggest.list',
+  'predict.batch',
 ] as const;
 
 export function isApiMethod(m: string): m is ApiMethod {
   return (API_METHODS as readonly string[]).includes(m);
 }
 
-export type JobKind = 'extract' | 'train' | 'predict' | 'caption-train' | 'caption' | 'proxy' | 'demo';
+export type JobKind =
+  'extract' | 'train' | 'predict' | 'caption-train' | 'caption' | 'proxy' | 'demo' | 'evaluate' | 'predict-batch';
 
 /** A head by the name a person picks (models/heads/registry.ts lists them). */
 export type TrainingHead = HeadName;
@@ -354,6 +384,46 @@ export interface JobState {
 export interface ApiError {
   code: ErrorCode;
   message: string;
+}
+
+/**
+ * A label file or folder to import: `path` on the core's machine (a CSV, a caption JSON, or a
+ * `root/<class>/<video>` folder tree), or `text`, the content of a file the page read (serve mode:
+ * a browser never tells the page where a chosen file lives), named by `fileName` (.json = captions).
+ */
+export interface ImportArgs {
+  path?: string;
+  text?: string;
+  fileName?: string;
+  /** LosslessCut-style `start,end,label` CSV: the project video its rows belong to. */
+  videoId?: string;
+}
+
+export type ImportFormat = 'segment-csv' | 'losslesscut-csv' | 'kinetics-csv' | 'class-folders' | CaptionFormat;
+type CaptionFormat = 'msrvtt' | 'msvd' | 'activitynet';
+
+export interface ImportReport {
+  format: ImportFormat;
+  /** How many segments are (or would be) added; `segments` lists the first 500 of them. */
+  segmentCount: number;
+  segments: { file: string; start: number; end: number; label: string | null; caption?: string }[];
+  /** File paths of videos not yet in the project that the import adds. */
+  newVideos: string[];
+  newClasses: string[];
+  /** With an official split (UCF101 testlist): imported videos per part. */
+  split: { train: number; test: number } | null;
+  /** What will not be imported or was read differently, for a person (unmatched rows, ambiguity, …). */
+  warnings: string[];
+}
+
+export interface LabelSuggestion {
+  videoId: string;
+  start: number;
+  end: number;
+  /** Entropy of the model's class distribution over the window, 0 (sure) to 1 (no idea). */
+  uncertainty: number;
+  /** The model's three likeliest classes there. */
+  top: { classId: string; label: string; probability: number }[];
 }
 
 /** Events pushed from the core to the UI. */

@@ -17,6 +17,9 @@ import { projectServices, videoPlayability } from './project-services.js';
 import { mlServices } from './ml-services.js';
 import { exportServices } from './export-services.js';
 import { demoServices } from './demo-services.js';
+import { importServices } from './import-services.js';
+import { evalServices } from './eval-services.js';
+import { batchServices } from './batch-services.js';
 
 export interface CoreServices {
   api: Api;
@@ -119,6 +122,9 @@ export function createCoreServices(opts: CoreServicesOptions): CoreServices {
     ...mlServices(ctx),
     ...exportServices(ctx),
     ...demoServices(ctx),
+    ...importServices(ctx),
+    ...evalServices(ctx),
+    ...batchServices(ctx),
     'jobs.result': async ({ jobId }) => results.get(jobId) ?? null,
     'jobs.cancel': async ({ jobId }) => ({ cancelled: jobs.cancel(jobId) }),
     'jobs.list': async () => jobs.list(),

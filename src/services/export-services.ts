@@ -130,7 +130,7 @@ async function predictionsContent(
   const perVideo: VideoPredictions[] = [];
   for (const v of videos) {
     const segs = s.project.segments
-      .filter((seg) => seg.videoId === v.id && seg.source === 'prediction')
+      .filter((seg) => seg.videoId === v.id && (seg.source === 'prediction' || seg.accepted === true))
       .sort((a, b) => a.start - b.start);
     const captions = (await readCaptions(s, v.id))?.captions ?? [];
     // A generated caption belongs to the predicted segment it overlaps most.

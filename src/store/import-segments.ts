@@ -127,6 +127,10 @@ export interface ImportResult {
   sameContent: { file: string; existing: string }[];
   /** With an official split (UCF101 testlist): how many of the imported videos are in each part. */
   split: { train: number; test: number } | null;
+  /** The segments added (or, with dryRun, that would be), with the video's resolved path. */
+  added: { video: string; start: number; end: number; label: string }[];
+  /** Paths of the video files added to the project (or that would be). */
+  newVideoFiles: string[];
 }
 
 export interface ImportOptions {
@@ -134,6 +138,8 @@ export interface ImportOptions {
   baseDir?: string;
   /** File names of the official test split (UCF101 testlist): marks the videos' `split`. */
   heldOut?: Set<string>;
+  /** Plan only (the preview): nothing is saved; the result says what an import would add. */
+  dryRun?: boolean;
 }
 
 const isFile = (p: string): Promise<boolean> =>
@@ -165,12 +171,17 @@ export async function importSegments(
     ambiguous: [],
     sameContent: [],
     split: null,
+    added: [],
+    newVideoFiles: [],
   };
   const newVideos: Project['videos'] = [];
   const classes = new Map(project.classes.map((c) => [c.name, c.id]));
   const newClasses: Project['classes'] = [];
   const segments: Project['segments'] = [];
   const splits = new Map<string, 'train' | 'test'>();
+  // By stem: a dataset converted to another container (.avi → .mp4) keeps its official split.
+  const stem = (f: string): string => basename(f, extname(f));
+  const heldOutStems = new Set([...(opts.heldOut ?? [])].map(stem));
 
   for (const row of rows) {
     if (!row.label) continue;
@@ -200,13 +211,13 @@ export async function importSegments(
       } else {
         video = described;
         newVideos.push(video);
+        result.newVideoFiles.push(file);
         if (video.contentHash) byHash.set(video.contentHash, video);
       }
       byPath.set(file, video);
       addToIndex(index, file, video.id);
     }
-    if (opts.heldOut && opts.heldOut.size > 0)
-      splits.set(video.id, opts.heldOut.has(basename(file)) ? 'test' : 'train');
+    if (heldOutStems.size > 0) splits.set(video.id, heldOutStems.has(stem(file)) ? 'test' : 'train');
     let classId = classes.get(row.label);
     if (!classId) {
       classId = newId('cls');
@@ -233,16 +244,18 @@ export async function importSegments(
         `Segment ${row.video} ${times.start}–${times.end}: end must be after start${times.start !== row.start ? ` (the clip starts at ${row.start! - times.start} s of its source)` : ''}.`,
       );
     segments.push({ id: newId('seg'), videoId: video.id, ...times, classId, captions: [], source: 'user' });
+    result.added.push({ video: file, ...times, label: row.label });
   }
-  await store.update((p) => {
-    p.videos.push(...newVideos);
-    p.classes.push(...newClasses);
-    p.segments.push(...segments);
-    for (const v of p.videos) {
-      const split = splits.get(v.id);
-      if (split) v.split = split;
-    }
-  });
+  if (!opts.dryRun)
+    await store.update((p) => {
+      p.videos.push(...newVideos);
+      p.classes.push(...newClasses);
+      p.segments.push(...segments);
+      for (const v of p.videos) {
+        const split = splits.get(v.id);
+        if (split) v.split = split;
+      }
+    });
   if (splits.size > 0) {
     const parts = [...splits.values()];
     result.split = { train: parts.filter((x) => x === 'train').length, test: parts.filter((x) => x === 'test').length };

@@ -42,6 +42,11 @@ export interface Segment {
   /** Where the segment came from: a person, or a model prediction not yet accepted. */
   source: 'user' | 'prediction';
   score?: number;
+  /**
+   * A prediction the person accepted (now `source: 'user'`): it trains like any label, and the
+   * predictions export still includes it, so accepting does not empty that export.
+   */
+  accepted?: boolean;
 }
 
 export interface ProjectSettings {
@@ -194,6 +199,8 @@ export function validateProject(data: unknown, source = 'project.json'): Project
     if (o['source'] !== 'user' && o['source'] !== 'prediction')
       c.problems.push(`${at}.source must be "user" or "prediction"`);
     c.num(o, 'score', at, { optional: true });
+    if (o['accepted'] !== undefined && typeof o['accepted'] !== 'boolean')
+      c.problems.push(`${at}.accepted must be true or false`);
   });
 
   const settings = c.obj(root['settings'], 'settings');

@@ -76,6 +76,17 @@ const obj =
     return typeof v === 'object' && v !== null && !Array.isArray(v) ? null : `"${key}" must be an object`;
   };
 
+/** Exactly one of path / text (a typed or chosen path, or the content of an uploaded file). */
+const pathOrText: Check = (a) =>
+  (a['path'] === undefined) === (a['text'] === undefined) ? 'give either "path" or "text"' : null;
+const IMPORT_CHECKS: Check[] = [
+  str('path', true),
+  str('text', true),
+  str('fileName', true),
+  str('videoId', true),
+  pathOrText,
+];
+
 /**
  * Shape checks for arguments arriving from the UI. The renderer is the less trusted side (a web
  * page in serve mode, a sandboxed renderer in Electron), so types are checked here before the core
@@ -155,6 +166,18 @@ const ARG_CHECKS: { [M in keyof ApiMethods]: Check[] } = {
   'project.versions': [],
   'project.restoreVersion': [str('id')],
   'project.relink': [str('folder')],
+  'project.importPreview': IMPORT_CHECKS,
+  'project.import': IMPORT_CHECKS,
+  'models.evaluate': [str('name', true), optOneOf('split', ['val', 'test', 'all'])],
+  'models.evaluations': [],
+  'suggest.list': [str('modelName', true), intIn('limit', 1, 1000)],
+  'predict.batch': [
+    strArray('videoIds', true),
+    str('modelName', true),
+    numBetween('threshold', 0, 1),
+    numIn('smoothingSec', 0, 3600),
+    numIn('minDurationSec', 0, 3600),
+  ],
 };
 
 /** Returns null when args fit the method, else a message naming the field at fault. */

@@ -29,6 +29,16 @@ function snapshot(root: string): ProjectSnapshot {
   return { root, project: newProject('Test'), revision: 0, features: {}, playback: {} };
 }
 
+const IMPORT_REPORT = {
+  format: 'segment-csv' as const,
+  segmentCount: 0,
+  segments: [],
+  newVideos: [],
+  newClasses: [],
+  split: null,
+  warnings: [],
+};
+
 /** A stub core: the server is the unit under test, not the services. */
 function stubServices(dir: string, videoPath: string, calls: Fixture['calls']): ServeServices {
   const record = (method: string, args: unknown): void => void calls.push({ method, args });
@@ -76,6 +86,12 @@ function stubServices(dir: string, videoPath: string, calls: Fixture['calls']): 
     'project.versions': async () => [],
     'project.restoreVersion': async () => snapshot(dir),
     'project.relink': async () => ({ relinked: [], missing: [], scanned: 0, snapshot: snapshot(dir) }),
+    'project.importPreview': async () => IMPORT_REPORT,
+    'project.import': async () => ({ ...IMPORT_REPORT, snapshot: snapshot(dir) }),
+    'models.evaluate': async () => ({ jobId: 'job_8' }),
+    'models.evaluations': async () => [],
+    'suggest.list': async () => [],
+    'predict.batch': async () => ({ jobId: 'job_9' }),
     'jobs.list': async () => [],
   };
   return {

@@ -213,6 +213,24 @@ describe('train → predict → caption → export', () => {
     expect(listing).toEqual(expect.arrayContaining([`${name}/meta.json`, `${name}/model.json`, `${name}/weights.bin`]));
   });
 
+  it('still exports the predictions after "Accept all" (accepted segments are kept as accepted)', async () => {
+    const before = await core.api['export.file']({ kind: 'predictions-csv', videoId: newVideoId });
+    const rowsBefore = parsePredictionsCsv(Buffer.from(before.base64!, 'base64').toString('utf8'));
+    const current = (await core.api['project.current']({}))!;
+    const p = structuredClone(current.project);
+    // What the app's Accept all does (acceptPrediction in renderer/src/lib/timeline/edits.ts).
+    p.segments = p.segments.map((seg) => {
+      if (seg.videoId !== newVideoId || seg.source !== 'prediction') return seg;
+      const { score: _score, ...rest } = seg;
+      return { ...rest, source: 'user' as const, accepted: true };
+    });
+    await core.api['project.save']({ project: p, baseRevision: current.revision });
+    const after = await core.api['export.file']({ kind: 'predictions-csv', videoId: newVideoId });
+    const rowsAfter = parsePredictionsCsv(Buffer.from(after.base64!, 'base64').toString('utf8'));
+    expect(rowsAfter.map((r) => [r.start, r.end, r.label])).toEqual(rowsBefore.map((r) => [r.start, r.end, r.label]));
+    expect(rowsBefore.length).toBeGreaterThan(0);
+  });
+
   it('refuses exports with nothing to export, relative paths and missing folders', async () => {
     const first = snap.project.videos[0]!.id;
     await expect(core.api['export.file']({ kind: 'predictions-csv', videoId: first })).rejects.toMatchObject({

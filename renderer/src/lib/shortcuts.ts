@@ -23,6 +23,12 @@ export const SCOPE_TITLES: Record<ShortcutScope, string> = {
 
 export const SHORTCUTS: readonly Shortcut[] = [
   { id: 'help', keys: ['?'], description: 'Show or hide this list of shortcuts', scope: 'global' },
+  {
+    id: 'label-next',
+    keys: ['Shift+N'],
+    description: 'Jump to the next “label next” suggestion (what the model is least sure of)',
+    scope: 'global',
+  },
   { id: 'player.toggle', keys: ['Space'], description: 'Play or pause', scope: 'player' },
   { id: 'player.pause', keys: ['k'], description: 'Pause playback', scope: 'player' },
   { id: 'player.faster', keys: ['l'], description: 'Play; each press plays faster (1×, 2×, 4×, 8×)', scope: 'player' },

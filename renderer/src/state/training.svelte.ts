@@ -24,6 +24,8 @@ type TrainingEvent = Extract<ApiEvent, { type: 'training' | 'training.result' }>
 export class TrainingState {
   /** The training job shown in the Training view, its per-epoch curve and final summary. */
   trainingJobId = $state<string | null>(null);
+  /** The arguments of the last run started here: Resume continues it under the same name. */
+  lastTrainingArgs = $state<TrainingArgs | null>(null);
   trainingEpochs = $state<Record<string, TrainingEpoch[]>>({});
   trainingResults = $state<Record<string, TrainingSummary>>({});
   /** Captioner training results, by job id. */
@@ -97,6 +99,7 @@ export class TrainingState {
     });
     if (!jobId) return;
     this.trainingJobId = jobId;
+    this.lastTrainingArgs = { ...args, resume: false };
     this.trainingEpochs[jobId] ??= [];
   }
 

@@ -2,12 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { FramewiseError } from '../../errors.js';
 import { createFeatureEngine } from '../../features/engines/select.js';
-import { ProjectStore, newId, resolveVideoPath } from '../../store/project-store.js';
+import { ProjectStore, resolveVideoPath } from '../../store/project-store.js';
 import { videoFeatures } from '../../project/predict.js';
 import { trainProjectCaptioner, loadProjectCaptioner, captionFeatures } from '../../project/captioning.js';
 import type { CaptionerTrainConfig } from '../../captioning/train-captioner.js';
 import { denseCaptionSubtitles } from '../../captioning/dense-captioning.js';
-import { parseCaptionDataset, matchCaptionKeys } from '../../captioning/import.js';
+import { importCaptions } from '../../store/import-captions.js';
 import type { CommandContext } from '../command.js';
 
 function intOpt(v: unknown, name: string, lo: number, hi: number): number | undefined {
@@ -216,35 +216,13 @@ export const importCaptionsCommand = {
     const text = await readFile(file, 'utf8').catch((e: Error) => {
       throw new FramewiseError('FILE_UNREADABLE', `Cannot read ${file}: ${e.message}`);
     });
-    const parsed = parseCaptionDataset(text, { source: file });
-    const videos = store.project.videos.map((v) => ({ id: v.id, path: v.path }));
-    const match = matchCaptionKeys(new Set(parsed.entries.map((e) => e.videoKey)), videos);
-    let added = 0;
-    await store.update((p) => {
-      for (const e of parsed.entries) {
-        const videoId = match.matched.get(e.videoKey);
-        if (!videoId) continue;
-        const v = p.videos.find((x) => x.id === videoId)!;
-        const start = e.start ?? 0;
-        const end = e.end ?? v.durationSec ?? 0;
-        if (!(end > start)) continue;
-        p.segments.push({
-          id: newId('seg'),
-          videoId,
-          start,
-          end,
-          classId: null,
-          captions: e.sentences,
-          source: 'user',
-        });
-        added++;
-      }
-    });
-    for (const w of parsed.warnings) out.line(`warning: ${w}`);
+    const res = await importCaptions(store, text, file);
+    for (const w of res.warnings) out.line(`warning: ${w}`);
     out.line(
-      `${parsed.format}: ${added} captioned segment(s) added; ${match.unmatched.length} video key(s) not in the project`,
+      `${res.format}: ${res.added.length} captioned segment(s) added; ${res.unmatched.length} video key(s) not in the project`,
     );
-    if (out.json) out.print({ format: parsed.format, added, unmatched: match.unmatched, ambiguous: match.ambiguous });
+    if (out.json)
+      out.print({ format: res.format, added: res.added.length, unmatched: res.unmatched, ambiguous: res.ambiguous });
     return 0;
   },
 };

@@ -1,75 +1,58 @@
-import { projectFeatures } from '../../project/training.js';
-import { localize } from '../../inference/predict.js';
-import { samplesFromSegments } from '../../training/dataset.js';
-import { evaluateSamples } from '../../training/train.js';
-import { normalizerOf } from '../../training/model-io.js';
-import { classificationReport, localizationMap, type PredSegment } from '../../eval/metrics.js';
+import { resolveModelDir } from '../../project/predict.js';
+import { evaluateProjectModel, saveEvaluation, type EvalSplit } from '../../project/evaluate.js';
 import type { CommandContext } from '../command.js';
-import { withProject, projectModel } from '../project-context.js';
+import { withProject } from '../project-context.js';
+
+const fmt = (x: number | null): string => (x === null ? '   –' : x.toFixed(3));
 
 export const evalCommand = {
   name: 'eval',
   summary: "Evaluate a model on the project's labelled segments (accuracy, confusion, per-class P/R, localization mAP)",
-  usage: 'framewise eval <project> [--model NAME] [--split val|all] [--json]',
+  usage: 'framewise eval <project> [--model NAME] [--split val|test|all] [--json]',
   options: { model: { type: 'string' }, split: { type: 'string' } },
   async run({ positionals, values, out, signal }: CommandContext): Promise<number> {
     const dir = positionals[0];
     if (!dir) return out.usage();
     return withProject(dir, async (store, engine) => {
-      const model = await projectModel(store, engine, values['model']);
-      const split = values['split'] === 'all' ? 'all' : 'val';
-      const labelled = store.project.segments.filter((s) => s.source === 'user' && s.classId !== null);
-      const val = new Set(model.meta.valVideos ?? []);
-      const videoIds = [...new Set(labelled.map((s) => s.videoId))].filter((id) => split === 'all' || val.has(id));
-      if (videoIds.length === 0) {
-        out.line(
-          split === 'val'
-            ? 'The model has no validation videos in this project; use --split all.'
-            : 'No labelled videos to evaluate on.',
-        );
-        return 1;
-      }
-      const videos = await projectFeatures(store, { engine, videoIds, signal });
-      const segs = labelled.filter((s) => videos.has(s.videoId));
-      const classIds = model.meta.classes.map((c) => c.id);
-      const { samples } = samplesFromSegments(segs, classIds, videos);
-      const ev = evaluateSamples(model.head, samples, videos, model.meta.clipLength, normalizerOf(model.meta));
-      const report = classificationReport(
-        ev.probs,
-        samples.map((s) => s.label),
-        classIds.length,
-      );
-      const preds: PredSegment[] = [];
-      for (const [id, v] of videos) {
-        const loc = await localize(model, v, { signal });
-        for (const s of loc.segments) preds.push({ ...s, videoId: id });
-      }
-      const gt = segs.map((s) => ({ videoId: s.videoId, classId: s.classId!, start: s.start, end: s.end }));
-      const map = localizationMap(gt, preds);
+      const name = typeof values['model'] === 'string' ? values['model'] : undefined;
+      const modelDir = await resolveModelDir(store, name);
+      const split: EvalSplit = values['split'] === 'all' ? 'all' : values['split'] === 'test' ? 'test' : 'val';
+      const report = await evaluateProjectModel(store, modelDir, engine, { split, signal });
+      // Kept with the model (eval.json), as the app does: the Evaluation panel shows it too.
+      await saveEvaluation(modelDir, report);
       out.line(
-        `evaluated on ${videoIds.length} ${split === 'val' ? 'validation ' : ''}video(s), ${samples.length} segment(s)`,
+        `evaluated on ${report.videos} ${split === 'all' ? '' : split === 'val' ? 'validation ' : 'test '}video(s), ${report.segments} segment(s)`,
       );
       out.line(
-        `top-1 ${report.top1.toFixed(3)}  top-5 ${report.top5.toFixed(3)}  mean per-class accuracy ${report.meanPerClassAccuracy.toFixed(3)}`,
+        `top-1 ${report.top1.toFixed(3)}  top-5 ${report.top5.toFixed(3)}  mean per-class accuracy ${fmt(report.meanPerClassAccuracy)}`,
       );
-      const names = model.meta.classes.map((c) => c.name);
+      const names = report.classes;
       const w = Math.max(8, ...names.map((n) => n.length));
-      out.line(`${'class'.padEnd(w)}  precision  recall`);
+      out.line(`${'class'.padEnd(w)}  precision  recall      F1`);
       report.perClass.forEach((pc, i) =>
-        out.line(`${names[i]!.padEnd(w)}  ${pc.precision.toFixed(3).padStart(9)}  ${pc.recall.toFixed(3).padStart(6)}`),
+        out.line(
+          `${names[i]!.padEnd(w)}  ${fmt(pc.precision).padStart(9)}  ${fmt(pc.recall).padStart(6)}  ${fmt(pc.f1).padStart(6)}`,
+        ),
       );
       out.line(`confusion (rows = truth): ${JSON.stringify(report.confusion)}`);
+      const loc = report.localization;
       out.line(
-        `localization mAP @ tIoU ${map.thresholds.join('/')}: ${map.mAP.map((m) => m.toFixed(3)).join(' / ')} (average ${map.average.toFixed(3)})`,
+        `localization mAP @ tIoU ${loc.thresholds.join('/')}: ${loc.mAP.map(fmt).join(' / ')} (average ${fmt(loc.average)})`,
       );
       if (out.json)
         out.print({
           split,
-          videos: videoIds.length,
-          segments: samples.length,
+          videos: report.videos,
+          segments: report.segments,
           classes: names,
-          classification: report,
-          localization: map,
+          classification: {
+            top1: report.top1,
+            top5: report.top5,
+            meanPerClassAccuracy: report.meanPerClassAccuracy,
+            confusion: report.confusion,
+            perClass: report.perClass,
+          },
+          localization: loc,
         });
       return 0;
     });

@@ -1,7 +1,7 @@
-import { projectFeatures } from '../../project/training.js';
-import { suggestSegments } from '../../inference/active-learning.js';
+import { resolveModelDir } from '../../project/predict.js';
+import { suggestProjectSegments } from '../../project/suggest.js';
 import type { CommandContext } from '../command.js';
-import { withProject, projectModel } from '../project-context.js';
+import { withProject } from '../project-context.js';
 
 export const suggestCommand = {
   name: 'suggest',
@@ -12,12 +12,12 @@ export const suggestCommand = {
     const dir = positionals[0];
     if (!dir) return out.usage();
     return withProject(dir, async (store, engine) => {
-      const model = await projectModel(store, engine, values['model']);
-      const videos = await projectFeatures(store, { engine, videoIds: store.project.videos.map((v) => v.id), signal });
-      const labelled = store.project.segments.filter((s) => s.source === 'user');
+      const modelDir = await resolveModelDir(store, typeof values['model'] === 'string' ? values['model'] : undefined);
       const limit = values['limit'] === undefined ? 10 : Math.max(1, Math.floor(Number(values['limit'])) || 10);
-      const suggestions = await suggestSegments(model, [...videos.values()], labelled, { limit, signal });
-      const names = new Map(model.meta.classes.map((c) => [c.id, c.name]));
+      const { suggestions, classNames: names } = await suggestProjectSegments(store, modelDir, engine, {
+        limit,
+        signal,
+      });
       const paths = new Map(store.project.videos.map((v) => [v.id, v.path]));
       for (const s of suggestions) {
         out.line(

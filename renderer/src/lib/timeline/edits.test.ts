@@ -254,7 +254,7 @@ describe('splitSegment', () => {
 });
 
 describe('acceptPrediction / rejectPrediction', () => {
-  it('accept turns a prediction into a user segment without score', () => {
+  it('accept turns a prediction into a user segment without score, marked accepted', () => {
     const prev = base();
     const next = acceptPrediction(prev, 'p');
     expect(next[2]).toEqual({
@@ -265,6 +265,7 @@ describe('acceptPrediction / rejectPrediction', () => {
       classId: 'blue',
       captions: [],
       source: 'user',
+      accepted: true,
     });
     expect('score' in (next[2] as object)).toBe(false);
     expect(prev[2]).toMatchObject({ source: 'prediction', score: 0.83 });

@@ -232,7 +232,7 @@ export function acceptPrediction(segments: readonly Segment[], id: string): Segm
   const seg = segments[i];
   if (!seg || seg.source !== 'prediction') return segments as Segment[];
   const { score: _score, ...rest } = seg;
-  return replaceAt(segments, i, { ...rest, source: 'user' });
+  return replaceAt(segments, i, { ...rest, source: 'user', accepted: true });
 }
 
 /** Drops a predicted segment; user segments are left alone (use deleteSegment for those). */

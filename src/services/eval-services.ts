@@ -1,0 +1,68 @@
+/**
+ * Evaluation of saved models (as `framewise eval`), kept with each model so it survives a restart,
+ * and the active-learning suggestions of a model (as `framewise suggest`).
+ */
+import { FramewiseError } from '../errors.js';
+import { evaluateProjectModel, readEvaluation, saveEvaluation, type ModelEvaluation } from '../project/evaluate.js';
+import { listProjectModels, resolveModelDir } from '../project/predict.js';
+import { suggestProjectSegments } from '../project/suggest.js';
+import type { Api } from './contract.js';
+import { fileBase, type ServiceContext } from './service-context.js';
+
+type EvalApi = Pick<Api, 'models.evaluate' | 'models.evaluations' | 'suggest.list'>;
+
+const SPLIT_NAMES = { val: 'validation videos', test: 'test split', all: 'all labelled videos' } as const;
+
+export function evalServices(ctx: ServiceContext): EvalApi {
+  return {
+    'models.evaluate': async ({ name, split = 'val' }) => {
+      const s = ctx.requireStore();
+      const dir = await resolveModelDir(s, name);
+      const jobId = ctx.jobs.start(
+        'evaluate',
+        `Evaluating ${fileBase(dir)} on the ${SPLIT_NAMES[split]}`,
+        async (job) => {
+          const engine = await ctx.engineFor(s.project.settings.backboneId);
+          const report = await evaluateProjectModel(s, dir, engine, {
+            split,
+            signal: job.signal,
+            onExtract: (i, n, p) =>
+              job.progress({ done: i, total: n + 1, rate: p.fps, etaSec: p.etaSec, message: `Features ${i + 1}/${n}` }),
+          });
+          if (job.signal.aborted) throw new FramewiseError('ABORTED', 'Cancelled.');
+          await saveEvaluation(dir, report);
+          job.progress({ done: 1, total: 1 });
+          return `top-1 ${(report.top1 * 100).toFixed(0)} % on ${report.videos} video(s)`;
+        },
+      );
+      return { jobId };
+    },
+
+    'models.evaluations': async () => {
+      const out: ModelEvaluation[] = [];
+      for (const m of await listProjectModels(ctx.requireStore())) {
+        const e = await readEvaluation(m.dir);
+        if (e) out.push(e);
+      }
+      return out;
+    },
+
+    'suggest.list': async ({ modelName, limit = 20 }) => {
+      const s = ctx.requireStore();
+      const dir = await resolveModelDir(s, modelName);
+      const engine = await ctx.engineFor(s.project.settings.backboneId);
+      const { suggestions, classNames } = await suggestProjectSegments(s, dir, engine, { limit });
+      return suggestions.map((x) => ({
+        videoId: x.videoId,
+        start: x.start,
+        end: x.end,
+        uncertainty: x.uncertainty,
+        top: x.top.map((t) => ({
+          classId: t.classId,
+          label: classNames.get(t.classId) ?? t.classId,
+          probability: t.probability,
+        })),
+      }));
+    },
+  };
+}
