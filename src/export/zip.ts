@@ -2,8 +2,10 @@
  * A minimal ZIP writer (stored entries, no compression) for exporting a model folder as one file.
  * Model weights are float32 and barely compress, so "stored" costs little and keeps this small
  * enough to own instead of adding a dependency. Readers: every unzip tool, Python's zipfile,
- * Windows Explorer, macOS Archive Utility.
+ * Windows Explorer, macOS Archive Utility. The reader takes stored and deflated entries (node:zlib
+ * inflates), so a model folder zipped again by any tool imports too.
  */
+import { inflateRawSync } from 'node:zlib';
 
 export interface ZipEntry {
   /** Forward slashes, relative, e.g. "model/weights.bin". */
@@ -104,6 +106,56 @@ export function zipStore(entries: readonly ZipEntry[]): Uint8Array {
   for (const p of parts) {
     out.set(p, at);
     at += p.length;
+  }
+  return out;
+}
+
+/**
+ * The files of a ZIP archive (stored or deflated, as `zipStore` and every zip tool write them),
+ * read through its central directory with each CRC checked. Folders are left out. Throws for a
+ * file that is no ZIP, a damaged one, and names that would escape the folder it is extracted to.
+ */
+export function unzipEntries(buf: Uint8Array): ZipEntry[] {
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  // The end record is the last 22 bytes plus an archive comment of up to 64 KiB.
+  let end = -1;
+  for (let at = buf.length - 22; at >= Math.max(0, buf.length - 22 - 0xffff); at--)
+    if (view.getUint32(at, true) === 0x06054b50) {
+      end = at;
+      break;
+    }
+  if (end < 0) throw new Error('not a ZIP archive (no end of central directory)');
+  const count = view.getUint16(end + 10, true);
+  let at = view.getUint32(end + 16, true);
+  const dec = new TextDecoder();
+  const out: ZipEntry[] = [];
+  for (let i = 0; i < count; i++) {
+    if (at + 46 > buf.length || view.getUint32(at, true) !== 0x02014b50)
+      throw new Error('damaged ZIP central directory');
+    const method = view.getUint16(at + 10, true);
+    const crc = view.getUint32(at + 16, true);
+    const packed = view.getUint32(at + 20, true);
+    const size = view.getUint32(at + 24, true);
+    const nameLen = view.getUint16(at + 28, true);
+    const extraLen = view.getUint16(at + 30, true);
+    const commentLen = view.getUint16(at + 32, true);
+    const local = view.getUint32(at + 42, true);
+    const name = dec.decode(buf.subarray(at + 46, at + 46 + nameLen));
+    at += 46 + nameLen + extraLen + commentLen;
+    if (name.endsWith('/')) continue;
+    if (name.startsWith('/') || name.includes('\\') || name.split('/').includes('..'))
+      throw new Error(`unsafe name in the ZIP archive: "${name}"`);
+    if (local + 30 > buf.length || view.getUint32(local, true) !== 0x04034b50)
+      throw new Error(`damaged ZIP entry "${name}"`);
+    const dataAt = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true);
+    const raw = buf.subarray(dataAt, dataAt + packed);
+    if (raw.length !== packed) throw new Error(`ZIP entry "${name}" is truncated`);
+    let data: Uint8Array;
+    if (method === 0) data = raw;
+    else if (method === 8) data = new Uint8Array(inflateRawSync(raw));
+    else throw new Error(`ZIP entry "${name}" uses compression method ${method}; only stored and deflate are read`);
+    if (data.length !== size || crc32(data) !== crc) throw new Error(`ZIP entry "${name}" is damaged (CRC mismatch)`);
+    out.push({ name, data });
   }
   return out;
 }
