@@ -12,11 +12,17 @@ export const exportCommand = {
   name: 'export',
   summary: 'Export a trained model as ONNX (+ JSON: classes, fps, clip length, backbone), or the labels as CSV',
   usage:
-    'framewise export <project> --out DIR [--format onnx|labels-csv] [--model NAME] [--json]\n' +
-    '  onnx:       DIR/<NAME>.onnx (features [batch, time, dim] → probabilities) and DIR/<NAME>.json\n' +
+    'framewise export <project> --out DIR [--format onnx|labels-csv] [--model NAME] [--with-backbone] [--json]\n' +
+    '  onnx:       DIR/<NAME>.onnx (features [batch, time, dim] → probabilities) and DIR/<NAME>.json;\n' +
+    '              --with-backbone adds DIR/<backbone>.onnx (frames → appearance features), described in the JSON\n' +
     '  labels-csv: DIR/labels.csv (file,start,end,label,caption of the labelled segments)',
-  options: { out: { type: 'string' }, format: { type: 'string' }, model: { type: 'string' } },
-  async run({ positionals, values, out }: CommandContext): Promise<number> {
+  options: {
+    out: { type: 'string' },
+    format: { type: 'string' },
+    model: { type: 'string' },
+    'with-backbone': { type: 'boolean' },
+  },
+  async run({ positionals, values, out, signal }: CommandContext): Promise<number> {
     const dir = positionals[0];
     const outDir = values['out'];
     if (!dir || typeof outDir !== 'string') return out.usage();
@@ -32,8 +38,12 @@ export const exportCommand = {
       return 0;
     }
     const model = typeof values['model'] === 'string' ? values['model'] : undefined;
-    const r = await exportModelOnnx(store, model, resolve(outDir));
+    const r = await exportModelOnnx(store, model, resolve(outDir), {
+      withBackbone: values['with-backbone'] === true,
+      signal,
+    });
     out.line(`Model ${r.model} exported: ${r.onnx} (${(r.bytes / 1024).toFixed(0)} KiB) and ${r.json}`);
+    if (r.backbone) out.line(`Backbone: ${r.backbone.onnx} (${(r.backbone.bytes / 1e6).toFixed(1)} MB)`);
     if (out.json) out.print({ format, ...r });
     return 0;
   },
