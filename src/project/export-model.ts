@@ -6,6 +6,9 @@ import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { headSidecar, headToOnnx } from '../export/onnx-head.js';
 import { backboneSidecar } from '../export/onnx-backbone.js';
+import { captionDecoderToOnnx, captionEncoderToOnnx, captionerSidecar } from '../captioning/onnx-export.js';
+import { loadCaptioner } from '../captioning/captioner-io.js';
+import { resolveCaptionerDir } from './captioning.js';
 import { getBackbone } from '../features/backbones/registry.js';
 import { ensureOnnxModel } from '../features/backbones/materialise.js';
 import { toLabelsCsv, type LabelRow } from '../export/labels-csv.js';
@@ -85,6 +88,30 @@ export async function exportModelOnnx(
   await atomicWriteFile(onnx, files.onnx);
   await atomicWriteFile(json, text);
   return { model: files.model, onnx, json, bytes: files.onnx.length, ...(backbone ? { backbone } : {}) };
+}
+
+/**
+ * A captioner's ONNX export: <name>-encoder.onnx, <name>-decoder.onnx (one step) and <name>.json
+ * (vocabulary, special tokens, how to decode) in outDir. Captioners with attention are refused.
+ */
+export async function exportCaptionerOnnx(
+  store: ProjectStore,
+  name: string | undefined,
+  outDir: string,
+): Promise<{ captioner: string; encoder: string; decoder: string; json: string; bytes: number }> {
+  const dir = await resolveCaptionerDir(store, name);
+  const cap = await loadCaptioner(dir);
+  const model = basename(dir);
+  const enc = captionEncoderToOnnx(cap, model);
+  const dec = captionDecoderToOnnx(cap, model);
+  await mkdir(outDir, { recursive: true });
+  const encoder = join(outDir, `${model}-encoder.onnx`);
+  const decoder = join(outDir, `${model}-decoder.onnx`);
+  const json = join(outDir, `${model}.json`);
+  await atomicWriteFile(encoder, enc);
+  await atomicWriteFile(decoder, dec);
+  await atomicWriteFile(json, JSON.stringify(captionerSidecar(cap, model), null, 1) + '\n');
+  return { captioner: model, encoder, decoder, json, bytes: enc.length + dec.length };
 }
 
 /** The project's user-labelled segments (predictions not accepted yet are left out), in time order. */

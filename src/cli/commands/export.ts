@@ -1,20 +1,21 @@
 import { resolve } from 'node:path';
 import { FramewiseError } from '../../errors.js';
-import { exportLabelsCsv, exportModelOnnx } from '../../project/export-model.js';
+import { exportCaptionerOnnx, exportLabelsCsv, exportModelOnnx } from '../../project/export-model.js';
 import { exportDataset } from '../../project/export-dataset.js';
 import { ProjectStore } from '../../store/project-store.js';
 import { withProject } from '../project-context.js';
 import type { CommandContext } from '../command.js';
 
-const FORMATS = ['onnx', 'labels-csv'] as const;
+const FORMATS = ['onnx', 'captioner-onnx', 'labels-csv'] as const;
 
 export const exportCommand = {
   name: 'export',
   summary: 'Export a trained model as ONNX (+ JSON: classes, fps, clip length, backbone), or the labels as CSV',
   usage:
-    'framewise export <project> --out DIR [--format onnx|labels-csv] [--model NAME] [--with-backbone] [--json]\n' +
+    'framewise export <project> --out DIR [--format onnx|captioner-onnx|labels-csv] [--model NAME] [--with-backbone] [--json]\n' +
     '  onnx:       DIR/<NAME>.onnx (features [batch, time, dim] → probabilities) and DIR/<NAME>.json;\n' +
     '              --with-backbone adds DIR/<backbone>.onnx (frames → appearance features), described in the JSON\n' +
+    '  captioner-onnx: DIR/<NAME>-encoder.onnx, DIR/<NAME>-decoder.onnx (one step) and DIR/<NAME>.json (--model names the captioner)\n' +
     '  labels-csv: DIR/labels.csv (file,start,end,label,caption of the labelled segments)',
   options: {
     out: { type: 'string' },
@@ -38,6 +39,12 @@ export const exportCommand = {
       return 0;
     }
     const model = typeof values['model'] === 'string' ? values['model'] : undefined;
+    if (format === 'captioner-onnx') {
+      const r = await exportCaptionerOnnx(store, model, resolve(outDir));
+      out.line(`Captioner ${r.captioner} exported: ${r.encoder}, ${r.decoder} and ${r.json}`);
+      if (out.json) out.print({ format, ...r });
+      return 0;
+    }
     const r = await exportModelOnnx(store, model, resolve(outDir), {
       withBackbone: values['with-backbone'] === true,
       signal,
