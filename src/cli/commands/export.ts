@@ -4,6 +4,7 @@ import { exportCaptionerOnnx, exportLabelsCsv, exportModelOnnx } from '../../pro
 import { exportDataset } from '../../project/export-dataset.js';
 import { ProjectStore } from '../../store/project-store.js';
 import { withProject } from '../project-context.js';
+import { parseShard, readList, selectShard } from '../shard.js';
 import type { CommandContext } from '../command.js';
 
 const FORMATS = ['onnx', 'captioner-onnx', 'labels-csv'] as const;
@@ -60,8 +61,16 @@ export const exportDatasetCommand = {
   name: 'export-dataset',
   summary:
     'Write the labelled segments’ features as WebDataset tar shards (.npy float16 + .json) for training elsewhere',
-  usage: 'framewise export-dataset <project> --out DIR [--shard-size 1000] [--json]',
-  options: { out: { type: 'string' }, 'shard-size': { type: 'string' } },
+  usage:
+    'framewise export-dataset <project> --out DIR [--shard-size 1000] [--list videos.txt] [--shard k/N] [--json]\n' +
+    '  --shard k/N: this process exports every N-th labelled video (shard-k-of-N-*.tar, index-k-of-N.jsonl);\n' +
+    '  run k = 0..N-1 at once into one DIR; a rerun skips finished sets. --list: only these project videos.',
+  options: {
+    out: { type: 'string' },
+    'shard-size': { type: 'string' },
+    list: { type: 'string' },
+    shard: { type: 'string' },
+  },
   async run({ positionals, values, out, signal }: CommandContext): Promise<number> {
     const dir = positionals[0];
     const outDir = values['out'];
@@ -72,18 +81,33 @@ export const exportDatasetCommand = {
         'BAD_ARGUMENT',
         `--shard-size must be a whole number of samples ≥ 1 (got ${String(values['shard-size'])}).`,
       );
+    const shard = typeof values['shard'] === 'string' ? parseShard(values['shard']) : null;
+    const listed =
+      typeof values['list'] === 'string' ? new Set((await readList(values['list'])).map((v) => resolve(v))) : null;
     return withProject(dir, async (store, engine) => {
       const r = await exportDataset(store, resolve(outDir), {
         engine,
         shardSize,
         signal,
+        ...(shard || listed
+          ? {
+              selectVideos: (paths: string[]) => {
+                const inList = listed ? paths.filter((p) => listed.has(p)) : paths;
+                return shard ? selectShard(inList, shard, (p) => p) : inList;
+              },
+            }
+          : {}),
+        ...(shard ? { set: `${shard.index}-of-${shard.count}` } : {}),
         onVideo: (i, n) => out.progress('Exporting', i, n, 'videos'),
       });
       out.endProgress();
-      out.line(
-        `${r.samples} sample(s) in ${r.shards.length} shard(s), ${(r.bytes / 1e6).toFixed(1)} MB, in ${r.outDir} (${r.seconds.toFixed(1)} s)` +
-          (r.skipped ? `; ${r.skipped} segment(s) shorter than one frame left out` : ''),
-      );
+      if (r.alreadyDone)
+        out.line(`shard ${shard!.index}/${shard!.count} already done: ${r.samples} sample(s) in ${r.outDir}`);
+      else
+        out.line(
+          `${r.samples} sample(s) in ${r.shards.length} shard(s), ${(r.bytes / 1e6).toFixed(1)} MB, in ${r.outDir} (${r.seconds.toFixed(1)} s)` +
+            (r.skipped ? `; ${r.skipped} segment(s) shorter than one frame left out` : ''),
+        );
       if (out.json) out.print(r);
       return 0;
     });
