@@ -3,7 +3,7 @@
  * one-step decoder fed its own argmax) gives Framewise's tokens and log-probabilities (≤ 1e-4),
  * for an LSTM with the mean summary and a GRU without; a captioner with attention is refused.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +19,7 @@ import { normalizerOf } from '../../src/training/model-io.js';
 import { Rng } from '../../src/util/rng.js';
 import { makeTempDir, removeTempDir } from '../fixtures/videos.js';
 import { cli } from '../cli/spawn-cli.js';
+import { checkOnnxFile, pythonHas } from '../fixtures/python.js';
 
 const D = 12;
 const STEPS = 6;
@@ -188,6 +189,23 @@ describe('captioner ONNX export', () => {
       expect(Array.from(batch.mask).filter((m) => m > 0).length).toBe(T);
       const got = await onnxGreedy(cap, enc, dec, x, T);
       expectSameDecoding(want, got);
+    }
+  });
+
+  it.skipIf(!pythonHas('onnx'))("both graphs pass python3-onnx's checker (full check, shape inference)", async () => {
+    for (const [config, seed] of [
+      [{ cell: 'lstm' as const, summary: 'mean' as const }, 3],
+      [{ cell: 'gru' as const }, 8],
+    ] as const) {
+      const cap = captioner(config, seed);
+      for (const [part, bytes] of [
+        ['encoder', captionEncoderToOnnx(cap, 'cap')],
+        ['decoder', captionDecoderToOnnx(cap, 'cap')],
+      ] as const) {
+        const file = join(dir, `check-${config.cell}-${part}.onnx`);
+        await writeFile(file, bytes);
+        expect(checkOnnxFile(file)).toMatch(/^17 /);
+      }
     }
   });
 
