@@ -1,6 +1,7 @@
 /**
- * Import of a trained action model exported by Framewise elsewhere: the ZIP of `export.file` kind
- * 'model' (<name>/model.json, weights.bin, meta.json), or that folder unzipped. The model is
+ * Import of a trained action model or captioner exported by Framewise elsewhere: the ZIP of
+ * `export.file` kind 'model' / 'captioner' (<name>/model.json, weights.bin, meta.json[, vocab.json]),
+ * or that folder unzipped; captioners go to captioners/, with no classes to map. The model is
  * checked against the project before anything is written — model format and weights, the feature
  * set it was trained on (backbone, streams, size), its classes — and lands in models/<name> in one
  * rename, never over an existing folder.
@@ -13,6 +14,8 @@ import { checkFeatureFit } from '../models/feature-fit.js';
 import { unzipEntries } from '../export/zip.js';
 import { BACKGROUND_CLASS } from '../training/dataset.js';
 import { loadModel, saveModel, type TrainedModel } from '../training/model-io.js';
+import { CAPTIONER_FORMAT, loadCaptioner, saveCaptioner } from '../captioning/captioner-io.js';
+import { readJsonFile } from '../models/param-folder.js';
 import { atomicWriteFile } from '../util/atomic-write.js';
 import { newId, type ProjectStore } from '../store/project-store.js';
 import { PALETTE } from '../store/import-segments.js';
@@ -27,6 +30,7 @@ export interface ImportModelOptions {
 
 export interface ImportedModel {
   name: string;
+  kind: 'classifier' | 'captioner';
   dir: string;
   /** Names of the classes added to the project (with `addClasses`). */
   addedClasses: string[];
@@ -34,7 +38,7 @@ export interface ImportedModel {
 
 const NAME_RE = /^[\w-][\w.-]{0,63}$/;
 
-/** Imports `source` (a model ZIP or folder) into the project's models/. */
+/** Imports `source` (a model ZIP or folder) into the project's models/ (captioners/ for a captioner). */
 export async function importModel(
   store: ProjectStore,
   source: string,
@@ -47,36 +51,47 @@ export async function importModel(
     const { dir: srcDir, name: exportedName } = st.isDirectory()
       ? await modelFolderIn(source)
       : await unzipModel(source, `${staging}-zip`);
+    const mj = (await readJsonFile(join(srcDir, 'model.json'), 'model')) as { format?: unknown };
+    const captioner = mj.format === CAPTIONER_FORMAT;
     const name = opts.name ?? exportedName;
     if (!NAME_RE.test(name))
       throw new FramewiseError('BAD_ARGUMENT', `"${name}" cannot name a model: use letters, digits, "_", "-" and ".".`);
-    const target = join(store.paths.models, name);
+    const target = join(captioner ? store.paths.captioners : store.paths.models, name);
     if (await stat(target).catch(() => null))
       throw new FramewiseError(
         'CONFLICT',
-        `This project already has a model "${name}"; import under another name (--name).`,
+        `This project already has a ${captioner ? 'captioner' : 'model'} "${name}"; import under another name (--name).`,
       );
-    const model = await loadModel(srcDir);
+    const loaded = captioner ? await loadCaptioner(srcDir) : await loadModel(srcDir);
     const backbone = await getBackbone(store.project.settings.backboneId);
     const expected = projectFeatureSet(store, { backboneId: backbone.id, featureDim: backbone.featureDim });
     checkFeatureFit(
       { backboneId: expected.backboneId, featureDim: expected.featureDim },
-      { backboneId: model.meta.backboneId, featureDim: model.meta.featureDim },
+      { backboneId: loaded.meta.backboneId, featureDim: loaded.meta.featureDim },
       {
-        offered: `model "${exportedName}"`,
+        offered: `${captioner ? 'captioner' : 'model'} "${exportedName}"`,
         expected: 'this project extracts',
-        hint: 'Set the project’s backbone and feature streams to the ones the model was trained on, or train a new model here.',
+        hint: 'Set the project’s backbone and feature streams to the ones it was trained on, or train a new one here.',
       },
     );
-    const { meta, added } = mapClasses(store, model, opts.addClasses ?? false);
+    let added: { id: string; name: string; color: string }[] = [];
     await mkdir(store.paths.models, { recursive: true });
-    await saveModel(staging, { head: model.head, meta });
+    // Staged in models/ for both kinds (model lists skip dot folders); one rename moves it.
+    if ('vocab' in loaded) {
+      const { checkpoint: _checkpoint, ...meta } = loaded.meta;
+      await saveCaptioner(staging, { ...loaded, meta });
+      await mkdir(store.paths.captioners, { recursive: true });
+    } else {
+      const mapped = mapClasses(store, loaded, opts.addClasses ?? false);
+      added = mapped.added;
+      await saveModel(staging, { head: loaded.head, meta: mapped.meta });
+    }
     if (added.length > 0) await store.update((p) => void p.classes.push(...added));
     // rename refuses a non-empty target, so a model written there in the meantime is kept.
     await rename(staging, target).catch((e: NodeJS.ErrnoException) => {
       throw new FramewiseError('CONFLICT', `Cannot place the model at ${target}: ${e.code ?? e.message}.`);
     });
-    return { name, dir: target, addedClasses: added.map((c) => c.name) };
+    return { name, kind: captioner ? 'captioner' : 'classifier', dir: target, addedClasses: added.map((c) => c.name) };
   } finally {
     await rm(staging, { recursive: true, force: true });
     await rm(`${staging}-zip`, { recursive: true, force: true });

@@ -88,13 +88,13 @@ export interface ApiMethods {
   /** Trained action models and captioners of the open project, newest first. */
   'models.list': { args: Record<string, never>; result: ModelInfo[] };
   /**
-   * Adds an action model exported by Framewise elsewhere (its ZIP, or that folder) to the open
-   * project; MODEL_MISMATCH when its backbone, streams or feature size differ from the project's,
+   * Adds an action model or captioner exported by Framewise elsewhere (its ZIP, or that folder) to
+   * the open project; MODEL_MISMATCH when its backbone, streams or feature size differ from the project's,
    * or it predicts classes the project lacks (unless `addClasses`); CONFLICT when `name` is taken.
    */
   'models.import': {
     args: { path: string; name?: string; addClasses?: boolean };
-    result: { name: string; addedClasses: string[]; snapshot: ProjectSnapshot };
+    result: { name: string; kind: 'classifier' | 'captioner'; addedClasses: string[]; snapshot: ProjectSnapshot };
   };
   /**
    * Runs a model (default the newest) on one project video as a job ('predict'); the segments are

@@ -268,7 +268,7 @@ export function mlServices(ctx: ServiceContext): MlApi {
       if (!isAbsolute(path))
         throw new FramewiseError('BAD_ARGUMENT', `Import from a full path (e.g. /home/me/walk.zip), not "${path}".`);
       const r = await importModel(ctx.requireStore(), path, { ...(name ? { name } : {}), addClasses });
-      return { name: r.name, addedClasses: r.addedClasses, snapshot: await ctx.publishProject() };
+      return { name: r.name, kind: r.kind, addedClasses: r.addedClasses, snapshot: await ctx.publishProject() };
     },
 
     'predict.start': async ({ videoId, modelName, threshold, smoothingSec, minDurationSec }) => {

@@ -8,6 +8,9 @@ import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { unzipEntries } from '../../src/export/zip.js';
+import { loadCaptioner, saveCaptioner } from '../../src/captioning/captioner-io.js';
+import { CaptionModel } from '../../src/captioning/model.js';
+import { Vocabulary } from '../../src/captioning/tokenizer.js';
 import { initBackend } from '../../src/models/backend.js';
 import { predictVideo } from '../../src/project/predict.js';
 import { createCoreServices, type CoreServices } from '../../src/services/core-services.js';
@@ -146,6 +149,41 @@ describe('models.import', () => {
     expect((await readdir(join(root, 'models'))).sort()).toEqual(
       ['deflated', 'inner', 'walk'].filter((n) => python || n !== 'deflated'),
     );
+  });
+
+  it('a captioner ZIP lands in captioners/ with the same weights and vocabulary; other streams refused', async () => {
+    const vocab = Vocabulary.build(['a red screen', 'a blue screen']);
+    const capModel = CaptionModel.create(
+      {
+        cell: 'gru',
+        inputDim: 1280,
+        vocabSize: vocab.tokens.length,
+        embedDim: 4,
+        encoderHidden: 5,
+        decoderHidden: 5,
+        dropout: 0,
+      },
+      2,
+    );
+    const meta = { ...model.meta, steps: 8, maxLen: 6 };
+    const { classes: _classes, clipLength: _clipLength, ...capMeta } = meta;
+    await core.api['project.open']({ dir: join(dir, 'source') });
+    await saveCaptioner(join(dir, 'source', 'captioners', 'talk'), { model: capModel, vocab, meta: capMeta });
+    const zip = (await core.api['export.file']({ kind: 'captioner', name: 'talk', destPath: dir })).path!;
+    const root = await freshProject('captions', []);
+    const r = await core.api['models.import']({ path: zip });
+    expect(r).toMatchObject({ name: 'talk', kind: 'captioner', addedClasses: [] });
+    const back = await loadCaptioner(join(root, 'captioners', 'talk'));
+    expect([...back.vocab.tokens]).toEqual([...vocab.tokens]);
+    for (const n of capModel.params.names())
+      expect(Array.from(back.model.params.get(n))).toEqual(Array.from(capModel.params.get(n)));
+    expect((await core.api['models.list']({})).map((m) => [m.name, m.kind])).toEqual([['talk', 'captioner']]);
+    await expect(core.api['models.import']({ path: zip })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await freshProject('captions-motion', [], ['motion']);
+    await expect(core.api['models.import']({ path: zip })).rejects.toMatchObject({
+      code: 'MODEL_MISMATCH',
+      message: expect.stringMatching(/^Captioner "talk" has "mobilenet_v2_nsfwjs" 1280-d features/),
+    });
   });
 
   it('framewise import-model: the CLI imports the ZIP and reports a mismatch with exit code 1', async () => {

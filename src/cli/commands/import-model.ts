@@ -5,7 +5,7 @@ import type { CommandContext } from '../command.js';
 
 export const importModelCommand = {
   name: 'import-model',
-  summary: 'Add a model exported by Framewise elsewhere (its ZIP or folder), checked against the project',
+  summary: 'Add a model or captioner exported by Framewise elsewhere (its ZIP or folder), checked against the project',
   usage:
     'framewise import-model <project> <model.zip|model-folder> [--name NAME] [--add-classes] [--json]\n' +
     '  refused (MODEL_MISMATCH) when the model was trained on another backbone, other feature streams,\n' +
@@ -20,7 +20,7 @@ export const importModelCommand = {
       addClasses: values['add-classes'] === true,
     });
     out.line(
-      `Model ${r.name} imported into ${r.dir}` +
+      `${r.kind === 'captioner' ? 'Captioner' : 'Model'} ${r.name} imported into ${r.dir}` +
         (r.addedClasses.length ? `; classes added: ${r.addedClasses.join(', ')}` : ''),
     );
     if (out.json) out.print(r);
