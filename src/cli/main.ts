@@ -22,6 +22,7 @@ import { trainCaptionerCommand, captionCommand, importCaptionsCommand } from './
 import { demoCommand } from './commands/demo.js';
 import { mergeCommand } from './commands/merge.js';
 import { exportCommand, exportDatasetCommand } from './commands/export.js';
+import { importModelCommand } from './commands/import-model.js';
 import { restoreVersionCommand, versionsCommand } from './commands/versions.js';
 import { relinkCommand } from './commands/relink.js';
 
@@ -42,6 +43,7 @@ export const COMMANDS: Command[] = [
   captionCommand,
   exportCommand,
   exportDatasetCommand,
+  importModelCommand,
   infoCommand,
   serveCommand,
   versionsCommand,

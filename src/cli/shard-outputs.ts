@@ -1,7 +1,8 @@
 /**
- * Per-video outputs of sharded runs (`predict --out-dir`): one predictions JSON per video, written
- * atomically, so a job killed half-way leaves only whole files, and a rerun of the same shard skips
- * what is done. `merge` then reads them back in one document.
+ * Per-video outputs of sharded runs (`predict --out-dir`, `caption --out-dir`): one JSON per video,
+ * written atomically, so a job killed half-way leaves only whole files, and a rerun of the same
+ * shard skips what is done (a file made by the same model). `merge` reads predictions back in one
+ * document.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
@@ -19,8 +20,15 @@ export function outputFileFor(dir: string, video: string): string {
   return join(dir, `${stem}-${createHash('sha256').update(abs).digest('hex').slice(0, 10)}.json`);
 }
 
-/** The output already written for this model, or null when the video still has to be done. */
-export async function finishedOutput(file: string, modelTag: string): Promise<PredictionsJson | null> {
+/**
+ * The output already written by this model (`validate` reads it and gives the tag of the model
+ * that wrote it), or null when the video still has to be done.
+ */
+export async function finishedJson<T>(
+  file: string,
+  modelTag: string,
+  validate: (data: unknown) => { doc: T; model: string | undefined },
+): Promise<T | null> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -28,15 +36,23 @@ export async function finishedOutput(file: string, modelTag: string): Promise<Pr
     return null;
   }
   try {
-    const doc = validatePredictionsJson(JSON.parse(text));
-    return doc.model === modelTag ? doc : null;
+    const { doc, model } = validate(JSON.parse(text));
+    return model === modelTag ? doc : null;
   } catch {
     // A file that does not parse is not done; it is written again over.
     return null;
   }
 }
 
-export async function writeOutput(file: string, doc: PredictionsJson): Promise<void> {
+/** The predictions already written for this model, or null. */
+export function finishedOutput(file: string, modelTag: string): Promise<PredictionsJson | null> {
+  return finishedJson(file, modelTag, (data) => {
+    const doc = validatePredictionsJson(data);
+    return { doc, model: doc.model };
+  });
+}
+
+export async function writeOutput(file: string, doc: unknown): Promise<void> {
   await mkdir(resolve(file, '..'), { recursive: true });
   await atomicWriteFile(file, JSON.stringify(doc, null, 2) + '\n');
 }

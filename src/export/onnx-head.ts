@@ -28,7 +28,7 @@ export const HEAD_ONNX_OPSET = 17;
 export const SIDECAR_FORMAT = 'framewise-onnx-head';
 
 /** ONNX gate block b is Framewise's gate block GATE_ORDER[cell][b]. */
-const GATE_ORDER = { lstm: [0, 3, 1, 2], gru: [0, 1, 2] } as const;
+export const GATE_ORDER = { lstm: [0, 3, 1, 2], gru: [0, 1, 2] } as const;
 
 /** What DIR/<name>.json says about DIR/<name>.onnx: everything a pipeline needs to feed it. */
 export interface HeadSidecar {
@@ -79,23 +79,25 @@ function reorderBias(bias: Float32Array, H: number, order: readonly number[], ou
   for (let b = 0; b < order.length; b++) out.set(bias.subarray(order[b]! * H, (order[b]! + 1) * H), offset + b * H);
 }
 
-/** The ONNX W, R, B initializers of one recurrent layer (all its directions). */
-function recurrentWeights(
+/**
+ * The ONNX W, R, B initializers of one recurrent layer, one direction per parameter prefix (e.g.
+ * "lstm_0/fwd", "lstm_0/bwd"; the captioner's "encoder/gru").
+ */
+export function recurrentWeights(
   params: ParamStore,
   cell: 'lstm' | 'gru',
-  layer: number,
-  dirs: number,
+  prefixes: readonly string[],
   inDim: number,
   H: number,
 ): { W: Float32Array; R: Float32Array; B: Float32Array } {
   const order = GATE_ORDER[cell];
   const G = order.length * H;
+  const dirs = prefixes.length;
   const W = new Float32Array(dirs * G * inDim);
   const R = new Float32Array(dirs * G * H);
   // B = [Wb, Rb] per direction; Framewise has one bias, so Rb stays 0.
   const B = new Float32Array(dirs * 2 * G);
-  ['fwd', 'bwd'].slice(0, dirs).forEach((dir, d) => {
-    const prefix = `${cell}_${layer}/${dir}`;
+  prefixes.forEach((prefix, d) => {
     gateMajor(params.get(`${prefix}/kernel`), inDim, H, order, W, d * G * inDim);
     gateMajor(params.get(`${prefix}/recurrent_kernel`), H, H, order, R, d * G * H);
     reorderBias(params.get(`${prefix}/bias`), H, order, B, d * 2 * G);
@@ -104,7 +106,7 @@ function recurrentWeights(
 }
 
 /** dense 'name': x·kernel + bias, through MatMul + Add. */
-function addDenseNodes(g: GraphBuilder, params: ParamStore, name: string, x: string): string {
+export function addDenseNodes(g: GraphBuilder, params: ParamStore, name: string, x: string): string {
   const k = g.addFloats(`${name}_kernel`, params.shapes.get(`${name}/kernel`)!, params.get(`${name}/kernel`));
   const b = g.addFloats(`${name}_bias`, params.shapes.get(`${name}/bias`)!, params.get(`${name}/bias`));
   return g.add('Add', [g.add('MatMul', [x, k], `${name}_matmul`), b], `${name}_out`);
@@ -121,7 +123,13 @@ function addRecurrentEncoder(g: GraphBuilder, model: TrainedModel, normed: strin
   let inDim = c.inputDim;
   let last = '';
   for (let l = 0; l < c.layers; l++) {
-    const { W, R, B } = recurrentWeights(model.head.params, c.cell, l, dirs, inDim, H);
+    const { W, R, B } = recurrentWeights(
+      model.head.params,
+      c.cell,
+      ['fwd', 'bwd'].slice(0, dirs).map((dir) => `${c.cell}_${l}/${dir}`),
+      inDim,
+      H,
+    );
     const G = GATE_ORDER[c.cell].length * H;
     const w = g.addFloats(`${c.cell}_${l}_W`, [dirs, G, inDim], W);
     const r = g.addFloats(`${c.cell}_${l}_R`, [dirs, G, H], R);

@@ -50,8 +50,9 @@ export interface ShardSummary {
 
 const KEY = /^[A-Za-z0-9_-]+$/;
 
-export function shardName(i: number): string {
-  return `shard-${String(i).padStart(6, '0')}.tar`;
+/** shard-000000.tar; in shard set "2-of-4" (a `--shard 2/4` process): shard-2-of-4-000000.tar. */
+export function shardName(i: number, set?: string): string {
+  return `shard-${set ? `${set}-` : ''}${String(i).padStart(6, '0')}.tar`;
 }
 
 /** Writes samples into shards of `shardSize` samples each; `finish` writes the last shard and the index. */
@@ -66,6 +67,8 @@ export class ShardWriter {
     private readonly outDir: string,
     private readonly shardSize: number,
     private readonly mtime = new Date(),
+    /** A shard set's name (see shardName); its index is index-<set>.jsonl. */
+    private readonly set?: string,
   ) {
     if (!Number.isInteger(shardSize) || shardSize < 1)
       throw new RangeError(`shard size must be ≥ 1 (got ${shardSize})`);
@@ -84,7 +87,8 @@ export class ShardWriter {
   async finish(): Promise<ShardSummary> {
     await this.flush();
     const text = this.index.map((l) => JSON.stringify(l)).join('\n');
-    await atomicWriteFile(join(this.outDir, 'index.jsonl'), text === '' ? '' : text + '\n');
+    const index = this.set ? `index-${this.set}.jsonl` : 'index.jsonl';
+    await atomicWriteFile(join(this.outDir, index), text === '' ? '' : text + '\n');
     return { shards: [...this.shards], samples: this.index.length, bytes: this.bytes };
   }
 
@@ -92,7 +96,7 @@ export class ShardWriter {
     if (this.pending.length === 0) return;
     const samples = this.pending;
     this.pending = [];
-    const name = shardName(this.shards.length);
+    const name = shardName(this.shards.length, this.set);
     await mkdir(this.outDir, { recursive: true });
     const file = join(this.outDir, name);
     const tmp = join(this.outDir, `.${name}.${process.pid}.partial`);

@@ -3,7 +3,7 @@
  * deflated: model weights are float32 and barely compress, and a stored archive is written at copy
  * speed. Readers: every unzip tool, Python's zipfile, Windows Explorer, macOS Archive Utility.
  */
-import { zipSync, type Zippable } from 'fflate';
+import { unzipSync, zipSync, type Zippable } from 'fflate';
 
 export interface ZipEntry {
   /** Forward slashes, relative, e.g. "model/weights.bin". */
@@ -31,4 +31,26 @@ export function zipStore(entries: readonly ZipEntry[]): Uint8Array {
     files[e.name] = [e.data, { level: 0, mtime: e.date ?? new Date() }];
   }
   return zipSync(files);
+}
+
+/**
+ * The files of a ZIP archive (stored or deflated, as `zipStore` and every zip tool write them), read
+ * by fflate. Folders are left out. Throws for a file that is no ZIP, a damaged one, and names that
+ * would escape the folder it is extracted to.
+ */
+export function unzipEntries(buf: Uint8Array): ZipEntry[] {
+  let files: Record<string, Uint8Array>;
+  try {
+    files = unzipSync(buf);
+  } catch (e) {
+    throw new Error(`not a readable ZIP archive (${(e as Error).message})`);
+  }
+  const out: ZipEntry[] = [];
+  for (const [name, data] of Object.entries(files)) {
+    if (name.endsWith('/')) continue;
+    if (name.startsWith('/') || name.includes('\\') || name.split('/').includes('..'))
+      throw new Error(`unsafe name in the ZIP archive: "${name}"`);
+    out.push({ name, data });
+  }
+  return out;
 }

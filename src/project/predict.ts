@@ -29,6 +29,8 @@ export async function listProjectModels(
   const names = await readdir(store.paths.models).catch(() => [] as string[]);
   const out: { name: string; dir: string; createdAt: string }[] = [];
   for (const name of names) {
+    // Dot folders are imports being staged (project/import-model.ts).
+    if (name.startsWith('.')) continue;
     const dir = join(store.paths.models, name);
     const st = await stat(join(dir, 'meta.json')).catch(() => null);
     if (st) out.push({ name, dir, createdAt: st.mtime.toISOString() });

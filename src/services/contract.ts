@@ -89,6 +89,15 @@ export interface ApiMethods {
   /** Trained action models and captioners of the open project, newest first. */
   'models.list': { args: Record<string, never>; result: ModelInfo[] };
   /**
+   * Adds an action model or captioner exported by Framewise elsewhere (its ZIP, or that folder) to
+   * the open project; MODEL_MISMATCH when its backbone, streams or feature size differ from the project's,
+   * or it predicts classes the project lacks (unless `addClasses`); CONFLICT when `name` is taken.
+   */
+  'models.import': {
+    args: { path: string; name?: string; addClasses?: boolean };
+    result: { name: string; kind: 'classifier' | 'captioner'; addedClasses: string[]; snapshot: ProjectSnapshot };
+  };
+  /**
    * Runs a model (default the newest) on one project video as a job ('predict'); the segments are
    * stored as 'prediction' pre-labels and the PredictionResult arrives as a 'job.result' event.
    */
@@ -168,6 +177,7 @@ export const API_METHODS: readonly ApiMethod[] = [
   'training.start',
   'training.result',
   'models.list',
+  'models.import',
   'predict.start',
   'captioning.train',
   'captioning.run',

@@ -4,7 +4,7 @@
  * ctx.publishResult (a 'job.result' event, and jobs.result for a page that missed the event).
  */
 import { mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { FramewiseError, toFramewiseError } from '../errors.js';
 import type { FeatureEngine } from '../features/types.js';
 import { resolveVideoPath, type ProjectStore } from '../store/project-store.js';
@@ -30,6 +30,7 @@ import { HEAD_CHOICES, headSettings } from '../models/heads/registry.js';
 import type { FitBatch } from '../training/fit.js';
 import type { Api, CaptionResult, TrainingEpoch, TrainingSummary } from './contract.js';
 import { listModels } from './model-list.js';
+import { importModel } from '../project/import-model.js';
 import type { JobContext } from './jobs.js';
 import { fileBase, findVideo, videoFile, type ServiceContext } from './service-context.js';
 
@@ -39,6 +40,7 @@ type MlApi = Pick<
   | 'training.start'
   | 'training.result'
   | 'models.list'
+  | 'models.import'
   | 'predict.start'
   | 'captioning.train'
   | 'captioning.run'
@@ -260,6 +262,14 @@ export function mlServices(ctx: ServiceContext): MlApi {
     'training.result': async ({ jobId }) => trainingResults.get(jobId) ?? null,
 
     'models.list': async () => listModels(ctx.requireStore()),
+
+    'models.import': async ({ path, name, addClasses }) => {
+      checkName(name);
+      if (!isAbsolute(path))
+        throw new FramewiseError('BAD_ARGUMENT', `Import from a full path (e.g. /home/me/walk.zip), not "${path}".`);
+      const r = await importModel(ctx.requireStore(), path, { ...(name ? { name } : {}), addClasses });
+      return { name: r.name, kind: r.kind, addedClasses: r.addedClasses, snapshot: await ctx.publishProject() };
+    },
 
     'predict.start': async ({ videoId, modelName, threshold, smoothingSec, minDurationSec }) => {
       const s = ctx.requireStore();

@@ -26,7 +26,8 @@ export interface ImportRow {
   label: string;
 }
 
-const PALETTE = [
+/** Colours given to classes created by an import, in turn. */
+export const PALETTE = [
   '#e6194b',
   '#3cb44b',
   '#4363d8',

@@ -127,6 +127,7 @@ const ARG_CHECKS: { [M in keyof ApiMethods]: Check[] } = {
   ],
   'training.result': [str('jobId')],
   'models.list': [],
+  'models.import': [str('path'), str('name', true), bool('addClasses', true)],
   'predict.start': [
     str('videoId'),
     str('modelName', true),

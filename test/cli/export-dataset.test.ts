@@ -93,6 +93,52 @@ describe('framewise export-dataset', () => {
     }
   }, 180_000);
 
+  it('--shard k/N: two processes at once into one folder hold exactly the samples of one process', async () => {
+    const samplesOf = async (folder: string) => {
+      const tars = (await readdir(folder)).filter((f) => f.endsWith('.tar')).sort();
+      const all = (await Promise.all(tars.map((t) => readShard(join(folder, t))))).flat();
+      return new Map(all.map((x) => [x.key, { shape: x.shape, features: Array.from(x.features), meta: x.meta }]));
+    };
+    const want = await samplesOf(join(dir, 'wds'));
+    const out = join(dir, 'wds-sharded');
+    const runs = await Promise.all(
+      [0, 1].map((k) => cli(['export-dataset', proj, '--out', out, '--shard', `${k}/2`, '--shard-size', '1'])),
+    );
+    for (const r of runs) expect(r.code, r.stderr).toBe(0);
+    const names = (await readdir(out)).sort();
+    // One video (two samples) per process, a shard per sample.
+    expect(names).toEqual([
+      'dataset-0-of-2.json',
+      'dataset-1-of-2.json',
+      'dataset.json',
+      'index-0-of-2.jsonl',
+      'index-1-of-2.jsonl',
+      ...(names.includes('shard-0-of-2-000001.tar')
+        ? ['shard-0-of-2-000000.tar', 'shard-0-of-2-000001.tar', 'shard-1-of-2-000000.tar']
+        : ['shard-0-of-2-000000.tar', 'shard-1-of-2-000000.tar', 'shard-1-of-2-000001.tar']),
+    ]);
+    expect(await samplesOf(out)).toEqual(want);
+    const shared = JSON.parse(await readFile(join(out, 'dataset.json'), 'utf8')) as Record<string, unknown>;
+    const single = JSON.parse(await readFile(join(dir, 'wds', 'dataset.json'), 'utf8')) as Record<string, unknown>;
+    expect(shared['classes']).toEqual(single['classes']);
+    expect(shared['featureSetId']).toBe(single['featureSetId']);
+    const index = (await Promise.all([0, 1].map((k) => readFile(join(out, `index-${k}-of-2.jsonl`), 'utf8')))).flatMap(
+      (t) =>
+        t
+          .trim()
+          .split('\n')
+          .map((l) => (JSON.parse(l) as { key: string }).key),
+    );
+    expect(index.sort()).toEqual([...want.keys()].sort());
+
+    const again = await cli(['export-dataset', proj, '--out', out, '--shard', '1/2']);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/shard 1\/2 already done/);
+    const other = await cli(['export-dataset', proj, '--out', out, '--shard', '0/3']);
+    expect(other.code).toBe(2);
+    expect(other.stderr).toMatch(/already holds another dataset/);
+  }, 180_000);
+
   it('refuses a bad --shard-size, a folder that already holds a dataset, and a project without labels', async () => {
     const again = await cli(['export-dataset', proj, '--out', join(dir, 'wds')]);
     expect(again.code).toBe(2);

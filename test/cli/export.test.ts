@@ -89,7 +89,7 @@ describe('framewise export', () => {
     expect(missing.stderr).toMatch(/No model "nope".*available: walk/);
     const badFormat = await cli(['export', proj, '--format', 'tflite', '--out', out]);
     expect(badFormat.code).toBe(2);
-    expect(badFormat.stderr).toMatch(/--format must be one of onnx, labels-csv/);
+    expect(badFormat.stderr).toMatch(/--format must be one of onnx, captioner-onnx, labels-csv/);
     expect((await cli(['export', proj])).code).toBe(2);
   });
 

@@ -74,6 +74,9 @@ function stubServices(dir: string, videoPath: string, calls: Fixture['calls']): 
     'training.start': async (a) => (record('training.start', a), { jobId: 'job_2' }),
     'training.result': async () => null,
     'models.list': async () => [],
+    'models.import': async () => {
+      throw new Error('not in this fake');
+    },
     'predict.start': async (a) => (record('predict.start', a), { jobId: 'job_3' }),
     'captioning.train': async () => ({ jobId: 'job_4' }),
     'captioning.run': async () => ({ jobId: 'job_5' }),

@@ -1,10 +1,17 @@
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { FramewiseError } from '../../errors.js';
 import { createFeatureEngine } from '../../features/engines/select.js';
 import { ProjectStore, resolveVideoPath } from '../../store/project-store.js';
 import { videoFeatures } from '../../project/predict.js';
-import { trainProjectCaptioner, loadProjectCaptioner, captionFeatures } from '../../project/captioning.js';
+import {
+  trainProjectCaptioner,
+  loadProjectCaptioner,
+  captionFeatures,
+  resolveCaptionerDir,
+} from '../../project/captioning.js';
+import { parseShard, readList, selectShard } from '../shard.js';
+import { finishedJson, outputFileFor, writeOutput } from '../shard-outputs.js';
 import type { CaptionerTrainConfig } from '../../captioning/train-captioner.js';
 import { denseCaptionSubtitles } from '../../captioning/dense-captioning.js';
 import { importCaptions } from '../../store/import-captions.js';
@@ -142,8 +149,12 @@ export const captionCommand = {
   summary: 'Generate captions for a video: per labelled segment or per fixed window, as SRT, WebVTT or JSON',
   usage:
     'framewise caption <project> <video> [--format srt|vtt|json] [--window 4] [--hop 4] [--segments] [--beam 5] [--no-repeat 3] [--model NAME]\n' +
-    '       framewise caption <project> <video> <video>… --format json   (one engine load for many videos)',
+    '       framewise caption <project> <video> <video>… --format json   (one engine load for many videos)\n' +
+    '       framewise caption <project> [<video>…] [--list files.txt] [--shard k/N] --out-dir DIR   (one JSON per video; reruns skip done ones)',
   options: {
+    list: { type: 'string' },
+    shard: { type: 'string' },
+    'out-dir': { type: 'string' },
     format: { type: 'string' },
     window: { type: 'string' },
     hop: { type: 'string' },
@@ -153,9 +164,19 @@ export const captionCommand = {
     model: { type: 'string' },
   },
   async run({ positionals, values, out, signal }: CommandContext): Promise<number> {
-    const [dir, ...videos] = positionals;
+    const [dir, ...given] = positionals;
+    const listed = typeof values['list'] === 'string' ? await readList(values['list']) : [];
+    let videos = [...given, ...listed];
     if (!dir || videos.length === 0) return out.usage();
-    const format = String(values['format'] ?? 'srt');
+    if (typeof values['shard'] === 'string') {
+      const shard = parseShard(values['shard']);
+      videos = selectShard(videos, shard, (v) => resolve(v));
+      out.line(`shard ${shard.index}/${shard.count}: ${videos.length} video(s)`);
+    }
+    const outDir = typeof values['out-dir'] === 'string' ? resolve(values['out-dir']) : null;
+    if (outDir && values['format'] !== undefined && values['format'] !== 'json')
+      throw new FramewiseError('BAD_ARGUMENT', '--out-dir writes JSON per video; leave out --format.');
+    const format = outDir ? 'json' : String(values['format'] ?? 'srt');
     if (!['srt', 'vtt', 'json'].includes(format))
       throw new FramewiseError('BAD_ARGUMENT', `--format must be srt, vtt or json (got ${format}).`);
     if (videos.length > 1 && format !== 'json')
@@ -171,14 +192,19 @@ export const captionCommand = {
     const store = await ProjectStore.open(dir);
     const engine = await createFeatureEngine(store.project.settings.backboneId);
     try {
-      const captioner = await loadProjectCaptioner(
-        store,
-        engine,
-        typeof values['model'] === 'string' ? values['model'] : undefined,
-      );
+      const name = typeof values['model'] === 'string' ? values['model'] : undefined;
+      const captioner = await loadProjectCaptioner(store, engine, name);
+      // Names this trained captioner exactly, so a rerun after retraining redoes the videos.
+      const tag = `${basename(await resolveCaptionerDir(store, name))}@${captioner.meta.createdAt}`;
       const results: { video: string; captions: ReturnType<typeof captionFeatures> }[] = [];
+      let skipped = 0;
       for (const video of videos) {
         const file = resolve(video);
+        const outFile = outDir ? outputFileFor(outDir, video) : null;
+        if (outFile && (await finishedJson(outFile, tag, captionsOutput))) {
+          skipped++;
+          continue;
+        }
         const feats = await videoFeatures(file, store, engine, { signal, fps: captioner.meta.fps });
         let source: { segments: { start: number; end: number }[] } | { windowSeconds: number; hopSeconds: number } = {
           windowSeconds,
@@ -192,9 +218,15 @@ export const captionCommand = {
             segments: store.project.segments.filter((s) => s.videoId === v.id).sort((a, b) => a.start - b.start),
           };
         }
-        results.push({ video, captions: captionFeatures(captioner, feats, source, { beamWidth, ...repetition }) });
+        const captions = captionFeatures(captioner, feats, source, { beamWidth, ...repetition });
+        if (outFile) {
+          await writeOutput(outFile, { format: CAPTIONS_FORMAT, version: 1, captioner: tag, video, captions });
+          continue;
+        }
+        results.push({ video, captions });
       }
-      if (format === 'json')
+      if (outDir) out.line(`${videos.length - skipped} captioned, ${skipped} already done → ${outDir}`);
+      else if (format === 'json')
         process.stdout.write(JSON.stringify(results.length === 1 ? results[0] : { videos: results }, null, 2) + '\n');
       else process.stdout.write(denseCaptionSubtitles(results[0]!.captions, format as 'srt' | 'vtt'));
     } finally {
@@ -203,6 +235,15 @@ export const captionCommand = {
     return 0;
   },
 };
+
+const CAPTIONS_FORMAT = 'framewise-captions';
+
+/** A `caption --out-dir` file: the captions of one video and the captioner that made them. */
+function captionsOutput(data: unknown): { doc: unknown; model: string | undefined } {
+  const d = data as { format?: unknown; captioner?: unknown; captions?: unknown };
+  if (d?.format !== CAPTIONS_FORMAT || !Array.isArray(d.captions)) throw new Error('not a captions file');
+  return { doc: d, model: typeof d.captioner === 'string' ? d.captioner : undefined };
+}
 
 export const importCaptionsCommand = {
   name: 'import-captions',

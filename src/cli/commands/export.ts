@@ -1,22 +1,30 @@
 import { resolve } from 'node:path';
 import { FramewiseError } from '../../errors.js';
-import { exportLabelsCsv, exportModelOnnx } from '../../project/export-model.js';
+import { exportCaptionerOnnx, exportLabelsCsv, exportModelOnnx } from '../../project/export-model.js';
 import { exportDataset } from '../../project/export-dataset.js';
 import { ProjectStore } from '../../store/project-store.js';
 import { withProject } from '../project-context.js';
+import { parseShard, readList, selectShard } from '../shard.js';
 import type { CommandContext } from '../command.js';
 
-const FORMATS = ['onnx', 'labels-csv'] as const;
+const FORMATS = ['onnx', 'captioner-onnx', 'labels-csv'] as const;
 
 export const exportCommand = {
   name: 'export',
   summary: 'Export a trained model as ONNX (+ JSON: classes, fps, clip length, backbone), or the labels as CSV',
   usage:
-    'framewise export <project> --out DIR [--format onnx|labels-csv] [--model NAME] [--json]\n' +
-    '  onnx:       DIR/<NAME>.onnx (features [batch, time, dim] → probabilities) and DIR/<NAME>.json\n' +
+    'framewise export <project> --out DIR [--format onnx|captioner-onnx|labels-csv] [--model NAME] [--with-backbone] [--json]\n' +
+    '  onnx:       DIR/<NAME>.onnx (features [batch, time, dim] → probabilities) and DIR/<NAME>.json;\n' +
+    '              --with-backbone adds DIR/<backbone>.onnx (frames → appearance features), described in the JSON\n' +
+    '  captioner-onnx: DIR/<NAME>-encoder.onnx, DIR/<NAME>-decoder.onnx (one step) and DIR/<NAME>.json (--model names the captioner)\n' +
     '  labels-csv: DIR/labels.csv (file,start,end,label,caption of the labelled segments)',
-  options: { out: { type: 'string' }, format: { type: 'string' }, model: { type: 'string' } },
-  async run({ positionals, values, out }: CommandContext): Promise<number> {
+  options: {
+    out: { type: 'string' },
+    format: { type: 'string' },
+    model: { type: 'string' },
+    'with-backbone': { type: 'boolean' },
+  },
+  async run({ positionals, values, out, signal }: CommandContext): Promise<number> {
     const dir = positionals[0];
     const outDir = values['out'];
     if (!dir || typeof outDir !== 'string') return out.usage();
@@ -32,8 +40,18 @@ export const exportCommand = {
       return 0;
     }
     const model = typeof values['model'] === 'string' ? values['model'] : undefined;
-    const r = await exportModelOnnx(store, model, resolve(outDir));
+    if (format === 'captioner-onnx') {
+      const r = await exportCaptionerOnnx(store, model, resolve(outDir));
+      out.line(`Captioner ${r.captioner} exported: ${r.encoder}, ${r.decoder} and ${r.json}`);
+      if (out.json) out.print({ format, ...r });
+      return 0;
+    }
+    const r = await exportModelOnnx(store, model, resolve(outDir), {
+      withBackbone: values['with-backbone'] === true,
+      signal,
+    });
     out.line(`Model ${r.model} exported: ${r.onnx} (${(r.bytes / 1024).toFixed(0)} KiB) and ${r.json}`);
+    if (r.backbone) out.line(`Backbone: ${r.backbone.onnx} (${(r.backbone.bytes / 1e6).toFixed(1)} MB)`);
     if (out.json) out.print({ format, ...r });
     return 0;
   },
@@ -43,8 +61,16 @@ export const exportDatasetCommand = {
   name: 'export-dataset',
   summary:
     'Write the labelled segments’ features as WebDataset tar shards (.npy float16 + .json) for training elsewhere',
-  usage: 'framewise export-dataset <project> --out DIR [--shard-size 1000] [--json]',
-  options: { out: { type: 'string' }, 'shard-size': { type: 'string' } },
+  usage:
+    'framewise export-dataset <project> --out DIR [--shard-size 1000] [--list videos.txt] [--shard k/N] [--json]\n' +
+    '  --shard k/N: this process exports every N-th labelled video (shard-k-of-N-*.tar, index-k-of-N.jsonl);\n' +
+    '  run k = 0..N-1 at once into one DIR; a rerun skips finished sets. --list: only these project videos.',
+  options: {
+    out: { type: 'string' },
+    'shard-size': { type: 'string' },
+    list: { type: 'string' },
+    shard: { type: 'string' },
+  },
   async run({ positionals, values, out, signal }: CommandContext): Promise<number> {
     const dir = positionals[0];
     const outDir = values['out'];
@@ -55,18 +81,33 @@ export const exportDatasetCommand = {
         'BAD_ARGUMENT',
         `--shard-size must be a whole number of samples ≥ 1 (got ${String(values['shard-size'])}).`,
       );
+    const shard = typeof values['shard'] === 'string' ? parseShard(values['shard']) : null;
+    const listed =
+      typeof values['list'] === 'string' ? new Set((await readList(values['list'])).map((v) => resolve(v))) : null;
     return withProject(dir, async (store, engine) => {
       const r = await exportDataset(store, resolve(outDir), {
         engine,
         shardSize,
         signal,
+        ...(shard || listed
+          ? {
+              selectVideos: (paths: string[]) => {
+                const inList = listed ? paths.filter((p) => listed.has(p)) : paths;
+                return shard ? selectShard(inList, shard, (p) => p) : inList;
+              },
+            }
+          : {}),
+        ...(shard ? { set: `${shard.index}-of-${shard.count}` } : {}),
         onVideo: (i, n) => out.progress('Exporting', i, n, 'videos'),
       });
       out.endProgress();
-      out.line(
-        `${r.samples} sample(s) in ${r.shards.length} shard(s), ${(r.bytes / 1e6).toFixed(1)} MB, in ${r.outDir} (${r.seconds.toFixed(1)} s)` +
-          (r.skipped ? `; ${r.skipped} segment(s) shorter than one frame left out` : ''),
-      );
+      if (r.alreadyDone)
+        out.line(`shard ${shard!.index}/${shard!.count} already done: ${r.samples} sample(s) in ${r.outDir}`);
+      else
+        out.line(
+          `${r.samples} sample(s) in ${r.shards.length} shard(s), ${(r.bytes / 1e6).toFixed(1)} MB, in ${r.outDir} (${r.seconds.toFixed(1)} s)` +
+            (r.skipped ? `; ${r.skipped} segment(s) shorter than one frame left out` : ''),
+        );
       if (out.json) out.print(r);
       return 0;
     });

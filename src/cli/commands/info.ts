@@ -1,20 +1,35 @@
 import { createCoreServices } from '../../services/core-services.js';
 import { createFeatureEngine } from '../../features/engines/select.js';
-import { toFramewiseError } from '../../errors.js';
+import type { ExecutionProviderName, OnnxFeatureEngine } from '../../features/engines/onnx-engine.js';
+import { FramewiseError, toFramewiseError } from '../../errors.js';
 import type { CommandContext } from '../command.js';
+
+const PROVIDERS: readonly ExecutionProviderName[] = ['cpu', 'cuda', 'webgpu'];
 
 export const infoCommand = {
   name: 'info',
-  summary: 'Show the version, ffmpeg in use and the feature engine that loads',
-  usage: 'framewise info [--json]',
-  options: {},
-  async run({ out }: CommandContext): Promise<number> {
+  summary: 'Show the version, ffmpeg in use and the feature engine that loads (and its execution provider)',
+  usage: 'framewise info [--provider cpu|cuda|webgpu] [--json]',
+  options: { provider: { type: 'string' } },
+  async run({ values, out }: CommandContext): Promise<number> {
+    const requested = String(values['provider'] ?? 'cpu');
+    if (!(PROVIDERS as readonly string[]).includes(requested))
+      throw new FramewiseError('BAD_ARGUMENT', `--provider must be one of ${PROVIDERS.join(', ')} (got ${requested}).`);
     const core = createCoreServices({ transport: 'serve', emit: () => undefined });
     const info = await core.api['system.info']({});
     let backend: string;
+    let executionProvider: string | null = null;
+    const fallbacks: string[] = [];
     try {
-      const engine = await createFeatureEngine();
+      const engine = await createFeatureEngine(undefined, {
+        executionProvider: requested as ExecutionProviderName,
+        onFallback: (kind, err) => void fallbacks.push(`${kind} failed: ${err.message}`),
+      });
       backend = engine.backend;
+      // Only the onnxruntime engine has providers; tfjs-wasm (a fallback) runs on the CPU.
+      const onnx = engine as Partial<OnnxFeatureEngine>;
+      executionProvider = onnx.executionProvider ?? 'cpu (tfjs-wasm)';
+      if (onnx.fallbackReason) fallbacks.push(onnx.fallbackReason);
       await engine.dispose();
     } catch (e) {
       backend = `unavailable: ${toFramewiseError(e).message}`;
@@ -26,7 +41,16 @@ export const infoCommand = {
         : `ffmpeg: ${info.ffmpeg.path} (${info.ffmpeg.source}) ${info.ffmpeg.version}`,
     );
     out.line(`backend: ${backend}`);
-    if (out.json) out.print({ ...info, featureBackend: backend });
+    if (executionProvider) out.line(`execution provider: ${executionProvider} (requested ${requested})`);
+    for (const f of fallbacks) out.line(`fallback: ${f}`);
+    if (out.json)
+      out.print({
+        ...info,
+        featureBackend: backend,
+        executionProvider,
+        requestedProvider: requested,
+        fallbackReason: fallbacks.length ? fallbacks.join('; ') : null,
+      });
     return 'error' in info.ffmpeg ? 1 : 0;
   },
 };
