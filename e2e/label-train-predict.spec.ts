@@ -17,6 +17,7 @@ import { createProject } from './support/project.js';
 import { ARTIFACTS, ROOT } from './support/paths.js';
 import { makeColorVideo } from './support/video.js';
 import type { VideoProbe } from './support/dom.js';
+import { openTab } from './support/tabs.js';
 
 const DOCS_IMAGES = join(ROOT, 'docs', 'images');
 
@@ -129,6 +130,7 @@ test('import, label, train LSTM + captioner, predict, accept, caption, export', 
   await expect(page.getByTestId('segment-item').nth(1)).toContainText(CAPTION_OF.blue);
 
   // Train a small LSTM on 4-frame clips; progress reaches the end, curves and metrics appear.
+  await openTab(page, 'training');
   await page.getByTestId('train-head').selectOption('lstm');
   await page.getByTestId('train-hidden').fill('16');
   await page.getByTestId('train-epochs').fill('10');
@@ -143,6 +145,7 @@ test('import, label, train LSTM + captioner, predict, accept, caption, export', 
   await shot(page, 'training', page.getByTestId('training-panel'));
 
   // Train a captioner on the captioned segments.
+  await openTab(page, 'captioning');
   await page.getByTestId('cap-cell').selectOption('gru');
   await page.getByTestId('cap-hidden').fill('64');
   await page.getByTestId('cap-epochs').fill('100');
@@ -153,6 +156,7 @@ test('import, label, train LSTM + captioner, predict, accept, caption, export', 
   // Predict on the new video: predicted segments on their lane, probability curves under it.
   await itemFor('new-clip.mp4').locator('button.item').click();
   await expect(itemFor('new-clip.mp4')).toHaveClass(/selected/);
+  await openTab(page, 'segments');
   await page.getByTestId('predict-button').click();
   const predicted = page.getByTestId('predicted-segment');
   await expect(predicted.first()).toBeVisible({ timeout: 60_000 });
@@ -185,6 +189,7 @@ test('import, label, train LSTM + captioner, predict, accept, caption, export', 
   await expect(predicted).toHaveCount(nPredicted);
 
   // Caption the new video (per predicted segment); the caption shows during playback.
+  await openTab(page, 'captioning');
   await page.getByTestId('caption-video').click();
   const texts = page.getByTestId('caption-text');
   await expect(texts.first()).toBeVisible({ timeout: 60_000 });
@@ -201,6 +206,7 @@ test('import, label, train LSTM + captioner, predict, accept, caption, export', 
   await shot(page, 'predictions');
 
   // Export captions (SRT) and predictions (CSV) as downloads.
+  await openTab(page, 'segments');
   await page.getByTestId('export-open').click();
   await expect(page.getByTestId('export-dialog')).toBeVisible();
   await page.getByTestId('export-kind-captions-srt').check();
