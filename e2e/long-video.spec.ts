@@ -12,6 +12,7 @@ import { test, expect } from './support/serve-fixture.js';
 import { createProject } from './support/project.js';
 import { callApi } from './support/api.js';
 import type { Segment } from '../src/store/schema.js';
+import type { VideoProbe } from './support/dom.js';
 
 const HOUR = 3600;
 const FPS = 25;
@@ -144,7 +145,7 @@ test('an hour zooms to single frames and scrolls; frame times are logged', async
           await page
             .getByTestId('filmstrip')
             .locator('img')
-            .evaluateAll((els) => els.map((e) => (e as HTMLImageElement).src)),
+            .evaluateAll((els) => els.map((e) => (e as unknown as { src: string }).src)),
         ).size,
       { timeout: 20_000 },
     )
@@ -153,14 +154,14 @@ test('an hour zooms to single frames and scrolls; frame times are logged', async
   // Play at frame zoom: the view follows the playhead.
   const video = page.getByTestId('player');
   await video.evaluate(async (el) => {
-    const v = el as HTMLVideoElement;
+    const v = el as unknown as VideoProbe;
     v.muted = true;
     v.currentTime = 600;
     await v.play();
   });
   const playDeltas = (await page.evaluate(`(${WATCH})(3000)`)) as number[];
   await expect(page.getByTestId('playhead')).toBeVisible();
-  await video.evaluate((el) => (el as HTMLVideoElement).pause());
+  await video.evaluate((el) => (el as unknown as { pause(): void }).pause());
 
   // Back to the whole hour with the − key.
   await page.getByTestId('timeline').focus();
