@@ -52,6 +52,12 @@ export const SHORTCUTS: readonly Shortcut[] = [
     description: 'Loop the selected segment (press again to stop)',
     scope: 'editor',
   },
+  {
+    id: 'editor.accept-caption',
+    keys: ['g'],
+    description: "Use the generated caption as the selected segment's caption",
+    scope: 'editor',
+  },
   { id: 'editor.next-segment', keys: ['n'], description: 'Jump to the next segment', scope: 'editor' },
   { id: 'editor.previous-segment', keys: ['p'], description: 'Jump to the previous segment', scope: 'editor' },
   { id: 'timeline.escape', keys: ['Escape'], description: 'Cancel the drag, else deselect', scope: 'timeline' },
