@@ -58,6 +58,7 @@ test('batch-predict three videos, accept one, export all predictions at once', a
   await page.setViewportSize({ width: 1400, height: 1000 });
   await page.goto(serve.url);
   await openProject(page, dir);
+  await page.getByTestId('tab-batch').click();
   await page.getByTestId('batch-work').scrollIntoViewIfNeeded();
   await expect(page.getByTestId('batch-export')).toBeDisabled();
   await page.getByTestId('batch-which').selectOption('unlabelled');
@@ -83,6 +84,7 @@ test('batch-predict three videos, accept one, export all predictions at once', a
   await expect(page.getByTestId('predicted-segment')).toHaveCount(0);
   await expect(page.getByTestId('timeline-segment')).toHaveCount(counts[names[0]!]!);
 
+  await page.getByTestId('tab-batch').click();
   await page.getByTestId('batch-work').scrollIntoViewIfNeeded();
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('batch-export').click()]);
   const csv = await readFile((await download.path())!, 'utf8');

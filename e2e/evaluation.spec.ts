@@ -54,6 +54,7 @@ test('evaluate an older model, restart the server, the heat map is still there',
   await page.setViewportSize({ width: 1400, height: 1000 });
   await page.goto(serve.url);
   await openProject(page, dir);
+  await page.getByTestId('tab-evaluation').click();
   const panel = page.getByTestId('evaluation-panel');
   await panel.scrollIntoViewIfNeeded();
   await expect(page.getByTestId('eval-report')).toHaveCount(0);
@@ -79,6 +80,7 @@ test('evaluate an older model, restart the server, the heat map is still there',
   try {
     await page.goto(second.url);
     await openProject(page, dir);
+    await page.getByTestId('tab-evaluation').click();
     await page.getByTestId('evaluation-panel').scrollIntoViewIfNeeded();
     await expect(page.getByTestId('eval-report')).toHaveAttribute('data-model', 'older');
     expect(await heatMap(page)).toEqual(before);

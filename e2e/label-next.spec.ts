@@ -62,6 +62,7 @@ test('follow three "label next" suggestions with Shift+N', async ({ page, serve 
   await page.setViewportSize({ width: 1400, height: 1000 });
   await page.goto(serve.url);
   await openProject(page, dir);
+  await page.getByTestId('tab-label-next').click();
   await page.getByTestId('label-next').scrollIntoViewIfNeeded();
   await page.getByTestId('suggest-run').click();
   const items = page.getByTestId('suggestion');

@@ -17,6 +17,8 @@ import { createProject } from './support/project.js';
 import { ARTIFACTS, ROOT } from './support/paths.js';
 import { makeColorVideo } from './support/video.js';
 import type { VideoProbe } from './support/dom.js';
+import { openTab } from './support/tabs.js';
+import { generatedFor } from '../src/export/caption-merge.js';
 
 const DOCS_IMAGES = join(ROOT, 'docs', 'images');
 
@@ -129,6 +131,7 @@ test('import, label, train LSTM + captioner, predict, accept, caption, export', 
   await expect(page.getByTestId('segment-item').nth(1)).toContainText(CAPTION_OF.blue);
 
   // Train a small LSTM on 4-frame clips; progress reaches the end, curves and metrics appear.
+  await openTab(page, 'training');
   await page.getByTestId('train-head').selectOption('lstm');
   await page.getByTestId('train-hidden').fill('16');
   await page.getByTestId('train-epochs').fill('10');
@@ -143,6 +146,7 @@ test('import, label, train LSTM + captioner, predict, accept, caption, export', 
   await shot(page, 'training', page.getByTestId('training-panel'));
 
   // Train a captioner on the captioned segments.
+  await openTab(page, 'captioning');
   await page.getByTestId('cap-cell').selectOption('gru');
   await page.getByTestId('cap-hidden').fill('64');
   await page.getByTestId('cap-epochs').fill('100');
@@ -153,6 +157,7 @@ test('import, label, train LSTM + captioner, predict, accept, caption, export', 
   // Predict on the new video: predicted segments on their lane, probability curves under it.
   await itemFor('new-clip.mp4').locator('button.item').click();
   await expect(itemFor('new-clip.mp4')).toHaveClass(/selected/);
+  await openTab(page, 'segments');
   await page.getByTestId('predict-button').click();
   const predicted = page.getByTestId('predicted-segment');
   await expect(predicted.first()).toBeVisible({ timeout: 60_000 });
@@ -185,6 +190,7 @@ test('import, label, train LSTM + captioner, predict, accept, caption, export', 
   await expect(predicted).toHaveCount(nPredicted);
 
   // Caption the new video (per predicted segment); the caption shows during playback.
+  await openTab(page, 'captioning');
   await page.getByTestId('caption-video').click();
   const texts = page.getByTestId('caption-text');
   await expect(texts.first()).toBeVisible({ timeout: 60_000 });
@@ -201,6 +207,7 @@ test('import, label, train LSTM + captioner, predict, accept, caption, export', 
   await shot(page, 'predictions');
 
   // Export captions (SRT) and predictions (CSV) as downloads.
+  await openTab(page, 'segments');
   await page.getByTestId('export-open').click();
   await expect(page.getByTestId('export-dialog')).toBeVisible();
   await page.getByTestId('export-kind-captions-srt').check();
@@ -243,6 +250,49 @@ test('import, label, train LSTM + captioner, predict, accept, caption, export', 
   expect(dirname(saved)).toBe(projectDir);
   expect(existsSync(saved)).toBe(true);
   await shot(page, 'export', page.getByTestId('export-dialog'));
+  await page.getByTestId('export-close').click();
+
+  // The inspector offers each generated caption on its segment: G takes one as it is, another is
+  // taken and edited; the SRT then has the taken text and the edit (the person's text wins).
+  const freshSegs = (await callApi(request, serve, 'project.current', {}))!.project.segments
+    .filter((x) => x.videoId === freshId && x.source === 'prediction')
+    .sort((a, b) => a.start - b.start);
+  expect(freshSegs.length).toBeGreaterThanOrEqual(2);
+  const [firstSeg, lastSeg] = [freshSegs[0]!, freshSegs.at(-1)!];
+  const firstText = generatedFor(generated, firstSeg)!.text;
+  const lastText = generatedFor(generated, lastSeg)!.text;
+  const field = page.getByTestId('inspector-segment-caption');
+  await page.locator(`[data-segment-id="${firstSeg.id}"]`).click();
+  await expect(page.getByTestId('inspector-suggestion-text')).toHaveText(firstText);
+  await expect(field).toHaveAttribute('placeholder', firstText);
+  await page.evaluate('document.activeElement && document.activeElement.blur()');
+  await page.keyboard.press('g');
+  await expect(field).toHaveValue(firstText);
+  await expect(page.getByTestId('inspector-caption-suggestion')).toHaveCount(0);
+  await page.locator(`[data-segment-id="${lastSeg.id}"]`).click();
+  await expect(page.getByTestId('inspector-suggestion-text')).toHaveText(lastText);
+  await page.getByTestId('inspector-accept-suggestion').click();
+  await expect(field).toHaveValue(lastText);
+  const edited = `${lastText}, then it fades`;
+  await field.fill(edited);
+  await field.press('Enter');
+  const captionOfSeg = async (id: string): Promise<string | undefined> =>
+    (await callApi(request, serve, 'project.current', {}))!.project.segments.find((x) => x.id === id)?.captions[0];
+  await expect.poll(() => captionOfSeg(lastSeg.id)).toBe(edited);
+  expect(await captionOfSeg(firstSeg.id)).toBe(firstText);
+
+  await page.getByTestId('export-open').click();
+  await page.getByTestId('export-kind-captions-srt').check();
+  const [editedDownload] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('export-download').click(),
+  ]);
+  const editedSrt = await readFile(await editedDownload.path(), 'utf8');
+  const cueTexts = [...editedSrt.matchAll(/ --> .+\r?\n(.+)/g)].map((m) => m[1]!.trim());
+  expect(cueTexts).toHaveLength(generated.length);
+  expect(cueTexts.at(-1)).toBe(edited);
+  expect(cueTexts[0]).toBe(firstText);
+  expect(cueTexts.slice(0, -1)).toEqual(generated.slice(0, -1).map((c) => c.text));
   await page.getByTestId('export-close').click();
 
   await expect(page.locator('[data-testid="toast"][data-kind="error"]')).toHaveCount(0);

@@ -101,6 +101,16 @@ test('holding a class key while playing labels the played span', async ({ page, 
   await page.keyboard.press('n');
   await expect.poll(now).toBeCloseTo(start, 1);
 
+  // → steps exactly a frame per press, also pressed quickly (each step counts from the frame shown
+  // or, when that step is not presented yet, from where the last one went).
+  await page.evaluate('document.activeElement && document.activeElement.blur()');
+  await video.evaluate((el) => ((el as unknown as VideoProbe).currentTime = 1.05));
+  await expect.poll(now).toBeCloseTo(1.05, 2);
+  for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
+  await expect.poll(async () => Math.floor((await now()) * FPS + 1e-6)).toBe(13);
+  await page.keyboard.press('ArrowLeft');
+  await expect.poll(async () => Math.floor((await now()) * FPS + 1e-6)).toBe(12);
+
   // `?` lists every shortcut, by scope; Escape closes it.
   await page.keyboard.press('Shift+?');
   const help = page.getByTestId('shortcuts-help');

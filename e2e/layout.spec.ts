@@ -10,6 +10,7 @@ import { test, expect } from './support/serve-fixture.js';
 import { createProject } from './support/project.js';
 import { makeColorVideo } from './support/video.js';
 import { ROOT } from './support/paths.js';
+import { openTab } from './support/tabs.js';
 
 const SIZES = [
   { width: 1280, height: 800 },
@@ -73,11 +74,14 @@ test('one window without page scroll: player, timeline and inspector together', 
     await onScreen(page, page.getByTestId('library-item').first(), 'library');
     await expect(page.getByTestId('status-bar')).toBeInViewport();
     // The tabs move the inspector, never the page.
-    await page.getByTestId('tab-jobs').click();
+    await openTab(page, 'jobs');
     await expect(page.getByTestId('jobs')).toBeInViewport();
+    // Real tabs: the Labels panel is hidden while Jobs shows.
+    await expect(page.getByTestId('segment-editor')).toBeHidden();
     await onScreen(page, page.getByTestId('timeline'), 'timeline after the Jobs tab');
     expect(await page.evaluate('window.scrollY')).toBe(0);
-    await page.getByTestId('tab-segments').click();
+    await openTab(page, 'segments');
+    await expect(page.getByTestId('jobs')).toBeHidden();
     mkdirSync(join(ROOT, 'e2e', 'artifacts'), { recursive: true });
     await page.screenshot({ path: join(ROOT, 'e2e', 'artifacts', `layout-${size.width}x${size.height}.png`) });
     if (process.env['FRAMEWISE_DOC_SCREENSHOTS'] === '1')

@@ -18,6 +18,7 @@ import { createProject } from './support/project.js';
 import type { VideoProbe } from './support/dom.js';
 import { generateSet } from '../bench/motion-tasks/set.js';
 import type { BackgroundKind } from '../bench/motion-tasks/backgrounds.js';
+import { openTab } from './support/tabs.js';
 
 type Motion = 'up' | 'down';
 const CLASSES: readonly Motion[] = ['up', 'down'];
@@ -114,6 +115,7 @@ test('label up / down motion, train, and predict the right class on unseen clips
 
   // Train a GRU on whole 3 s clips (12 frames at the project's 4 fps), "no action" on by default
   // (these clips are labelled end to end, so there is no unlabelled time to learn it from).
+  await openTab(page, 'training');
   await expect(page.getByTestId('train-background')).toBeChecked();
   await expect(page.getByTestId('train-background-hint')).toContainText('no action');
   await page.getByTestId('train-head').selectOption('gru');
@@ -142,6 +144,7 @@ test('label up / down motion, train, and predict the right class on unseen clips
   }
 
   // Predict the unseen clips with the default localisation: the top class is the clip's motion.
+  await openTab(page, 'segments');
   const topClass = page.getByTestId('prediction-top-class').first();
   for (const clip of [unseenUp, unseenDown]) {
     await select(page, clip.file);

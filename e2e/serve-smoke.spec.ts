@@ -3,6 +3,7 @@ import { test, expect } from './support/serve-fixture.js';
 import { createProject } from './support/project.js';
 import { ARTIFACTS } from './support/paths.js';
 import type { VideoProbe } from './support/dom.js';
+import { openTab } from './support/tabs.js';
 
 test('serve mode: project, library, extraction and playback', async ({ page, serve }) => {
   const pageErrors: string[] = [];
@@ -29,6 +30,7 @@ test('serve mode: project, library, extraction and playback', async ({ page, ser
   await expect(item.getByTestId('thumbnail')).toBeVisible();
 
   // Extract features: the job's progress, fed by SSE events, reaches done.
+  await openTab(page, 'jobs');
   await page.getByTestId('extract-button').click();
   const job = page.getByTestId('job').first();
   await expect(job).toBeVisible();

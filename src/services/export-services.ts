@@ -12,6 +12,7 @@ import type { ProjectStore } from '../store/project-store.js';
 import type { Segment } from '../store/schema.js';
 import { toPredictionsCsv, predictionsJsonText, type VideoPredictions } from '../export/predictions.js';
 import { toSrt, toWebVtt, type SubtitleCue } from '../export/subtitles.js';
+import { mergeCaptionCues } from '../export/caption-merge.js';
 import { zipStore, type ZipEntry } from '../export/zip.js';
 import { resolveModelDir } from '../project/predict.js';
 import { onnxExportFiles, projectLabelRows } from '../project/export-model.js';
@@ -180,13 +181,10 @@ async function predictionsContent(
 
 /** Generated captions when the video has them, else the sentences written on its segments. */
 async function captionCues(s: ProjectStore, videoId: string): Promise<SubtitleCue[]> {
-  const generated = await readCaptions(s, videoId);
-  if (generated && generated.captions.length > 0)
-    return generated.captions.map((c) => ({ start: c.start, end: c.end, text: c.text }));
-  return s.project.segments
-    .filter((seg) => seg.videoId === videoId && seg.captions.some((c) => c.trim() !== ''))
-    .sort((a, b) => a.start - b.start)
-    .map((seg) => ({ start: seg.start, end: seg.end, text: seg.captions.find((c) => c.trim() !== '')! }));
+  // The person's captions win over the generated ones for the same span (caption-merge.ts).
+  const generated = (await readCaptions(s, videoId))?.captions ?? [];
+  const mine = s.project.segments.filter((seg) => seg.videoId === videoId).sort((a, b) => a.start - b.start);
+  return mergeCaptionCues(generated, mine);
 }
 
 /** The files of a model folder (flat; checkpoints and temp files left out) under `prefix/`. */

@@ -58,6 +58,12 @@ export const SHORTCUTS: readonly Shortcut[] = [
     description: 'Loop the selected segment (press again to stop)',
     scope: 'editor',
   },
+  {
+    id: 'editor.accept-caption',
+    keys: ['g'],
+    description: "Use the generated caption as the selected segment's caption",
+    scope: 'editor',
+  },
   { id: 'editor.next-segment', keys: ['n'], description: 'Jump to the next segment', scope: 'editor' },
   { id: 'editor.previous-segment', keys: ['p'], description: 'Jump to the previous segment', scope: 'editor' },
   { id: 'timeline.escape', keys: ['Escape'], description: 'Cancel the drag, else deselect', scope: 'timeline' },
@@ -155,7 +161,78 @@ function parseChord(spec: string): Chord {
   };
 }
 
-const CHORDS = new Map(SHORTCUTS.map((s) => [s.id, s.keys.map(parseChord)]));
+/** The person's own keys per shortcut id (lib/key-bindings.ts keeps them per user). */
+let overrides: Readonly<Record<string, readonly string[]>> = {};
+let CHORDS = buildChords();
+
+function buildChords(): Map<string, Chord[]> {
+  return new Map(SHORTCUTS.map((s) => [s.id, keysOf(s.id).map(parseChord)]));
+}
+
+/** The keys a shortcut answers to now: the person's, else the defaults. */
+export function keysOf(id: string): readonly string[] {
+  return overrides[id] ?? SHORTCUTS.find((s) => s.id === id)?.keys ?? [];
+}
+
+/** Replaces the person's keys (unknown ids and shortcuts that cannot be rebound are dropped). */
+export function setKeyOverrides(next: Readonly<Record<string, readonly string[]>>): void {
+  const kept: Record<string, readonly string[]> = {};
+  for (const [id, keys] of Object.entries(next))
+    if (isRebindable(id) && keys.length > 0 && keys.every((k) => typeof k === 'string' && k !== '')) kept[id] = keys;
+  overrides = kept;
+  CHORDS = buildChords();
+}
+
+export function keyOverrides(): Readonly<Record<string, readonly string[]>> {
+  return overrides;
+}
+
+/** The class keys 1–9 are class numbers, not a binding; every other shortcut can be changed. */
+export function isRebindable(id: string): boolean {
+  return id !== 'editor.class' && SHORTCUTS.some((s) => s.id === id);
+}
+
+const MODIFIER_KEYS = new Set(['Shift', 'Control', 'Alt', 'Meta', 'AltGraph', 'CapsLock']);
+
+/** A key press as a chord spec ("Ctrl+Shift+k", "?", "Space"); null for a modifier alone. */
+export function chordOf(e: KeyPress): string | null {
+  if (MODIFIER_KEYS.has(e.key) || e.key === '') return null;
+  const key = e.key === ' ' ? 'Space' : e.key.length === 1 ? e.key.toLowerCase() : e.key;
+  // Shift is how '?' or '+' are typed: not part of their chord (see chordMatches).
+  const shiftCounts = !(e.key.length === 1 && !/^[a-z]$/i.test(e.key));
+  const mods = [
+    ...(e.ctrlKey ? ['Ctrl'] : []),
+    ...(e.altKey ? ['Alt'] : []),
+    ...(e.shiftKey && shiftCounts ? ['Shift'] : []),
+    ...(e.metaKey ? ['Meta'] : []),
+  ];
+  return [...mods, key].join('+');
+}
+
+/**
+ * The other shortcuts `spec` would clash with: the player's, the labelling and the global keys all
+ * listen on the window at once, so they clash with each other; the timeline's keys apply while it
+ * has focus and clash only among themselves (and with the global `?`).
+ */
+function sameTime(a: ShortcutScope, b: ShortcutScope): boolean {
+  return a === b || a === 'global' || b === 'global' || (a !== 'timeline' && b !== 'timeline');
+}
+
+export function keyConflicts(id: string, spec: string): string[] {
+  const own = SHORTCUTS.find((s) => s.id === id);
+  if (!own) return [];
+  const c = parseChord(spec);
+  const press: KeyPress = {
+    key: c.key,
+    ctrlKey: c.ctrl || c.mod,
+    altKey: c.alt,
+    shiftKey: c.shift,
+    metaKey: c.meta,
+  };
+  return SHORTCUTS.filter(
+    (s) => s.id !== id && sameTime(s.scope, own.scope) && CHORDS.get(s.id)!.some((k) => chordMatches(k, press)),
+  ).map((s) => s.id);
+}
 
 /**
  * Whether a key press is this chord. Letters compare without case, Shift counting only where the

@@ -36,6 +36,17 @@ export class AppState {
       this.training.reset();
       this.media.reset();
     });
+    // A video the player cannot play gets its playable copy right after import, as a job (the
+    // person can cancel it); the player switches to the copy when it is ready.
+    this.project.onVideosAdded((ids) => void this.makeProxies(ids));
+  }
+
+  /** Starts the playable copies of the added videos that need one (and have none under way). */
+  private async makeProxies(ids: string[]): Promise<void> {
+    for (const id of ids) {
+      const pb = this.project.snapshot?.playback[id];
+      if (pb && !pb.playable && !pb.proxy && !this.jobs.runningJob('proxy', id)) await this.jobs.makeProxy(id);
+    }
   }
 
   /** Subscribes to events and loads the initial state; returns the unsubscribe function. */

@@ -24,6 +24,8 @@ export class ProjectState {
 
   /** Called when another project (or none) replaces the open one: per-project state resets. */
   private readonly projectChanged: ((s: ProjectSnapshot | null) => void)[] = [];
+  /** Called with the ids of videos this window just added (jobs start their playable copies). */
+  private readonly addedHooks: ((videoIds: string[]) => void)[] = [];
 
   constructor(
     private readonly client: Client,
@@ -32,6 +34,10 @@ export class ProjectState {
 
   onProjectChanged(fn: (s: ProjectSnapshot | null) => void): void {
     this.projectChanged.push(fn);
+  }
+
+  onVideosAdded(fn: (videoIds: string[]) => void): void {
+    this.addedHooks.push(fn);
   }
 
   async load(): Promise<void> {
@@ -64,7 +70,10 @@ export class ProjectState {
     if (paths.length === 0) return false;
     const res = await this.notices.run('Adding videos…', () => this.client.call('project.addVideos', { paths }));
     if (!res) return false;
+    const before = this.videos.map((v) => v.id);
     this.setSnapshot(res.snapshot);
+    const added = this.videos.filter((v) => !before.includes(v.id)).map((v) => v.id);
+    if (added.length > 0) for (const fn of this.addedHooks) fn(added);
     for (const r of res.rejected) this.notices.toast('error', `Not added: ${r.path}: ${r.message}`);
     return res.rejected.length < paths.length;
   }
