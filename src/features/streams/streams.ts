@@ -8,8 +8,9 @@
  */
 import { FramewiseError } from '../../errors.js';
 import { MOTION_DIM, MOTION_LAYOUT, MotionStream } from './motion.js';
+import { OBJECT_DIM, ObjectStream } from './object.js';
 
-export const STREAM_IDS = ['motion'] as const;
+export const STREAM_IDS = ['motion', 'object'] as const;
 export type StreamId = (typeof STREAM_IDS)[number];
 
 /** Streams a new project uses: appearance alone cannot tell which way things move. */
@@ -61,6 +62,17 @@ const STREAMS: Record<StreamId, FrameStream> = {
     ],
     substeps: (fps) => Math.max(1, Math.min(8, Math.round(MOTION_RATE / fps))),
     open: (width, height) => new MotionStream(width, height),
+  },
+  object: {
+    id: 'object',
+    version: 1,
+    dim: OBJECT_DIM,
+    // Colour, size, place and shape of the moving object: the words of a caption that the pooled
+    // appearance vector does not carry (docs/streams.md).
+    blocks: [{ width: OBJECT_DIM, weight: 1 }],
+    // Measured on sampled frames only, two samples apart.
+    substeps: () => 1,
+    open: (width, height) => new ObjectStream(width, height),
   },
 };
 
