@@ -81,6 +81,25 @@ describe('object stream', () => {
     }
   });
 
+  it('keeps to the moving object, not a small far-off distractor, and sees slow growth', () => {
+    const green = [30, 200, 40];
+    const frames = Array.from({ length: 6 }, (_, i) => {
+      const shape = box(60, 60 + 10 * i, 25);
+      const flicker = box(180 + (i % 2) * 6, 190, 7);
+      return frame(grey, (x, y) => shape(x, y) || flicker(x, y), red).map((v, k) => {
+        const p = Math.floor(k / 3);
+        return flicker(p % W, Math.floor(p / W)) ? green[k % 3]! : v;
+      });
+    });
+    const v = last(frames);
+    expect(v[L.colour + 1]).toBeGreaterThan(0.4); // red, not green (a* < 0)
+    expect(v[L.geometry + 1]).toBeLessThan(-0.3); // on the left where the box is
+    // A box growing by 1.5 px a side a sample: under a grid pixel between samples.
+    const grow = last(Array.from({ length: 6 }, (_, i) => frame(grey, box(112, 112, 30 + 1.5 * i), blue)));
+    expect(grow[L.fresh]).toBe(1);
+    expect(grow[L.colour + 2]).toBeLessThan(-0.4);
+  });
+
   it('holds the last description while nothing moves, and says nothing before anything did', () => {
     const still = frame(grey, box(100, 100, 20), red);
     expect(Array.from(last([still, still, still, still])).every((x) => x === 0)).toBe(true);
@@ -92,7 +111,7 @@ describe('object stream', () => {
   });
 
   it('is a stream of its own in the feature set id', () => {
-    expect(featureSetId('bb', streamsFor(['appearance', 'motion', 'object']))).toBe('bb+motion3+object1');
+    expect(featureSetId('bb', streamsFor(['appearance', 'motion', 'object']))).toBe('bb+motion3+object2');
     expect(streamsFor(['object'])[0]!.dim).toBe(OBJECT_DIM);
   });
 });

@@ -4,7 +4,7 @@
  *
  * A pooled CNN vector of the whole frame hardly says which colour a small object has on a coloured,
  * textured background (docs/captioning-model.md: a classifier on it reads the colour at chance).
- * Here the object is found where the frame changed since two samples ago, after compensating a
+ * Here the object is found where the frame changed since three samples ago, after compensating a
  * scrolling or panned background by the shift that best re-aligns the frame. Every changed pixel
  * holds the object either now or then; the one of the two colours that is rarer in the surround
  * (the frame outside the changed region) is the object's. The object's region now is then the
@@ -13,6 +13,7 @@
  */
 import { FLOW_CHANNELS, reduceFrame } from './block-flow.js';
 import { reducedToLab } from './colour-lab.js';
+import { objectRegion } from './object-region.js';
 
 /** Side of the grid the object is measured on. */
 const G = 64;
@@ -36,7 +37,7 @@ export const OBJECT_LAYOUT = {
 export const OBJECT_DIM = OBJECT_LAYOUT.shape + 9;
 
 /** Samples between the frames compared: slow growth needs more than one sample interval to show. */
-const LAG = 2;
+const LAG = 3;
 /** ΔE below which a pixel counts as unchanged (on box-averaged 64-grid pixels codec noise stays well under it). */
 const CHANGED = 14;
 /** Fewest changed pixels that describe an object (a 3×3 patch on the 64 grid). */
@@ -164,37 +165,32 @@ function describeObject(then: Float32Array, now: Float32Array, out: Float32Array
   let changedAtZero = 0;
   const changedCells = new Uint16Array((G / CELL) ** 2);
   for (let i = 0; i < n; i++) {
-    const x = i % G;
-    const y = (i - x) / G;
-    if (changedFrom(then, now, x, y) <= CHANGED) continue;
+    if (deltaE(now, i, then, i) <= CHANGED) continue;
     changedAtZero++;
-    changedCells[Math.floor(y / CELL) * (G / CELL) + Math.floor(x / CELL)]! += 1;
+    const x = i % G;
+    changedCells[Math.floor((i - x) / G / CELL) * (G / CELL) + Math.floor(x / CELL)]! += 1;
   }
   if (changedAtZero < MIN_CHANGED) return false;
-  const spread = changedCells.filter((c) => c >= 2).length / changedCells.length;
-  const [sx, sy] = spread > SCROLLING ? backgroundShift(then, now) : [0, 0];
-  // Changed pixels and the colour each had before (then-pixel index), -1 where unchanged or off the overlap.
-  const before = new Int32Array(n).fill(-1);
-  const xs: number[] = [];
-  const ys: number[] = [];
+  const scrolling = changedCells.filter((c) => c >= 2).length / changedCells.length > SCROLLING;
+  const [sx, sy] = scrolling ? backgroundShift(then, now) : [0, 0];
+  // Changed pixels: 1 + the index of the colour each had before, 0 where unchanged or off the
+  // overlap. On a still background pixels are compared one to one (a shape growing by less than a
+  // pixel still shows), on a re-aligned one with a pixel's tolerance.
+  const before = new Int32Array(n);
   for (let y = Math.max(0, sy); y < Math.min(G, G + sy); y++)
     for (let x = Math.max(0, sx); x < Math.min(G, G + sx); x++) {
       const i = y * G + x;
       const j = (y - sy) * G + (x - sx);
-      if (changedFrom(then, now, x - sx, y - sy, i) <= CHANGED) continue;
-      before[i] = j;
-      xs.push(x);
-      ys.push(y);
+      const d = scrolling ? changedFrom(then, now, x - sx, y - sy, i) : deltaE(now, i, then, j);
+      if (d > CHANGED) before[i] = j + 1;
     }
-  if (xs.length < MIN_CHANGED) return false;
-  // The changed region's extent, robust to a few stray pixels (distractors, grain), grown a little.
-  const lo = (v: number[]): number => quantile(v, 0.05);
-  const hi = (v: number[]): number => quantile(v, 0.95);
+  const box = objectRegion(before, G, MIN_CHANGED);
+  if (!box) return false;
   const pad = 2;
-  const x0 = Math.max(0, lo(xs) - pad);
-  const x1 = Math.min(G - 1, hi(xs) + pad);
-  const y0 = Math.max(0, lo(ys) - pad);
-  const y1 = Math.min(G - 1, hi(ys) + pad);
+  const x0 = Math.max(0, box[0] - pad);
+  const x1 = Math.min(G - 1, box[1] + pad);
+  const y0 = Math.max(0, box[2] - pad);
+  const y1 = Math.min(G - 1, box[3] + pad);
   const inBox = (i: number): boolean => {
     const x = i % G;
     const y = (i - x) / G;
@@ -215,7 +211,7 @@ function describeObject(then: Float32Array, now: Float32Array, out: Float32Array
   // Per changed pixel, the member of (now, then) rarer in the surround is the object.
   const picked: number[][] = [[], [], []];
   for (let i = 0; i < n; i++) {
-    const j = before[i]!;
+    const j = before[i]! - 1;
     if (j < 0 || !inBox(i)) continue;
     const useNow = hist[bin(now, i)]! <= hist[bin(then, j)]!;
     const src = useNow ? now : then;
@@ -276,11 +272,6 @@ function describeObject(then: Float32Array, now: Float32Array, out: Float32Array
     }
   for (let c = 0; c < 9; c++) out[L.shape + c] = total[c]! > 0 ? cells[c]! / total[c]! : 0;
   return true;
-}
-
-function quantile(values: number[], q: number): number {
-  const s = values.slice().sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor(q * s.length))]!;
 }
 
 function median(values: number[]): number {
