@@ -134,26 +134,28 @@ function halve(lab: Float32Array, n: number): Float32Array {
 
 /**
  * The background's shift from `then` to `now` in grid pixels: the best of ±16 pixels searched on a
- * 16-grid and refined. A periodic texture may align at a
- * wrong period, which for differencing is as good as the right one.
+ * 16-grid, refined by ±2 on the 32-grid and ±1 on the full one (a pyramid: a fifth of the cost of
+ * refining on the full grid alone). A periodic texture may align at a wrong period, which for
+ * differencing is as good as the right one.
  */
 function backgroundShift(then: Float32Array, now: Float32Array): [number, number] {
-  const then16 = halve(halve(then, G), G / 2);
-  const now16 = halve(halve(now, G), G / 2);
+  const then32 = halve(then, G);
+  const now32 = halve(now, G);
+  const levels: [Float32Array, Float32Array, number, number][] = [
+    [halve(then32, G / 2), halve(now32, G / 2), G / 4, 4],
+    [then32, now32, G / 2, 2],
+    [then, now, G, 1],
+  ];
   let best: [number, number] = [0, 0];
-  let bestCost = Infinity;
-  for (let sy = -4; sy <= 4; sy++)
-    for (let sx = -4; sx <= 4; sx++) {
-      const c = shiftCost(then16, now16, G / 4, sx, sy) + 1e-3 * (sx * sx + sy * sy);
-      if (c < bestCost) [bestCost, best] = [c, [sx, sy]];
-    }
-  const [cx, cy] = [4 * best[0], 4 * best[1]];
-  bestCost = Infinity;
-  for (let sy = cy - 2; sy <= cy + 2; sy++)
-    for (let sx = cx - 2; sx <= cx + 2; sx++) {
-      const c = shiftCost(then, now, G, sx, sy);
-      if (c < bestCost) [bestCost, best] = [c, [sx, sy]];
-    }
+  for (const [a, b, n, radius] of levels) {
+    const [cx, cy] = n === G / 4 ? [0, 0] : [2 * best[0], 2 * best[1]];
+    let bestCost = Infinity;
+    for (let sy = cy - radius; sy <= cy + radius; sy++)
+      for (let sx = cx - radius; sx <= cx + radius; sx++) {
+        const c = shiftCost(a, b, n, sx, sy) + 1e-3 * (sx * sx + sy * sy);
+        if (c < bestCost) [bestCost, best] = [c, [sx, sy]];
+      }
+  }
   return best;
 }
 
