@@ -111,7 +111,7 @@ describe('object stream', () => {
   });
 
   it('is a stream of its own in the feature set id', () => {
-    expect(featureSetId('bb', streamsFor(['appearance', 'motion', 'object']))).toBe('bb+motion3+object2');
+    expect(featureSetId('bb', streamsFor(['appearance', 'motion', 'object']))).toBe('bb+motion3+object3');
     expect(streamsFor(['object'])[0]!.dim).toBe(OBJECT_DIM);
   });
 });

@@ -65,7 +65,7 @@ const STREAMS: Record<StreamId, FrameStream> = {
   },
   object: {
     id: 'object',
-    version: 2,
+    version: 3,
     dim: OBJECT_DIM,
     // Colour, size, place and shape of the moving object: the words of a caption that the pooled
     // appearance vector does not carry (docs/streams.md).
