@@ -69,10 +69,10 @@ const STREAMS: Record<StreamId, FrameStream> = {
     dim: OBJECT_DIM,
     // Colour, size, place and shape of the moving object: the words of a caption that the pooled
     // appearance vector does not carry (docs/streams.md).
-    // The colour has its own block at twice the weight: in a block of 25 numbers its 7 had too
+    // The colour has its own block at four times the weight: in a block of 25 numbers its 7 had too
     // small a share for a captioner trained on tens of clips to pick up (docs/streams.md).
     blocks: [
-      { width: OBJECT_LAYOUT.present, weight: 2 },
+      { width: OBJECT_LAYOUT.present, weight: 4 },
       { width: OBJECT_DIM - OBJECT_LAYOUT.present, weight: 1 },
     ],
     // Measured on sampled frames only, two samples apart.
