@@ -6,6 +6,7 @@
  *   npm run bench:captions -- [--colours red,green,blue,yellow] [--shapes box,disc,triangle,cross]
  *     [--verbs rises,falls,grows,shrinks] [--train-per-combo 1] [--test-per-combo 2] [--seed 1]
  *     [--sets dev,heldout] [--beam 5] [--no-repeat N] [--label NAME] [--work .tmp/caption-tasks]
+ *     [--streams appearance,motion,object] (default: the project default)
  *     [--train "--epochs 60 …" | --configs "base=;attn=--attention;…"]
  *
  * Sets: train (seed S, every background kind but the held-out ones), dev (seed S + 500, unseen
@@ -51,6 +52,7 @@ const { values } = parseArgs({
     configs: { type: 'string' },
     'no-repeat': { type: 'string' },
     label: { type: 'string', default: 'default' },
+    streams: { type: 'string' },
     work: { type: 'string', default: join(REPO, '.tmp', 'caption-tasks') },
   },
 });
@@ -193,7 +195,16 @@ for (const name of setNames) tests.push({ name, set: await ensureSet(name) });
 const project = join(work, 'projects', values.label.replace(/[^a-z0-9]+/gi, '+'));
 await rm(project, { recursive: true, force: true });
 for (const [what, args] of [
-  ['init', ['init', project, '--name', `caption combos ${values.label}`]],
+  [
+    'init',
+    [
+      'init',
+      project,
+      '--name',
+      `caption combos ${values.label}`,
+      ...(values.streams ? ['--streams', values.streams] : []),
+    ],
+  ],
   ['add', ['add', project, ...train.truth.clips.map((c) => join(train.dir, c.file))]],
 ] as const) {
   const r = await cli([...args]);

@@ -7,7 +7,7 @@ import type { CommandContext } from '../command.js';
 export const initCommand = {
   name: 'init',
   summary: 'Create a project folder (project.json, features/, models/)',
-  usage: 'framewise init <folder> [--name "My project"] [--streams appearance,motion] [--json]',
+  usage: 'framewise init <folder> [--name "My project"] [--streams appearance,motion[,object]] [--json]',
   options: { name: { type: 'string' }, streams: { type: 'string' } },
   async run({ positionals, values, out }: CommandContext): Promise<number> {
     const dir = positionals[0];
