@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { FramewiseError } from '../errors.js';
 
 export interface Shard {
@@ -51,4 +52,24 @@ export async function readList(file: string): Promise<string[]> {
     .split(/\r?\n/)
     .map((l) => l.trim())
     .filter((l) => l !== '' && !l.startsWith('#'));
+}
+
+/**
+ * The videos a sharded command works on: those named on the command line and in `--list`, then,
+ * with `--shard k/N`, every N-th of them by absolute path (announced on `line`). Null when none is
+ * named at all, which is a usage error (an empty shard of a named list is not).
+ */
+export async function shardVideos(
+  given: readonly string[],
+  values: Record<string, unknown>,
+  line: (text: string) => void,
+): Promise<string[] | null> {
+  const listed = typeof values['list'] === 'string' ? await readList(values['list']) : [];
+  const videos = [...given, ...listed];
+  if (videos.length === 0) return null;
+  if (typeof values['shard'] !== 'string') return videos;
+  const shard = parseShard(values['shard']);
+  const mine = selectShard(videos, shard, (v) => resolve(v));
+  line(`shard ${shard.index}/${shard.count}: ${mine.length} video(s)`);
+  return mine;
 }

@@ -10,7 +10,7 @@ import {
   captionFeatures,
   resolveCaptionerDir,
 } from '../../project/captioning.js';
-import { parseShard, readList, selectShard } from '../shard.js';
+import { shardVideos } from '../shard.js';
 import { finishedJson, outputFileFor, writeOutput } from '../shard-outputs.js';
 import type { CaptionerTrainConfig } from '../../captioning/train-captioner.js';
 import { denseCaptionSubtitles } from '../../captioning/dense-captioning.js';
@@ -165,14 +165,9 @@ export const captionCommand = {
   },
   async run({ positionals, values, out, signal }: CommandContext): Promise<number> {
     const [dir, ...given] = positionals;
-    const listed = typeof values['list'] === 'string' ? await readList(values['list']) : [];
-    let videos = [...given, ...listed];
-    if (!dir || videos.length === 0) return out.usage();
-    if (typeof values['shard'] === 'string') {
-      const shard = parseShard(values['shard']);
-      videos = selectShard(videos, shard, (v) => resolve(v));
-      out.line(`shard ${shard.index}/${shard.count}: ${videos.length} video(s)`);
-    }
+    if (!dir) return out.usage();
+    const videos = await shardVideos(given, values, (t) => out.line(t));
+    if (!videos) return out.usage();
     const outDir = typeof values['out-dir'] === 'string' ? resolve(values['out-dir']) : null;
     if (outDir && values['format'] !== undefined && values['format'] !== 'json')
       throw new FramewiseError('BAD_ARGUMENT', '--out-dir writes JSON per video; leave out --format.');

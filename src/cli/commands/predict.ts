@@ -10,7 +10,7 @@ import {
 } from '../../export/predictions.js';
 import type { CommandContext } from '../command.js';
 import { withProject, namedProjectModel } from '../project-context.js';
-import { parseShard, readList, selectShard } from '../shard.js';
+import { shardVideos } from '../shard.js';
 import { finishedOutput, outputFileFor, writeOutput } from '../shard-outputs.js';
 
 export const predictCommand = {
@@ -32,14 +32,9 @@ export const predictCommand = {
   },
   async run({ positionals, values, out, signal }: CommandContext): Promise<number> {
     const [dir, ...given] = positionals;
-    const listed = typeof values['list'] === 'string' ? await readList(values['list']) : [];
-    let videos = [...given, ...listed];
-    if (!dir || videos.length === 0) return out.usage();
-    if (typeof values['shard'] === 'string') {
-      const shard = parseShard(values['shard']);
-      videos = selectShard(videos, shard, (v) => resolve(v));
-      out.line(`shard ${shard.index}/${shard.count}: ${videos.length} video(s)`);
-    }
+    if (!dir) return out.usage();
+    const videos = await shardVideos(given, values, (t) => out.line(t));
+    if (!videos) return out.usage();
     const outDir = typeof values['out-dir'] === 'string' ? resolve(values['out-dir']) : null;
     const threshold = values['threshold'] === undefined ? undefined : Number(values['threshold']);
     if (threshold !== undefined && !(threshold > 0 && threshold < 1))
