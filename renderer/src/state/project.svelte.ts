@@ -68,9 +68,11 @@ export class ProjectState {
 
   async addVideos(paths: string[]): Promise<boolean> {
     if (paths.length === 0) return false;
+    // Taken before the call: the server's project event can bring the new videos in before the
+    // call itself answers, and then they would not count as added.
+    const before = this.videos.map((v) => v.id);
     const res = await this.notices.run('Adding videos…', () => this.client.call('project.addVideos', { paths }));
     if (!res) return false;
-    const before = this.videos.map((v) => v.id);
     this.setSnapshot(res.snapshot);
     const added = this.videos.filter((v) => !before.includes(v.id)).map((v) => v.id);
     if (added.length > 0) for (const fn of this.addedHooks) fn(added);
