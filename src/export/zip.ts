@@ -3,6 +3,7 @@
  * deflated: model weights are float32 and barely compress, and a stored archive is written at copy
  * speed. Readers: every unzip tool, Python's zipfile, Windows Explorer, macOS Archive Utility.
  */
+import { crc32 } from 'node:zlib';
 import { unzipSync, zipSync, type Zippable } from 'fflate';
 
 export interface ZipEntry {
@@ -34,9 +35,40 @@ export function zipStore(entries: readonly ZipEntry[]): Uint8Array {
 }
 
 /**
+ * The CRC-32 of each file as the archive's central directory records it. fflate does not check
+ * them, and a stored entry has no other guard: a flipped byte in a weights file would load as a
+ * slightly wrong model. Null for a ZIP64 archive (fflate reads it; its records are elsewhere).
+ */
+function centralCrcs(buf: Uint8Array): Map<string, number> | null {
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  let eocd = -1;
+  // The end record is 22 bytes plus a comment of up to 64 KiB.
+  for (let i = buf.length - 22; i >= Math.max(0, buf.length - 22 - 0xffff); i--)
+    if (view.getUint32(i, true) === 0x06054b50) {
+      eocd = i;
+      break;
+    }
+  if (eocd < 0) throw new Error('not a readable ZIP archive (no end of central directory)');
+  const count = view.getUint16(eocd + 10, true);
+  let at = view.getUint32(eocd + 16, true);
+  if (count === 0xffff || at === 0xffffffff) return null;
+  const names = new TextDecoder();
+  const crcs = new Map<string, number>();
+  for (let n = 0; n < count; n++) {
+    if (at + 46 > buf.length || view.getUint32(at, true) !== 0x02014b50)
+      throw new Error('damaged ZIP archive (central directory)');
+    const nameLen = view.getUint16(at + 28, true);
+    const name = names.decode(buf.subarray(at + 46, at + 46 + nameLen));
+    crcs.set(name, view.getUint32(at + 16, true));
+    at += 46 + nameLen + view.getUint16(at + 30, true) + view.getUint16(at + 32, true);
+  }
+  return crcs;
+}
+
+/**
  * The files of a ZIP archive (stored or deflated, as `zipStore` and every zip tool write them), read
- * by fflate. Folders are left out. Throws for a file that is no ZIP, a damaged one, and names that
- * would escape the folder it is extracted to.
+ * by fflate, each checked against its CRC-32. Folders are left out. Throws for a file that is no
+ * ZIP, a damaged one, and names that would escape the folder it is extracted to.
  */
 export function unzipEntries(buf: Uint8Array): ZipEntry[] {
   let files: Record<string, Uint8Array>;
@@ -45,11 +77,14 @@ export function unzipEntries(buf: Uint8Array): ZipEntry[] {
   } catch (e) {
     throw new Error(`not a readable ZIP archive (${(e as Error).message})`);
   }
+  const crcs = centralCrcs(buf);
   const out: ZipEntry[] = [];
   for (const [name, data] of Object.entries(files)) {
     if (name.endsWith('/')) continue;
     if (name.startsWith('/') || name.includes('\\') || name.split('/').includes('..'))
       throw new Error(`unsafe name in the ZIP archive: "${name}"`);
+    const expected = crcs?.get(name);
+    if (crcs && expected !== crc32(data)) throw new Error(`damaged ZIP archive: "${name}" does not match its checksum`);
     out.push({ name, data });
   }
   return out;

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { crc32 } from 'node:zlib';
-import { zipStore } from '../../src/export/zip.js';
+import { zipSync } from 'fflate';
+import { unzipEntries, zipStore } from '../../src/export/zip.js';
 
 /** Reads a stored-only archive through its central directory, checking every CRC. */
 function readZip(buf: Uint8Array): Map<string, Uint8Array> {
@@ -80,6 +81,46 @@ describe('zipStore', () => {
       ]).toString();
       expect(out.trim()).toBe('m/weights.bin 70000 (2024, 6, 1, 12, 30, 10)');
       expect((await readFile(file)).length).toBe(70_000 + 2 * 13 + 30 + 46 + 22);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('unzipEntries', () => {
+  const weights = Uint8Array.from({ length: 3000 }, (_, i) => (i * 131) % 256);
+
+  it('reads back what zipStore wrote', () => {
+    const entries = unzipEntries(zipStore([{ name: 'm/weights.bin', data: weights }]));
+    expect(entries.map((e) => e.name)).toEqual(['m/weights.bin']);
+    expect(entries[0]!.data).toEqual(weights);
+  });
+
+  it('refuses an archive whose stored bytes no longer match their CRC (one flipped byte)', () => {
+    const zip = zipStore([{ name: 'm/weights.bin', data: weights }]);
+    const at = 30 + 'm/weights.bin'.length + 1000; // inside the stored data
+    zip[at] = zip[at]! ^ 0x01;
+    expect(() => unzipEntries(zip)).toThrow(/"m\/weights\.bin" does not match its checksum/);
+  });
+
+  it('refuses names that would escape the folder, and what is no ZIP', () => {
+    const evil = zipSync({ '../evil.txt': new Uint8Array(1) });
+    expect(() => unzipEntries(evil)).toThrow(/unsafe name/);
+    expect(() => unzipEntries(new TextEncoder().encode('just text, no archive'))).toThrow(/not a readable ZIP/);
+  });
+
+  it.skipIf(!hasPython())("reads a deflated archive written by Python's zipfile", async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'fw-zip-'));
+    try {
+      const file = join(dir, 'py.zip');
+      execFileSync('python3', [
+        '-c',
+        'import sys,zipfile;z=zipfile.ZipFile(sys.argv[1],"w",zipfile.ZIP_DEFLATED);z.writestr("m/model.json","{\\"a\\": 1}"*50);z.writestr("m/dir/","");z.close()',
+        file,
+      ]);
+      const entries = unzipEntries(await readFile(file));
+      expect(entries.map((e) => e.name)).toEqual(['m/model.json']);
+      expect(new TextDecoder().decode(entries[0]!.data)).toBe('{"a": 1}'.repeat(50));
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
