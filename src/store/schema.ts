@@ -4,6 +4,7 @@
  * field at fault ("segments[3].end must be greater than start"), which is what a user needs.
  */
 import { FramewiseError } from '../errors.js';
+import { DEFAULT_BACKBONE_ID } from '../features/backbones/default-id.js';
 
 export const PROJECT_FORMAT_VERSION = 1;
 
@@ -78,7 +79,7 @@ export interface Project {
 }
 
 export const DEFAULT_SETTINGS: ProjectSettings = {
-  backboneId: 'mobilenet_v2_nsfwjs',
+  backboneId: DEFAULT_BACKBONE_ID,
   fps: 4,
   clipLength: 16,
   streams: ['motion'],

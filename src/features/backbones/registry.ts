@@ -10,8 +10,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FramewiseError } from '../../errors.js';
 import type { BackboneSpec, WeightSource } from '../types.js';
+import { DEFAULT_BACKBONE_ID } from './default-id.js';
 
-export const DEFAULT_BACKBONE_ID = 'mobilenet_v2_nsfwjs';
+export { DEFAULT_BACKBONE_ID };
 
 /** How a downloaded ONNX model expects its input. Our converted models use 'nhwc-uint8'. */
 export type OnnxInputLayout = 'nhwc-uint8' | 'nchw-float32';
