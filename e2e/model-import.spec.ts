@@ -120,6 +120,7 @@ test('import an exported model into a fresh project, predict with it; other stre
     w.probabilities.forEach((p, i) => (maxDiff = Math.max(maxDiff, Math.abs(p - g.probabilities[i]!))));
   }
   expect(want[0]!.probabilities.length).toBeGreaterThan(0);
+  console.log(`imported model vs its home project: max abs probability difference ${maxDiff.toExponential(2)}`);
   expect(maxDiff).toBeLessThanOrEqual(1e-4);
   expect(pageErrors).toEqual([]);
 });
