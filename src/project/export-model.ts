@@ -92,7 +92,8 @@ export async function exportModelOnnx(
 
 /**
  * A captioner's ONNX export: <name>-encoder.onnx, <name>-decoder.onnx (one step) and <name>.json
- * (vocabulary, special tokens, how to decode) in outDir. Captioners with attention are refused.
+ * (vocabulary, special tokens, how to decode) in outDir; with attention the encoder also outputs its
+ * per-frame states and the decoder step reads them (captioning/onnx-export.ts).
  */
 export async function exportCaptionerOnnx(
   store: ProjectStore,

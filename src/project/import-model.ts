@@ -60,7 +60,7 @@ export async function importModel(
     if (await stat(target).catch(() => null))
       throw new FramewiseError(
         'CONFLICT',
-        `This project already has a ${captioner ? 'captioner' : 'model'} "${name}"; import under another name (--name).`,
+        `This project already has a ${captioner ? 'captioner' : 'model'} "${name}"; import under another name (--name, or Name in the app).`,
       );
     const loaded = captioner ? await loadCaptioner(srcDir) : await loadModel(srcDir);
     const backbone = await getBackbone(store.project.settings.backboneId);
@@ -175,7 +175,7 @@ function mapClasses(
   if (missing.length > 0 && !addClasses)
     throw new FramewiseError(
       'MODEL_MISMATCH',
-      `The model predicts classes this project does not have: ${missing.join(', ')}. Add them to the project, or import with --add-classes.`,
+      `The model predicts classes this project does not have: ${missing.join(', ')}. Add them to the project, or let the import add them (--add-classes; in the app, “Add the model's classes this project lacks”).`,
       { details: { missing } },
     );
   const { checkpoint: _checkpoint, ...rest } = model.meta;
