@@ -110,7 +110,25 @@ test('an hour zooms to single frames and scrolls; frame times are logged', async
   await expect(page.getByTestId('timeline-lane')).toHaveCount(3);
   await expect(page.getByTestId('filmstrip').locator('img').first()).toBeVisible();
   const rendered = (): Promise<number> => page.getByTestId('timeline-segment').count();
+  // Segments shown: the blocks in the DOM plus those drawn on the lanes' canvases (too narrow for
+  // an element). All 900 at the whole hour, each exactly once.
+  const shown = async (): Promise<number> =>
+    (await rendered()) +
+    (await page
+      .getByTestId('timeline-lane')
+      .getByTestId('lane-canvas')
+      .evaluateAll((els) =>
+        els.reduce((n, e) => n + Number((e as unknown as { dataset: { drawn?: string } }).dataset.drawn ?? 0), 0),
+      ));
   const fitCount = await rendered();
+  expect(await shown()).toBe(3 * SEGMENTS_PER_CLASS);
+  expect(fitCount).toBeLessThan(10);
+  // A press on a drawn segment selects it (it then becomes a focusable block with handles).
+  const lane0 = page.getByTestId('timeline-lane').first();
+  const laneBox = (await lane0.boundingBox())!;
+  await lane0.click({ position: { x: (1801.5 / HOUR) * laneBox.width, y: laneBox.height / 2 } });
+  await expect(page.locator('[data-segment-id="s0-150"]')).toHaveAttribute('aria-pressed', 'true');
+  await page.keyboard.press('Escape');
 
   // Ctrl+wheel from the whole hour towards frames, 40 steps of 100 px.
   const zoomIn = await page.evaluate(
@@ -168,6 +186,7 @@ test('an hour zooms to single frames and scrolls; frame times are logged', async
   for (let i = 0; i < 40 && (await zoomLevel()) > 1; i++) await page.keyboard.press('-');
   await expect(page.getByTestId('zoom-level')).toHaveText('1.0×');
   expect(await rendered()).toBe(fitCount);
+  expect(await shown()).toBe(3 * SEGMENTS_PER_CLASS);
 
   const z = zoomIn as { work: number[]; deltas: number[] };
   const s = scroll as { work: number[]; deltas: number[] };
