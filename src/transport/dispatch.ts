@@ -102,6 +102,7 @@ const ARG_CHECKS: { [M in keyof ApiMethods]: Check[] } = {
   'project.save': [obj('project'), intIn('baseRevision', 0, Number.MAX_SAFE_INTEGER)],
   'project.addVideos': [strArray('paths')],
   'project.removeVideo': [str('videoId')],
+  'project.settingsCost': [obj('settings')],
   'video.probe': [str('path')],
   'video.thumbnail': [str('videoId'), num('timeSec'), num('width')],
   'video.filmstrip': [str('videoId'), intIn('count', 1, 64), num('width')],
