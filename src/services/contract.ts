@@ -4,7 +4,7 @@
  * Adding a method here makes it available on both, and the type checker holds both ends to it.
  */
 import type { VideoInfo } from '../video/types.js';
-import type { Project, ProjectSettings } from '../store/schema.js';
+import type { Project, ProjectSettings, ProjectVideo, Segment } from '../store/schema.js';
 import type { ErrorCode } from '../errors.js';
 import type { HeadName } from '../models/heads/registry.js';
 import type { RecentProject } from '../store/recent-types.js';
@@ -84,6 +84,14 @@ export interface ApiMethods {
     result: { snapshot: ProjectSnapshot; rejected: { path: string; code: ErrorCode; message: string }[] };
   };
   'project.removeVideo': { args: { videoId: string }; result: ProjectSnapshot };
+  /**
+   * Puts back a video removed with project.removeVideo (undo) with its id, segments and place in the
+   * list. Its file is probed again: CONFLICT when it changed since or is in the project again.
+   */
+  'project.restoreVideo': {
+    args: { video: ProjectVideo; segments: Segment[]; index?: number };
+    result: ProjectSnapshot;
+  };
   /**
    * Checks new settings against the project schema, the known backbones and streams (BAD_PROJECT,
    * BACKBONE_UNAVAILABLE, BAD_ARGUMENT) and says what applying them costs; saves nothing.
@@ -189,6 +197,7 @@ export const API_METHODS: readonly ApiMethod[] = [
   'project.save',
   'project.addVideos',
   'project.removeVideo',
+  'project.restoreVideo',
   'project.settingsCost',
   'video.probe',
   'video.thumbnail',

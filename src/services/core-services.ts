@@ -21,6 +21,7 @@ import { importServices } from './import-services.js';
 import { evalServices } from './eval-services.js';
 import { batchServices } from './batch-services.js';
 import { settingsServices } from './settings-services.js';
+import { restoreServices } from './restore-services.js';
 
 export interface CoreServices {
   api: Api;
@@ -127,6 +128,7 @@ export function createCoreServices(opts: CoreServicesOptions): CoreServices {
     ...evalServices(ctx),
     ...batchServices(ctx),
     ...settingsServices(ctx),
+    ...restoreServices(ctx),
     'jobs.result': async ({ jobId }) => results.get(jobId) ?? null,
     'jobs.cancel': async ({ jobId }) => ({ cancelled: jobs.cancel(jobId) }),
     'jobs.list': async () => jobs.list(),

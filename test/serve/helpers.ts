@@ -89,6 +89,7 @@ function stubServices(dir: string, videoPath: string, calls: Fixture['calls']): 
     'jobs.cancel': async () => ({ cancelled: true }),
     'project.versions': async () => [],
     'project.restoreVersion': async () => snapshot(dir),
+    'project.restoreVideo': async () => snapshot(dir),
     'project.settingsCost': async () => ({ videos: 0, toExtract: 0, featuresChange: false }),
     'project.relink': async () => ({ relinked: [], missing: [], scanned: 0, snapshot: snapshot(dir) }),
     'project.importPreview': async () => IMPORT_REPORT,
