@@ -5,12 +5,14 @@
 import type { ApiEvent, ExportArgs } from '../../../src/services/contract.js';
 import type { Client } from '../api-client.js';
 import { downloadBase64 } from '../lib/download.js';
+import { redoTarget, undoTarget } from '../lib/project-undo.js';
 import { LocalisationState } from '../localisation.svelte.js';
 import { ConnectionState } from './connection.svelte.js';
 import { JobsState } from './jobs.svelte.js';
 import { MediaState } from './media.svelte.js';
 import { Notices } from './notices.svelte.js';
 import { ProjectState } from './project.svelte.js';
+import { ProjectUndo } from './project-undo.svelte.js';
 import { SegmentHistory } from './segments.svelte.js';
 import { TrainingState } from './training.svelte.js';
 
@@ -19,6 +21,8 @@ export class AppState {
   readonly connection: ConnectionState;
   readonly project: ProjectState;
   readonly history: SegmentHistory;
+  /** Deleting a video or a class, merging classes: undoable, next to the segment edits. */
+  readonly projectUndo: ProjectUndo;
   readonly jobs: JobsState;
   readonly training: TrainingState;
   readonly media: MediaState;
@@ -29,10 +33,12 @@ export class AppState {
     this.connection = new ConnectionState(client);
     this.project = new ProjectState(client, this.notices);
     this.history = new SegmentHistory(this.project, this.notices);
+    this.projectUndo = new ProjectUndo(client, this.project, this.notices);
     this.jobs = new JobsState(client, this.notices);
     this.training = new TrainingState(client, this.jobs, this.notices, () => this.project.snapshot !== null);
     this.media = new MediaState(client, () => this.project.videos);
     this.project.onProjectChanged(() => {
+      this.projectUndo.reset();
       this.training.reset();
       this.media.reset();
     });
@@ -84,6 +90,34 @@ export class AppState {
         this.training.handleEvent(e);
         break;
     }
+  }
+
+  /**
+   * Ctrl+Z: undoes the newest step of all, the selected video's segment edit or a project-level
+   * delete / merge. Redo takes the step undone last.
+   */
+  undo(): Promise<void> {
+    const v = this.project.selectedId;
+    const target = undoTarget(v ? this.history.undoSeq(v) : null, this.projectUndo.undoSeq());
+    if (target === 'step') return this.projectUndo.undo();
+    return v && target === 'edit' ? this.history.undo(v) : Promise.resolve();
+  }
+
+  redo(): Promise<void> {
+    const v = this.project.selectedId;
+    const target = redoTarget(v ? this.history.redoSeq(v) : null, this.projectUndo.redoSeq());
+    if (target === 'step') return this.projectUndo.redo();
+    return v && target === 'edit' ? this.history.redo(v) : Promise.resolve();
+  }
+
+  canUndo(): boolean {
+    const v = this.project.selectedId;
+    return this.projectUndo.undoSeq() !== null || (!!v && this.history.canUndo(v));
+  }
+
+  canRedo(): boolean {
+    const v = this.project.selectedId;
+    return this.projectUndo.redoSeq() !== null || (!!v && this.history.canRedo(v));
   }
 
   /** Switches the backbone, asking first when trained models would need retraining. */
