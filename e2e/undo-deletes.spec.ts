@@ -3,8 +3,8 @@
  * segments; deleting a class and merging two classes are undone the same way. The project the
  * core holds afterwards is the one from before, segment for segment.
  */
-import type { Page } from '@playwright/test';
-import { test, expect } from './support/serve-fixture.js';
+import type { APIRequestContext, Page } from '@playwright/test';
+import { test, expect, type ServeInfo } from './support/serve-fixture.js';
 import { createProject } from './support/project.js';
 import { callApi } from './support/api.js';
 import type { Project } from '../src/store/schema.js';
@@ -23,15 +23,8 @@ function content(p: Project): unknown {
   };
 }
 
-test('removing a video, deleting and merging classes are undone with Ctrl+Z', async ({ page, serve, request }) => {
-  const dir = `${serve.projectDir}-undo`;
-  await page.goto(serve.url);
-  await createProject(page, dir, 'Undo');
-  await page.getByTestId('video-paths').fill(serve.videoPath);
-  await page.getByTestId('add-videos-button').click();
-  await expect(page.getByTestId('library-item')).toHaveCount(1);
-
-  // Classes and segments written as a second window would; the page shows them.
+/** Three classes and one segment of each on the project's video, saved as a second window would. */
+async function seedLabels(request: APIRequestContext, serve: ServeInfo): Promise<unknown> {
   const snap = (await callApi(request, serve, 'project.current', {}))!;
   const p = snap.project;
   const videoId = p.videos[0]!.id;
@@ -50,9 +43,25 @@ test('removing a video, deleting and merging classes are undone with Ctrl+Z', as
     source: 'user' as const,
   });
   p.segments = [seg('seg_a', 0, 'cls_wave'), seg('seg_b', 0.5, 'cls_jump'), seg('seg_c', 1, 'cls_sit')];
-  const original = content((await callApi(request, serve, 'project.save', { project: p })).project);
+  return content((await callApi(request, serve, 'project.save', { project: p })).project);
+}
+
+async function newProjectWithVideo(page: Page, serve: ServeInfo, dir: string, name: string): Promise<void> {
+  await page.goto(serve.url);
+  await createProject(page, dir, name);
+  await page.getByTestId('video-paths').fill(serve.videoPath);
+  await page.getByTestId('add-videos-button').click();
+  await expect(page.getByTestId('library-item')).toHaveCount(1);
+}
+
+test('removing a video, deleting and merging classes are undone with Ctrl+Z', async ({ page, serve, request }) => {
+  const dir = `${serve.projectDir}-undo`;
+  await newProjectWithVideo(page, serve, dir, 'Undo');
+
+  const original = await seedLabels(request, serve);
   await expect(page.getByTestId('class-item')).toHaveCount(3);
-  const current = async () => content((await callApi(request, serve, 'project.current', {}))!.project);
+  const current = async (): Promise<unknown> =>
+    content((await callApi(request, serve, 'project.current', {}))!.project);
 
   // Remove the video: asked first; a "no" keeps it.
   const asked: string[] = [];
@@ -97,4 +106,61 @@ test('removing a video, deleting and merging classes are undone with Ctrl+Z', as
   await undoKey(page);
   await expect(page.getByTestId('class-item')).toHaveCount(3);
   expect(await current()).toEqual(original);
+});
+
+test('the undo history survives a reload, unless the project was changed meanwhile', async ({
+  page,
+  serve,
+  request,
+}) => {
+  const dir = `${serve.projectDir}-undo-reload`;
+  await newProjectWithVideo(page, serve, dir, 'Undo reload');
+  const original = await seedLabels(request, serve);
+  await expect(page.getByTestId('class-item')).toHaveCount(3);
+  const current = async (): Promise<unknown> =>
+    content((await callApi(request, serve, 'project.current', {}))!.project);
+  const item = (name: string) => page.getByTestId('class-item').filter({ hasText: name });
+
+  // Delete a segment, a class, then the video; reload; three Ctrl+Z bring them back in turn.
+  await expect(page.getByTestId('segment-item')).toHaveCount(3);
+  await page.getByTestId('delete-segment').first().click();
+  await expect(page.getByTestId('segment-item')).toHaveCount(2);
+  await item('jump').getByTestId('class-edit').click();
+  page.once('dialog', (d) => void d.accept());
+  await page.getByTestId('class-delete').click();
+  await expect(page.getByTestId('class-item')).toHaveCount(2);
+  page.once('dialog', (d) => void d.accept());
+  await page.getByTestId('remove-video').click();
+  await expect(page.getByTestId('library-item')).toHaveCount(0);
+  await page.reload();
+  await expect(page.getByTestId('shell')).toHaveAttribute('data-loaded', 'true');
+  await expect(page.getByTestId('library-item')).toHaveCount(0);
+  await undoKey(page);
+  await expect(page.getByTestId('library-item')).toHaveCount(1);
+  await expect(page.getByTestId('class-item')).toHaveCount(2);
+  await expect(page.getByTestId('undo')).toBeEnabled();
+  await undoKey(page);
+  await expect(page.getByTestId('class-item')).toHaveCount(3);
+  await expect(page.getByTestId('segment-item')).toHaveCount(2);
+  await undoKey(page);
+  await expect(page.getByTestId('segment-item')).toHaveCount(3);
+  expect(await current()).toEqual(original);
+
+  // Delete the class again; while the page is away, another program renames a class. The kept
+  // step would bring back "jump" next to classes it never was with: it is dropped, not applied.
+  await item('jump').getByTestId('class-edit').click();
+  page.once('dialog', (d) => void d.accept());
+  await page.getByTestId('class-delete').click();
+  await expect(page.getByTestId('class-item')).toHaveCount(2);
+  await expect(page.getByTestId('undo')).toBeEnabled();
+  await page.goto('about:blank');
+  const snap = (await callApi(request, serve, 'project.current', {}))!;
+  snap.project.classes[0]!.name = 'waving';
+  await callApi(request, serve, 'project.save', { project: snap.project });
+  await page.goto(serve.url);
+  await expect(page.getByTestId('shell')).toHaveAttribute('data-loaded', 'true');
+  await expect(item('waving')).toHaveCount(1);
+  await expect(page.getByTestId('undo')).toBeDisabled();
+  await undoKey(page);
+  await expect(page.getByTestId('class-item')).toHaveCount(2);
 });

@@ -40,6 +40,11 @@ export function redoTarget(edit: number | null, step: number | null): 'edit' | '
   return edit !== null ? 'edit' : null;
 }
 
+/** Steps read back after a reload: later steps must still come after them. */
+export function seenSeqs(seqs: readonly number[]): void {
+  for (const s of seqs) if (Number.isFinite(s)) lastSeq = Math.max(lastSeq, s);
+}
+
 const fileName = (path: string): string => path.split(/[\\/]/).pop() ?? path;
 
 export function deleteVideoStep(p: Project, videoId: string, seq: number): ProjectStep | null {

@@ -2,6 +2,7 @@
 import type { Segment } from '../../../src/store/schema.js';
 import { History } from '../lib/timeline/history.js';
 import { nextSeq } from '../lib/project-undo.js';
+import type { SavedVideoHistory } from '../lib/undo-store.js';
 import { newLocalId, sameSegments } from './ids.js';
 import type { Notices } from './notices.svelte.js';
 import type { ProjectState } from './project.svelte.js';
@@ -35,6 +36,30 @@ export class SegmentHistory {
   reset(): void {
     this.histories.clear();
     this.seqs.clear();
+    this.tick++;
+  }
+
+  /** The histories with steps to undo or redo, as plain data (kept across a reload). */
+  dump(): Record<string, SavedVideoHistory> {
+    const out: Record<string, SavedVideoHistory> = {};
+    for (const [id, h] of this.histories) {
+      const seq = this.seqs.get(id);
+      if (!seq || (h.undoSize === 0 && h.redoSize === 0)) continue;
+      out[id] = { history: h.dump(), undo: seq.undo.slice(), redo: seq.redo.slice() };
+    }
+    return out;
+  }
+
+  /** Takes back histories from `dump()` (checked against the project by loadUndo). */
+  load(saved: Record<string, SavedVideoHistory>): void {
+    for (const [id, s] of Object.entries(saved)) {
+      try {
+        this.histories.set(id, History.restore(s.history, { equals: sameSegments }));
+        this.seqs.set(id, { undo: s.undo.slice(), redo: s.redo.slice() });
+      } catch {
+        // A damaged copy: that video starts with an empty history.
+      }
+    }
     this.tick++;
   }
 
