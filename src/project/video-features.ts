@@ -10,7 +10,7 @@ import { readFeatureFile } from '../features/feature-file.js';
 import type { FeatureEngine } from '../features/types.js';
 import { featureSetDim, featureSetId, streamsFor, type FrameStream } from '../features/streams/streams.js';
 import { resolveVideoPath, type ProjectStore } from '../store/project-store.js';
-import type { ProjectVideo } from '../store/schema.js';
+import type { ProjectSettings, ProjectVideo } from '../store/schema.js';
 import type { VideoFeatures } from '../training/dataset.js';
 
 export interface ProjectVideoFeaturesOptions {
@@ -54,12 +54,24 @@ export function projectCacheFile(
   video: ProjectVideo,
   engine: Pick<FeatureEngine, 'backboneId' | 'featureDim' | 'featureRevision' | 'inputWidth' | 'inputHeight'>,
 ): string | null {
+  return settingsCacheFile(store.paths.features, video, store.project.settings, engine);
+}
+
+/**
+ * The same for any settings (a change not saved yet): `engine` is the one of `settings.backboneId`.
+ * fps, backbone and streams name the file; the clip length does not (clips are cut from the cache).
+ */
+export function settingsCacheFile(
+  featuresDir: string,
+  video: ProjectVideo,
+  settings: Pick<ProjectSettings, 'fps' | 'streams'>,
+  engine: Pick<FeatureEngine, 'backboneId' | 'featureRevision' | 'inputWidth' | 'inputHeight'>,
+): string | null {
   if (!video.contentHash) return null;
-  const { fps } = store.project.settings;
-  const { streams } = projectFeatureSet(store, engine);
+  const streams = streamsFor(settings.streams ?? []);
   return join(
-    store.paths.features,
-    cacheFileName(video.contentHash, engine, { fps, fit: 'stretch', dtype: 'float16', streams }),
+    featuresDir,
+    cacheFileName(video.contentHash, engine, { fps: settings.fps, fit: 'stretch', dtype: 'float16', streams }),
   );
 }
 

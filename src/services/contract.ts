@@ -4,7 +4,7 @@
  * Adding a method here makes it available on both, and the type checker holds both ends to it.
  */
 import type { VideoInfo } from '../video/types.js';
-import type { Project } from '../store/schema.js';
+import type { Project, ProjectSettings, ProjectVideo, Segment } from '../store/schema.js';
 import type { ErrorCode } from '../errors.js';
 import type { HeadName } from '../models/heads/registry.js';
 import type { RecentProject } from '../store/recent-types.js';
@@ -24,6 +24,20 @@ export interface SystemInfo {
   demoDir: string;
   /** The frame backbones a project can use (models/*.json and user manifests). */
   backbones: BackboneSummary[];
+  /** The feature streams a project can add next to the backbone's appearance vector, e.g. "motion". */
+  streams: string[];
+}
+
+/** What changing the project settings would cost (project.settingsCost), before it is applied. */
+export interface SettingsCost {
+  videos: number;
+  /**
+   * Videos with no cached features at the new fps / backbone / streams: the next training or
+   * prediction extracts them (caches of earlier settings are kept, so going back is free).
+   */
+  toExtract: number;
+  /** Whether the change touches what the features are made of (fps, backbone or streams). */
+  featuresChange: boolean;
 }
 
 export interface BackboneSummary {
@@ -70,6 +84,19 @@ export interface ApiMethods {
     result: { snapshot: ProjectSnapshot; rejected: { path: string; code: ErrorCode; message: string }[] };
   };
   'project.removeVideo': { args: { videoId: string }; result: ProjectSnapshot };
+  /**
+   * Puts back a video removed with project.removeVideo (undo) with its id, segments and place in the
+   * list. Its file is probed again: CONFLICT when it changed since or is in the project again.
+   */
+  'project.restoreVideo': {
+    args: { video: ProjectVideo; segments: Segment[]; index?: number };
+    result: ProjectSnapshot;
+  };
+  /**
+   * Checks new settings against the project schema, the known backbones and streams (BAD_PROJECT,
+   * BACKBONE_UNAVAILABLE, BAD_ARGUMENT) and says what applying them costs; saves nothing.
+   */
+  'project.settingsCost': { args: { settings: ProjectSettings }; result: SettingsCost };
   'video.probe': { args: { path: string }; result: VideoInfo };
   /** A JPEG thumbnail as base64, for the library and timeline filmstrip. */
   'video.thumbnail': {
@@ -170,6 +197,8 @@ export const API_METHODS: readonly ApiMethod[] = [
   'project.save',
   'project.addVideos',
   'project.removeVideo',
+  'project.restoreVideo',
+  'project.settingsCost',
   'video.probe',
   'video.thumbnail',
   'video.filmstrip',

@@ -20,6 +20,8 @@ import { demoServices } from './demo-services.js';
 import { importServices } from './import-services.js';
 import { evalServices } from './eval-services.js';
 import { batchServices } from './batch-services.js';
+import { settingsServices } from './settings-services.js';
+import { restoreServices } from './restore-services.js';
 
 export interface CoreServices {
   api: Api;
@@ -125,6 +127,8 @@ export function createCoreServices(opts: CoreServicesOptions): CoreServices {
     ...importServices(ctx),
     ...evalServices(ctx),
     ...batchServices(ctx),
+    ...settingsServices(ctx),
+    ...restoreServices(ctx),
     'jobs.result': async ({ jobId }) => results.get(jobId) ?? null,
     'jobs.cancel': async ({ jobId }) => ({ cancelled: jobs.cancel(jobId) }),
     'jobs.list': async () => jobs.list(),

@@ -6,6 +6,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { FramewiseError, toFramewiseError } from '../errors.js';
 import { listBackbones } from '../features/backbones/registry.js';
+import { STREAM_IDS } from '../features/streams/streams.js';
 import { VERSION } from '../version.js';
 import { probe } from '../video/probe.js';
 import { filmstrip, filmstripTimes, thumbnail } from '../video/thumbnails.js';
@@ -98,6 +99,7 @@ export function projectServices(ctx: ServiceContext, transport: SystemInfo['tran
             })),
           () => [],
         ),
+        streams: [...STREAM_IDS],
       };
     },
 

@@ -75,6 +75,14 @@ const obj =
     const v = a[key];
     return typeof v === 'object' && v !== null && !Array.isArray(v) ? null : `"${key}" must be an object`;
   };
+const objArray =
+  (key: string): Check =>
+  (a) => {
+    const v = a[key];
+    return Array.isArray(v) && v.every((x) => typeof x === 'object' && x !== null && !Array.isArray(x))
+      ? null
+      : `"${key}" must be an array of objects`;
+  };
 
 /** Exactly one of path / text (a typed or chosen path, or the content of an uploaded file). */
 const pathOrText: Check = (a) =>
@@ -102,6 +110,8 @@ const ARG_CHECKS: { [M in keyof ApiMethods]: Check[] } = {
   'project.save': [obj('project'), intIn('baseRevision', 0, Number.MAX_SAFE_INTEGER)],
   'project.addVideos': [strArray('paths')],
   'project.removeVideo': [str('videoId')],
+  'project.restoreVideo': [obj('video'), objArray('segments'), intIn('index', 0, Number.MAX_SAFE_INTEGER)],
+  'project.settingsCost': [obj('settings')],
   'video.probe': [str('path')],
   'video.thumbnail': [str('videoId'), num('timeSec'), num('width')],
   'video.filmstrip': [str('videoId'), intIn('count', 1, 64), num('width')],

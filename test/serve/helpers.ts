@@ -53,6 +53,7 @@ function stubServices(dir: string, videoPath: string, calls: Fixture['calls']): 
         transport: 'serve',
         demoDir: '/tmp/Framewise demo',
         backbones: [],
+        streams: [],
       };
     },
     'project.create': async (a) => (record('project.create', a), snapshot(a.dir)),
@@ -88,6 +89,8 @@ function stubServices(dir: string, videoPath: string, calls: Fixture['calls']): 
     'jobs.cancel': async () => ({ cancelled: true }),
     'project.versions': async () => [],
     'project.restoreVersion': async () => snapshot(dir),
+    'project.restoreVideo': async () => snapshot(dir),
+    'project.settingsCost': async () => ({ videos: 0, toExtract: 0, featuresChange: false }),
     'project.relink': async () => ({ relinked: [], missing: [], scanned: 0, snapshot: snapshot(dir) }),
     'project.importPreview': async () => IMPORT_REPORT,
     'project.import': async () => ({ ...IMPORT_REPORT, snapshot: snapshot(dir) }),

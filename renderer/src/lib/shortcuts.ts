@@ -50,7 +50,12 @@ export const SHORTCUTS: readonly Shortcut[] = [
     scope: 'editor',
   },
   { id: 'editor.add', keys: ['Enter'], description: 'Add the segment from In to Out', scope: 'editor' },
-  { id: 'editor.undo', keys: ['Mod+z'], description: 'Undo the last segment edit', scope: 'editor' },
+  {
+    id: 'editor.undo',
+    keys: ['Mod+z'],
+    description: 'Undo the last edit (segments, a removed video or class, a merge)',
+    scope: 'editor',
+  },
   { id: 'editor.redo', keys: ['Mod+Shift+z', 'Mod+y'], description: 'Redo the undone edit', scope: 'editor' },
   {
     id: 'editor.loop',

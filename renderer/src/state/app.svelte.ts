@@ -2,15 +2,18 @@
  * The app's state, one slice per domain, composed here: this file only builds the slices, wires
  * the events of the core to them and loads the first state. Components take the slices they use.
  */
-import type { ApiEvent, ExportArgs } from '../../../src/services/contract.js';
+import type { ApiEvent, ExportArgs, ProjectSnapshot } from '../../../src/services/contract.js';
 import type { Client } from '../api-client.js';
 import { downloadBase64 } from '../lib/download.js';
+import { redoTarget, seenSeqs, undoTarget } from '../lib/project-undo.js';
+import { loadUndo, projectFingerprint, saveUndo } from '../lib/undo-store.js';
 import { LocalisationState } from '../localisation.svelte.js';
 import { ConnectionState } from './connection.svelte.js';
 import { JobsState } from './jobs.svelte.js';
 import { MediaState } from './media.svelte.js';
 import { Notices } from './notices.svelte.js';
 import { ProjectState } from './project.svelte.js';
+import { ProjectUndo } from './project-undo.svelte.js';
 import { SegmentHistory } from './segments.svelte.js';
 import { TrainingState } from './training.svelte.js';
 
@@ -19,26 +22,59 @@ export class AppState {
   readonly connection: ConnectionState;
   readonly project: ProjectState;
   readonly history: SegmentHistory;
+  /** Deleting a video or a class, merging classes: undoable, next to the segment edits. */
+  readonly projectUndo: ProjectUndo;
   readonly jobs: JobsState;
   readonly training: TrainingState;
   readonly media: MediaState;
   /** The Predict controls' threshold / smoothing / minimum duration, per project. */
   readonly localisation = new LocalisationState();
+  /** Where the undo history is kept across a reload (this window's only, hence session storage). */
+  private readonly undoStorage = typeof sessionStorage === 'undefined' ? null : sessionStorage;
 
   constructor(readonly client: Client) {
     this.connection = new ConnectionState(client);
     this.project = new ProjectState(client, this.notices);
     this.history = new SegmentHistory(this.project, this.notices);
+    this.projectUndo = new ProjectUndo(client, this.project, this.notices);
     this.jobs = new JobsState(client, this.notices);
     this.training = new TrainingState(client, this.jobs, this.notices, () => this.project.snapshot !== null);
     this.media = new MediaState(client, () => this.project.videos);
-    this.project.onProjectChanged(() => {
+    this.project.onProjectChanged((s) => {
+      this.projectUndo.reset();
+      if (s) this.restoreUndo(s);
       this.training.reset();
       this.media.reset();
     });
     // A video the player cannot play gets its playable copy right after import, as a job (the
     // person can cancel it); the player switches to the copy when it is ready.
     this.project.onVideosAdded((ids) => void this.makeProxies(ids));
+  }
+
+  /** Takes back the undo history kept for this project before a reload, where it still applies. */
+  private restoreUndo(s: ProjectSnapshot): void {
+    const saved = loadUndo(this.undoStorage, s);
+    if (!saved) return;
+    this.history.load(saved.videos);
+    this.projectUndo.reset(saved.project.undo, saved.project.redo);
+    seenSeqs([
+      ...[...saved.project.undo, ...saved.project.redo].map((x) => x.seq),
+      ...Object.values(saved.videos).flatMap((v) => [...v.undo, ...v.redo]),
+    ]);
+  }
+
+  /** Keeps the undo history of the open project for a reload (App.svelte calls it on every change). */
+  persistUndo(): void {
+    const s = this.project.snapshot;
+    if (!s) return;
+    saveUndo(this.undoStorage, {
+      v: 1,
+      root: s.root,
+      revision: s.revision,
+      fingerprint: projectFingerprint(s.project),
+      project: { undo: $state.snapshot(this.projectUndo.undoStack), redo: $state.snapshot(this.projectUndo.redoStack) },
+      videos: this.history.dump(),
+    });
   }
 
   /** Starts the playable copies of the added videos that need one (and have none under way). */
@@ -84,6 +120,34 @@ export class AppState {
         this.training.handleEvent(e);
         break;
     }
+  }
+
+  /**
+   * Ctrl+Z: undoes the newest step of all, the selected video's segment edit or a project-level
+   * delete / merge. Redo takes the step undone last.
+   */
+  undo(): Promise<void> {
+    const v = this.project.selectedId;
+    const target = undoTarget(v ? this.history.undoSeq(v) : null, this.projectUndo.undoSeq());
+    if (target === 'step') return this.projectUndo.undo();
+    return v && target === 'edit' ? this.history.undo(v) : Promise.resolve();
+  }
+
+  redo(): Promise<void> {
+    const v = this.project.selectedId;
+    const target = redoTarget(v ? this.history.redoSeq(v) : null, this.projectUndo.redoSeq());
+    if (target === 'step') return this.projectUndo.redo();
+    return v && target === 'edit' ? this.history.redo(v) : Promise.resolve();
+  }
+
+  canUndo(): boolean {
+    const v = this.project.selectedId;
+    return this.projectUndo.undoSeq() !== null || (!!v && this.history.canUndo(v));
+  }
+
+  canRedo(): boolean {
+    const v = this.project.selectedId;
+    return this.projectUndo.redoSeq() !== null || (!!v && this.history.canRedo(v));
   }
 
   /** Switches the backbone, asking first when trained models would need retraining. */

@@ -80,11 +80,6 @@ export class ProjectState {
     return res.rejected.length < paths.length;
   }
 
-  async removeVideo(videoId: string): Promise<void> {
-    const snap = await this.notices.run('Removing video…', () => this.client.call('project.removeVideo', { videoId }));
-    if (snap) this.setSnapshot(snap);
-  }
-
   async loadRecent(): Promise<void> {
     try {
       this.recent = await this.client.call('project.recent', {});
@@ -181,23 +176,6 @@ export class ProjectState {
     return this.saveProject('Changing colour…', (p) => {
       const c = p.classes.find((x) => x.id === classId);
       if (c) c.color = color;
-    });
-  }
-
-  /** Moves every segment of `fromId` to `intoId` and removes `fromId`. */
-  mergeClass(fromId: string, intoId: string): Promise<boolean> {
-    if (fromId === intoId) return Promise.resolve(false);
-    return this.saveProject('Merging classes…', (p) => {
-      for (const seg of p.segments) if (seg.classId === fromId) seg.classId = intoId;
-      p.classes = p.classes.filter((c) => c.id !== fromId);
-    });
-  }
-
-  /** Removes a class and its segments (the caller confirms first when there are any). */
-  deleteClass(classId: string): Promise<boolean> {
-    return this.saveProject('Deleting class…', (p) => {
-      p.segments = p.segments.filter((seg) => seg.classId !== classId);
-      p.classes = p.classes.filter((c) => c.id !== classId);
     });
   }
 }

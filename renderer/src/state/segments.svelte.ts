@@ -1,6 +1,8 @@
 /** Segment edits of the timeline and segment editor, with undo / redo per video. */
 import type { Segment } from '../../../src/store/schema.js';
 import { History } from '../lib/timeline/history.js';
+import { nextSeq } from '../lib/project-undo.js';
+import type { SavedVideoHistory } from '../lib/undo-store.js';
 import { newLocalId, sameSegments } from './ids.js';
 import type { Notices } from './notices.svelte.js';
 import type { ProjectState } from './project.svelte.js';
@@ -10,6 +12,12 @@ export class SegmentHistory {
   // Not a SvelteMap: History objects mutate inside, which no map could track; `tick` says when.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private histories = new Map<string, History<Segment[]>>();
+  /**
+   * Per video, when each undo / redo step was made (nextSeq), parallel to its History: AppState
+   * compares the newest with the project-level steps (deletes) to undo the newest of all.
+   */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  private seqs = new Map<string, { undo: number[]; redo: number[] }>();
   tick = $state(0);
 
   /**
@@ -27,6 +35,31 @@ export class SegmentHistory {
 
   reset(): void {
     this.histories.clear();
+    this.seqs.clear();
+    this.tick++;
+  }
+
+  /** The histories with steps to undo or redo, as plain data (kept across a reload). */
+  dump(): Record<string, SavedVideoHistory> {
+    const out: Record<string, SavedVideoHistory> = {};
+    for (const [id, h] of this.histories) {
+      const seq = this.seqs.get(id);
+      if (!seq || (h.undoSize === 0 && h.redoSize === 0)) continue;
+      out[id] = { history: h.dump(), undo: seq.undo.slice(), redo: seq.redo.slice() };
+    }
+    return out;
+  }
+
+  /** Takes back histories from `dump()` (checked against the project by loadUndo). */
+  load(saved: Record<string, SavedVideoHistory>): void {
+    for (const [id, s] of Object.entries(saved)) {
+      try {
+        this.histories.set(id, History.restore(s.history, { equals: sameSegments }));
+        this.seqs.set(id, { undo: s.undo.slice(), redo: s.redo.slice() });
+      } catch {
+        // A damaged copy: that video starts with an empty history.
+      }
+    }
     this.tick++;
   }
 
@@ -37,6 +70,7 @@ export class SegmentHistory {
     if (!h || !sameSegments(h.present, current)) {
       h = new History<Segment[]>(current, { equals: sameSegments });
       this.histories.set(videoId, h);
+      this.seqs.set(videoId, { undo: [], redo: [] });
     }
     return h;
   }
@@ -58,8 +92,10 @@ export class SegmentHistory {
     return this.enqueue(async () => {
       const h = this.historyFor(videoId);
       const ok = await this.saveSegments(label, videoId, next);
-      if (ok) {
-        h.push(next, { label });
+      if (ok && h.push(next, { label })) {
+        const seq = this.seqs.get(videoId)!;
+        seq.undo = [...seq.undo, nextSeq()].slice(-h.undoSize);
+        seq.redo = [];
         this.tick++;
       }
       return ok;
@@ -76,6 +112,15 @@ export class SegmentHistory {
     void this.tick;
     const h = this.histories.get(videoId);
     return !!h && h.canRedo() && sameSegments(h.present, this.project.segmentsOf(videoId));
+  }
+
+  /** When the step undo(videoId) would revert was made, or null when there is none. */
+  undoSeq(videoId: string): number | null {
+    return this.canUndo(videoId) ? (this.seqs.get(videoId)?.undo.at(-1) ?? null) : null;
+  }
+
+  redoSeq(videoId: string): number | null {
+    return this.canRedo(videoId) ? (this.seqs.get(videoId)?.redo.at(-1) ?? null) : null;
   }
 
   undo(videoId: string): Promise<void> {
@@ -95,6 +140,12 @@ export class SegmentHistory {
     const ok = await this.saveSegments(`${way === 'undo' ? 'Undo' : 'Redo'} ${label ?? ''}`.trim(), videoId, target);
     // The save failed: step back so the history matches what is on disk.
     if (!ok) void (way === 'undo' ? h.redo() : h.undo());
+    else {
+      const seq = this.seqs.get(videoId)!;
+      const [from, to] = way === 'undo' ? [seq.undo, seq.redo] : [seq.redo, seq.undo];
+      const moved = from.pop();
+      if (moved !== undefined) to.push(moved);
+    }
     this.tick++;
   }
 

@@ -11,7 +11,7 @@ import { FramewiseError } from '../../errors.js';
 import type { FeatureEngine } from '../types.js';
 import type { BackboneManifest, OnnxInputLayout } from '../backbones/registry.js';
 import { packageVersion, resolvePackageRoot } from '../backbones/tfjs-source.js';
-import { QUANTIZER_VERSION } from '../onnx/quantize-qdq.js';
+import { featureRevisionOf } from '../backbones/feature-revision.js';
 import { ONNX_WORKER_SOURCE } from './onnx-worker-source.js';
 
 export type ExecutionProviderName = 'cpu' | 'cuda' | 'webgpu';
@@ -110,8 +110,7 @@ class OnnxEngine implements OnnxFeatureEngine {
     readonly niceness: number,
   ) {
     this.backboneId = spec.id;
-    // Quantizer 3 made int8 features CPU-independent; caches written before may hold saturated ones.
-    this.featureRevision = spec.quantization ? `q${QUANTIZER_VERSION}` : undefined;
+    this.featureRevision = featureRevisionOf(spec);
     this.featureDim = spec.featureDim;
     this.inputWidth = spec.inputWidth;
     this.inputHeight = spec.inputHeight;

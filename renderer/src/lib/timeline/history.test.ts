@@ -151,3 +151,41 @@ describe('History', () => {
     expect(h.canRedo()).toBe(false);
   });
 });
+
+describe('History dump / restore', () => {
+  it('restores the same undo and redo steps', () => {
+    const h = new History<number>(0);
+    h.push(1, { label: 'one' });
+    h.push(2, { label: 'two' });
+    h.push(3, { label: 'three' });
+    h.undo();
+    const copy = History.restore(JSON.parse(JSON.stringify(h.dump())) as ReturnType<typeof h.dump>);
+    expect(copy.present).toBe(2);
+    expect(copy.undoLabel()).toBe('two');
+    expect(copy.redoLabel()).toBe('three');
+    expect(copy.redo()).toBe(3);
+    expect(copy.undo()).toBe(2);
+    expect(copy.undo()).toBe(1);
+    expect(copy.undo()).toBe(0);
+    expect(copy.canUndo()).toBe(false);
+  });
+
+  it('keeps an open transaction out, and refuses what is not a dump', () => {
+    const h = new History<number>(0);
+    h.push(1, { label: 'one' });
+    h.begin();
+    h.push(5);
+    expect(History.restore(h.dump()).present).toBe(1);
+    expect(() => History.restore({ past: [], future: [] } as never)).toThrow(TypeError);
+    expect(() => History.restore({ past: [1], current: { state: 0, label: '' }, future: [] } as never)).toThrow(
+      TypeError,
+    );
+  });
+
+  it('drops the oldest steps beyond the capacity', () => {
+    const h = new History<number>(0);
+    for (let i = 1; i <= 10; i++) h.push(i);
+    const copy = History.restore(h.dump(), { capacity: 3 });
+    expect(copy.undoSize).toBe(3);
+  });
+});

@@ -30,6 +30,13 @@ interface Entry<T> {
   label: string;
 }
 
+/** A history as plain data (to keep it across a reload); `History.restore` reads it back. */
+export interface HistoryDump<T> {
+  past: Entry<T>[];
+  current: Entry<T>;
+  future: Entry<T>[];
+}
+
 export const DEFAULT_HISTORY_CAPACITY = 100;
 
 export class History<T> {
@@ -47,6 +54,28 @@ export class History<T> {
     this.capacity = capacity;
     this.equals = options.equals ?? Object.is;
     this.current = { state: initial, label: '' };
+  }
+
+  /**
+   * Rebuilds a dumped history (beyond `capacity`, the oldest steps are dropped). Throws a TypeError
+   * on data that is not a dump, so a corrupt stored copy is never half-used.
+   */
+  static restore<T>(dump: HistoryDump<T>, options: HistoryOptions<T> = {}): History<T> {
+    const isEntry = (e: unknown): e is Entry<T> =>
+      typeof e === 'object' && e !== null && 'state' in e && typeof (e as Entry<T>).label === 'string';
+    if (!isEntry(dump?.current) || !Array.isArray(dump.past) || !Array.isArray(dump.future))
+      throw new TypeError('Not a history dump');
+    if (!dump.past.every(isEntry) || !dump.future.every(isEntry)) throw new TypeError('Not a history dump');
+    const h = new History<T>(dump.current.state, options);
+    h.current = dump.current;
+    h.past = dump.past.slice(-h.capacity);
+    h.future = dump.future.slice();
+    return h;
+  }
+
+  /** The committed steps as plain data (an open transaction counts as not made). */
+  dump(): HistoryDump<T> {
+    return { past: this.past.slice(), current: this.txStart ?? this.current, future: this.future.slice() };
   }
 
   get present(): T {
