@@ -22,10 +22,17 @@ describe('framewise info', () => {
       const text = await cli(['info', '--provider', 'cuda']);
       expect(text.stdout).toMatch(/execution provider: cpu \(requested cuda\)\nfallback: cuda unavailable/);
     }
-    const cpu = JSON.parse((await cli(['info', '--json'])).stdout.replace(/^[^{]*/, '')) as typeof info;
+    const cpu = JSON.parse(
+      (await cli(['info', '--provider', 'cpu', '--json'])).stdout.replace(/^[^{]*/, ''),
+    ) as typeof info;
     expect(cpu).toMatchObject({ executionProvider: 'cpu', requestedProvider: 'cpu', fallbackReason: null });
+    // The default tries this platform's GPU provider first and says why it did not run.
+    const auto = JSON.parse((await cli(['info', '--json'])).stdout.replace(/^[^{]*/, '')) as typeof info;
+    expect(auto.requestedProvider).toBe('auto');
+    if (auto.executionProvider === 'cpu' && process.platform === 'linux')
+      expect(auto.fallbackReason).toMatch(/^cuda unavailable: /);
     const bad = await cli(['info', '--provider', 'tpu']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/--provider must be one of cpu, cuda, webgpu/);
+    expect(bad.stderr).toMatch(/--provider must be one of auto, cpu, cuda, dml, coreml, webgpu/);
   }, 60_000);
 });

@@ -217,6 +217,28 @@ describe('execution providers', () => {
       await engine.dispose();
     }
   });
+
+  it("'auto' (the default) falls back to the CPU with the reason and gives the CPU's features", async () => {
+    const spec = await getBackbone(DEFAULT_BACKBONE_ID);
+    const { path: modelPath } = await ensureOnnxModel(spec, { cacheRoot });
+    const frame = new Uint8Array(224 * 224 * 3).map((_, i) => (i * 37 + (i >> 9) * 11) & 255);
+    const auto = await createOnnxEngine(spec, modelPath);
+    const cpu = await createOnnxEngine(spec, modelPath, { executionProvider: 'cpu' });
+    try {
+      expect(cpu.executionProvider).toBe('cpu');
+      expect(cpu.fallbackReason).toBeUndefined();
+      const [a, c] = [await auto.embed(frame, 1), await cpu.embed(frame, 1)];
+      let maxDiff = 0;
+      for (let i = 0; i < c.length; i++) maxDiff = Math.max(maxDiff, Math.abs((a[i] ?? NaN) - (c[i] ?? NaN)));
+      if (auto.executionProvider === 'cpu') {
+        if (process.platform === 'linux') expect(auto.fallbackReason).toMatch(/^cuda unavailable: /);
+        expect(maxDiff).toBeLessThan(1e-5);
+      } else expect(maxDiff).toBeLessThan(1e-2); // a GPU's kernels round differently
+    } finally {
+      await auto.dispose();
+      await cpu.dispose();
+    }
+  });
 });
 
 describe('engine selection', () => {

@@ -1,20 +1,22 @@
 import { createCoreServices } from '../../services/core-services.js';
 import { createFeatureEngine } from '../../features/engines/select.js';
-import type { ExecutionProviderName, OnnxFeatureEngine } from '../../features/engines/onnx-engine.js';
+import type { OnnxFeatureEngine } from '../../features/engines/onnx-engine.js';
+import { isProviderRequest, PROVIDER_REQUESTS } from '../../features/engines/providers.js';
 import { FramewiseError, toFramewiseError } from '../../errors.js';
 import type { CommandContext } from '../command.js';
-
-const PROVIDERS: readonly ExecutionProviderName[] = ['cpu', 'cuda', 'webgpu'];
 
 export const infoCommand = {
   name: 'info',
   summary: 'Show the version, ffmpeg in use and the feature engine that loads (and its execution provider)',
-  usage: 'framewise info [--provider cpu|cuda|webgpu] [--json]',
+  usage: `framewise info [--provider ${PROVIDER_REQUESTS.join('|')}] [--json]`,
   options: { provider: { type: 'string' } },
   async run({ values, out }: CommandContext): Promise<number> {
-    const requested = String(values['provider'] ?? 'cpu');
-    if (!(PROVIDERS as readonly string[]).includes(requested))
-      throw new FramewiseError('BAD_ARGUMENT', `--provider must be one of ${PROVIDERS.join(', ')} (got ${requested}).`);
+    const requested = String(values['provider'] ?? 'auto');
+    if (!isProviderRequest(requested))
+      throw new FramewiseError(
+        'BAD_ARGUMENT',
+        `--provider must be one of ${PROVIDER_REQUESTS.join(', ')} (got ${requested}).`,
+      );
     const core = createCoreServices({ transport: 'serve', emit: () => undefined });
     const info = await core.api['system.info']({});
     let backend: string;
@@ -22,7 +24,7 @@ export const infoCommand = {
     const fallbacks: string[] = [];
     try {
       const engine = await createFeatureEngine(undefined, {
-        executionProvider: requested as ExecutionProviderName,
+        executionProvider: requested,
         onFallback: (kind, err) => void fallbacks.push(`${kind} failed: ${err.message}`),
       });
       backend = engine.backend;

@@ -13,8 +13,9 @@ import type { BackboneManifest, OnnxInputLayout } from '../backbones/registry.js
 import { packageVersion, resolvePackageRoot } from '../backbones/tfjs-source.js';
 import { featureRevisionOf } from '../backbones/feature-revision.js';
 import { ONNX_WORKER_SOURCE } from './onnx-worker-source.js';
+import { providerOrder, type ExecutionProviderName, type ExecutionProviderRequest } from './providers.js';
 
-export type ExecutionProviderName = 'cpu' | 'cuda' | 'webgpu';
+export type { ExecutionProviderName, ExecutionProviderRequest } from './providers.js';
 
 export interface OnnxEngineOptions {
   /** CPU threads to use in total. Default: the number of cores (os.availableParallelism()). */
@@ -27,10 +28,10 @@ export interface OnnxEngineOptions {
   /** Frames per session.run(). Default 4: small batches keep activations in cache (see docs/backbones.md). */
   microBatch?: number;
   /**
-   * Preferred execution provider. 'cpu' (default) always works; 'cuda'/'webgpu' are tried first when
-   * asked for and fall back to 'cpu' if this build or machine lacks them.
+   * Preferred execution provider. 'auto' (default) tries the platform's GPU provider (CUDA, DirectML,
+   * CoreML) and falls back to 'cpu', which always works, with the reason in `fallbackReason`.
    */
-  executionProvider?: ExecutionProviderName;
+  executionProvider?: ExecutionProviderRequest;
   /**
    * Nice value for the inference threads (0–19; Linux only, where it is per thread). Default 19:
    * feature extraction shares the cores with ffmpeg's decoder, which feeds it; when the decoder gets
@@ -308,7 +309,7 @@ export async function createOnnxEngine(
 ): Promise<OnnxFeatureEngine> {
   const cores = Math.max(1, os.availableParallelism());
   const threads = Math.max(1, Math.floor(options.threads ?? cores));
-  const provider = options.executionProvider ?? 'cpu';
+  const order = providerOrder(options.executionProvider ?? 'auto');
   const open = async (ep: ExecutionProviderName): Promise<OnnxEngine> => {
     const onGpu = ep !== 'cpu';
     const workers = Math.max(1, Math.min(threads, Math.floor(options.workers ?? (onGpu ? 1 : threads))));
@@ -318,19 +319,21 @@ export async function createOnnxEngine(
     await engine.start(spec, [ep]);
     return engine;
   };
-  if (provider === 'cpu') return open('cpu');
-  const missing = missingProviderLibrary(provider);
-  if (missing) {
-    const engine = await open('cpu');
-    engine.fallbackReason = missing;
-    return engine;
+  const reasons: string[] = [];
+  for (const ep of order.filter((p) => p !== 'cpu')) {
+    const missing = missingProviderLibrary(ep);
+    if (missing) {
+      reasons.push(missing);
+      continue;
+    }
+    try {
+      return await open(ep);
+    } catch (e) {
+      // A GPU provider missing from this build or machine is not an error: CPU always works.
+      reasons.push(`${ep} unavailable: ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
-  try {
-    return await open(provider);
-  } catch (e) {
-    // A GPU provider missing from this build or machine is not an error: CPU always works.
-    const engine = await open('cpu');
-    engine.fallbackReason = `${provider} unavailable: ${e instanceof Error ? e.message : String(e)}`;
-    return engine;
-  }
+  const engine = await open('cpu');
+  if (reasons.length) engine.fallbackReason = reasons.join('; ');
+  return engine;
 }
