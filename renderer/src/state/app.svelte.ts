@@ -6,6 +6,7 @@ import type { ApiEvent, ExportArgs, ProjectSnapshot } from '../../../src/service
 import type { Client } from '../api-client.js';
 import { downloadBase64 } from '../lib/download.js';
 import { redoTarget, seenSeqs, undoTarget } from '../lib/project-undo.js';
+import { SerialQueue } from '../lib/serial-queue.js';
 import { loadUndo, projectFingerprint, saveUndo } from '../lib/undo-store.js';
 import { LocalisationState } from '../localisation.svelte.js';
 import { ConnectionState } from './connection.svelte.js';
@@ -31,12 +32,14 @@ export class AppState {
   readonly localisation = new LocalisationState();
   /** Where the undo history is kept across a reload (this window's only, hence session storage). */
   private readonly undoStorage = typeof sessionStorage === 'undefined' ? null : sessionStorage;
+  /** Segment edits, project-level steps, undo and redo: one after another, in the order made. */
+  private readonly edits = new SerialQueue();
 
   constructor(readonly client: Client) {
     this.connection = new ConnectionState(client);
     this.project = new ProjectState(client, this.notices);
-    this.history = new SegmentHistory(this.project, this.notices);
-    this.projectUndo = new ProjectUndo(client, this.project, this.notices);
+    this.history = new SegmentHistory(this.project, this.notices, this.edits);
+    this.projectUndo = new ProjectUndo(client, this.project, this.notices, this.edits);
     this.jobs = new JobsState(client, this.notices);
     this.training = new TrainingState(client, this.jobs, this.notices, () => this.project.snapshot !== null);
     this.media = new MediaState(client, () => this.project.videos);
@@ -124,20 +127,25 @@ export class AppState {
 
   /**
    * Ctrl+Z: undoes the newest step of all, the selected video's segment edit or a project-level
-   * delete / merge. Redo takes the step undone last.
+   * delete / merge. Redo takes the step undone last. Which one is decided in the edit queue, after
+   * the edits made before the key press have been saved and recorded.
    */
   undo(): Promise<void> {
     const v = this.project.selectedId;
-    const target = undoTarget(v ? this.history.undoSeq(v) : null, this.projectUndo.undoSeq());
-    if (target === 'step') return this.projectUndo.undo();
-    return v && target === 'edit' ? this.history.undo(v) : Promise.resolve();
+    return this.edits.run(() => {
+      const target = undoTarget(v ? this.history.undoSeq(v) : null, this.projectUndo.undoSeq());
+      if (target === 'step') return this.projectUndo.travel('undo');
+      return v && target === 'edit' ? this.history.travel(v, 'undo') : undefined;
+    });
   }
 
   redo(): Promise<void> {
     const v = this.project.selectedId;
-    const target = redoTarget(v ? this.history.redoSeq(v) : null, this.projectUndo.redoSeq());
-    if (target === 'step') return this.projectUndo.redo();
-    return v && target === 'edit' ? this.history.redo(v) : Promise.resolve();
+    return this.edits.run(() => {
+      const target = redoTarget(v ? this.history.redoSeq(v) : null, this.projectUndo.redoSeq());
+      if (target === 'step') return this.projectUndo.travel('redo');
+      return v && target === 'edit' ? this.history.travel(v, 'redo') : undefined;
+    });
   }
 
   canUndo(): boolean {

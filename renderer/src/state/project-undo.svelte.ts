@@ -5,6 +5,7 @@
  */
 import type { Client } from '../api-client.js';
 import { basename } from '../format.js';
+import type { SerialQueue } from '../lib/serial-queue.js';
 import {
   applyClassStep,
   canApply,
@@ -25,12 +26,12 @@ export const PROJECT_UNDO_CAPACITY = 50;
 export class ProjectUndo {
   undoStack = $state<ProjectStep[]>([]);
   redoStack = $state<ProjectStep[]>([]);
-  private queue: Promise<unknown> = Promise.resolve();
-
+  /** @param edits The edit queue shared with the segment edits (see SegmentHistory). */
   constructor(
     private readonly client: Client,
     private readonly project: ProjectState,
     private readonly notices: Notices,
+    private readonly edits: SerialQueue,
   ) {}
 
   reset(undo: ProjectStep[] = [], redo: ProjectStep[] = []): void {
@@ -52,15 +53,9 @@ export class ProjectUndo {
     this.redoStack = [];
   }
 
-  private enqueue<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(work, work);
-    this.queue = run.catch(() => undefined);
-    return run;
-  }
-
   /** Removes a video from the project (the file stays) after asking; undoable. */
   deleteVideo(videoId: string, ask: (message: string) => boolean = (m) => confirm(m)): Promise<boolean> {
-    return this.enqueue(async () => {
+    return this.edits.run(async () => {
       const p = this.project.snapshot?.project;
       const step = p ? deleteVideoStep($state.snapshot(p), videoId, nextSeq()) : null;
       if (!step || step.kind !== 'delete-video') return false;
@@ -75,7 +70,7 @@ export class ProjectUndo {
   }
 
   deleteClass(classId: string): Promise<boolean> {
-    return this.enqueue(async () => {
+    return this.edits.run(async () => {
       const p = this.project.snapshot?.project;
       const step = p ? deleteClassStep($state.snapshot(p), classId, nextSeq()) : null;
       if (!step) return false;
@@ -86,7 +81,7 @@ export class ProjectUndo {
   }
 
   mergeClass(fromId: string, intoId: string): Promise<boolean> {
-    return this.enqueue(async () => {
+    return this.edits.run(async () => {
       const p = this.project.snapshot?.project;
       const step = p ? mergeClassStep($state.snapshot(p), fromId, intoId, nextSeq()) : null;
       if (!step) return false;
@@ -96,15 +91,8 @@ export class ProjectUndo {
     });
   }
 
-  undo(): Promise<void> {
-    return this.enqueue(() => this.travel('undo'));
-  }
-
-  redo(): Promise<void> {
-    return this.enqueue(() => this.travel('redo'));
-  }
-
-  private async travel(way: 'undo' | 'redo'): Promise<void> {
+  /** Undoes or redoes the newest step; like SegmentHistory.travel, called inside the edit queue. */
+  async travel(way: 'undo' | 'redo'): Promise<void> {
     const from = way === 'undo' ? this.undoStack : this.redoStack;
     const step = from.at(-1);
     const p = this.project.snapshot?.project;

@@ -2,6 +2,7 @@
 import type { Segment } from '../../../src/store/schema.js';
 import { History } from '../lib/timeline/history.js';
 import { nextSeq } from '../lib/project-undo.js';
+import type { SerialQueue } from '../lib/serial-queue.js';
 import type { SavedVideoHistory } from '../lib/undo-store.js';
 import { newLocalId, sameSegments } from './ids.js';
 import type { Notices } from './notices.svelte.js';
@@ -21,14 +22,14 @@ export class SegmentHistory {
   tick = $state(0);
 
   /**
-   * Timeline edits, undo and redo run one after another: an undo pressed right after a drag (before
-   * its save returned) must undo that drag, not find an empty history.
+   * @param edits Timeline edits, undo and redo run one after another on it (shared with the
+   *   project-level steps): an undo pressed right after a drag, before its save returned, must undo
+   *   that drag, not find the history as it was before it.
    */
-  private editQueue: Promise<unknown> = Promise.resolve();
-
   constructor(
     private readonly project: ProjectState,
     private readonly notices: Notices,
+    private readonly edits: SerialQueue,
   ) {
     project.onProjectChanged(() => this.reset());
   }
@@ -75,12 +76,6 @@ export class SegmentHistory {
     return h;
   }
 
-  private enqueue<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.editQueue.then(work, work);
-    this.editQueue = run.catch(() => undefined);
-    return run;
-  }
-
   private saveSegments(label: string, videoId: string, next: Segment[]): Promise<boolean> {
     return this.project.saveProject(label, (p) => {
       p.segments = [...p.segments.filter((x) => x.videoId !== videoId), ...next];
@@ -89,7 +84,7 @@ export class SegmentHistory {
 
   /** Replaces a video's segments (one timeline gesture) as one undoable step. */
   editSegments(videoId: string, next: Segment[], label: string): Promise<boolean> {
-    return this.enqueue(async () => {
+    return this.edits.run(async () => {
       const h = this.historyFor(videoId);
       const ok = await this.saveSegments(label, videoId, next);
       if (ok && h.push(next, { label })) {
@@ -123,15 +118,11 @@ export class SegmentHistory {
     return this.canRedo(videoId) ? (this.seqs.get(videoId)?.redo.at(-1) ?? null) : null;
   }
 
-  undo(videoId: string): Promise<void> {
-    return this.enqueue(() => this.travel(videoId, 'undo'));
-  }
-
-  redo(videoId: string): Promise<void> {
-    return this.enqueue(() => this.travel(videoId, 'redo'));
-  }
-
-  private async travel(videoId: string, way: 'undo' | 'redo'): Promise<void> {
+  /**
+   * Undoes or redoes the video's newest step. Not queued itself: AppState calls it from inside the
+   * edit queue, where it has just chosen this history over the project-level one.
+   */
+  async travel(videoId: string, way: 'undo' | 'redo'): Promise<void> {
     if (!(way === 'undo' ? this.canUndo(videoId) : this.canRedo(videoId))) return;
     const h = this.histories.get(videoId)!;
     const label = way === 'undo' ? h.undoLabel() : h.redoLabel();
