@@ -4,8 +4,9 @@ import { createProject } from './support/project.js';
 import { ARTIFACTS } from './support/paths.js';
 import type { VideoProbe } from './support/dom.js';
 import { openTab } from './support/tabs.js';
+import { callApi } from './support/api.js';
 
-test('serve mode: project, library, extraction and playback', async ({ page, serve }) => {
+test('serve mode: project, library, extraction and playback', async ({ page, serve, request }) => {
   const pageErrors: string[] = [];
   page.on('pageerror', (e) => pageErrors.push(e.message));
 
@@ -37,6 +38,18 @@ test('serve mode: project, library, extraction and playback', async ({ page, ser
   await expect(job.getByTestId('job-status')).toHaveText('done', { timeout: 100_000 });
   await expect(job.getByTestId('job-progress')).toHaveJSProperty('value', 100);
   await expect(item.getByTestId('features-cached')).toBeVisible();
+  // The engine has loaded: the header says where it runs and, on hover, why not on the GPU when not.
+  const { featureFallback } = (await callApi(request, serve, 'system.info', {}))!;
+  if (featureFallback) {
+    await expect(backend).toHaveAttribute(
+      'title',
+      `Feature extraction engine. Not the first choice: ${featureFallback}`,
+    );
+    await expect(backend).toContainText('(fallback)');
+  } else {
+    await expect(backend).toHaveAttribute('title', 'Feature extraction engine');
+    await expect(backend).not.toContainText('(fallback)');
+  }
 
   // The backbone can be switched after a confirmation: the new one's features are not there yet,
   // declining keeps the project as it is, and switching back finds the first features again.

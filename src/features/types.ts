@@ -29,6 +29,8 @@ export interface FeatureEngine {
   readonly featureRevision?: string;
   /** Human-readable engine name shown to the user, e.g. "onnxruntime cpu (2 threads)". */
   readonly backend: string;
+  /** Why the preferred execution provider (a GPU) was not used, when it was not. */
+  readonly fallbackReason?: string | undefined;
   readonly featureDim: number;
   readonly inputWidth: number;
   readonly inputHeight: number;

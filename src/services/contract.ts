@@ -17,6 +17,11 @@ export interface SystemInfo {
   version: string;
   /** e.g. "onnxruntime-node 1.30.0 cpu (2 threads)"; null until the engine has been loaded once. */
   featureBackend: string | null;
+  /**
+   * Why extraction runs where it does when that is not the first choice ("cuda unavailable: …"):
+   * shown with the backend; null when the preferred provider ran or no engine has loaded yet.
+   */
+  featureFallback: string | null;
   ffmpeg: { path: string; source: string; version: string } | { error: string };
   platform: string;
   transport: 'electron' | 'serve';
@@ -469,7 +474,7 @@ export interface LabelSuggestion {
 export type ApiEvent =
   | { type: 'job'; job: JobState }
   | { type: 'project'; snapshot: ProjectSnapshot }
-  | { type: 'backend'; featureBackend: string }
+  | { type: 'backend'; featureBackend: string; featureFallback: string | null }
   | { type: 'training'; jobId: string; epoch: TrainingEpoch }
   | { type: 'training.result'; result: TrainingSummary }
   | { type: 'job.result'; result: JobResult }

@@ -4,7 +4,7 @@
  * live per domain (project-, ml-, export-services); this file owns the shared state they use.
  */
 import { FramewiseError } from '../errors.js';
-import { createFeatureEngine } from '../features/engines/select.js';
+import { createFeatureEngine, describeFallback, fallbackText } from '../features/engines/select.js';
 import type { FeatureEngine } from '../features/types.js';
 import { projectCacheFile } from '../project/video-features.js';
 import { readFeatureHeader } from '../features/feature-file.js';
@@ -55,15 +55,22 @@ export function createCoreServices(opts: CoreServicesOptions): CoreServices {
   let unwatch = (): void => undefined;
   const engines = new Map<string, Promise<FeatureEngine>>();
   let featureBackend: string | null = null;
+  let featureFallback: string | null = null;
   const jobs = new JobRunner((job) => emit({ type: 'job', job }));
   const results = new Map<string, JobResult>();
 
   const engineFor = (backboneId: string): Promise<FeatureEngine> => {
     const existing = engines.get(backboneId);
     if (existing) return existing;
-    const loading = (opts.engineFactory ?? createFeatureEngine)(backboneId).then((engine) => {
+    const failures: string[] = [];
+    const create =
+      opts.engineFactory ??
+      ((id: string) =>
+        createFeatureEngine(id, { onFallback: (kind, err) => void failures.push(fallbackText(kind, err)) }));
+    const loading = create(backboneId).then((engine) => {
       featureBackend = engine.backend;
-      emit({ type: 'backend', featureBackend: engine.backend });
+      featureFallback = describeFallback(failures, engine);
+      emit({ type: 'backend', featureBackend, featureFallback });
       return engine;
     });
     // A failed load is not cached: the next call tries again (e.g. after the user fixes the cause).
@@ -107,6 +114,7 @@ export function createCoreServices(opts: CoreServicesOptions): CoreServices {
     },
     engineFor,
     featureBackend: () => featureBackend,
+    featureFallback: () => featureFallback,
     snapshot,
     publishProject: async () => {
       const snap = await snapshot();

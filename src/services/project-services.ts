@@ -84,6 +84,7 @@ export function projectServices(ctx: ServiceContext, transport: SystemInfo['tran
       return {
         version: VERSION,
         featureBackend: ctx.featureBackend(),
+        featureFallback: ctx.featureFallback(),
         ffmpeg,
         platform: `${process.platform}-${process.arch}`,
         transport,

@@ -24,6 +24,8 @@ export interface ServiceContext {
   engineFor(backboneId: string): Promise<FeatureEngine>;
   /** "onnxruntime-node … cpu (2 threads)" once an engine has loaded, else null. */
   featureBackend(): string | null;
+  /** Why that engine is not the first choice (see SystemInfo.featureFallback), else null. */
+  featureFallback(): string | null;
   snapshot(): Promise<ProjectSnapshot>;
   /** Builds the snapshot, pushes it as a 'project' event and returns it. */
   publishProject(): Promise<ProjectSnapshot>;

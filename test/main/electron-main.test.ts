@@ -174,7 +174,7 @@ describe('Electron main (with a stand-in electron module)', () => {
   });
 
   it('forwards core events to the window', () => {
-    const e: ApiEvent = { type: 'backend', featureBackend: 'x' };
+    const e: ApiEvent = { type: 'backend', featureBackend: 'x', featureFallback: null };
     h.emit!(e);
     expect(h.windows[0]!.sent).toContainEqual(['api-event', e]);
   });

@@ -48,6 +48,7 @@ function stubServices(dir: string, videoPath: string, calls: Fixture['calls']): 
       return {
         version: '0.0.0-test',
         featureBackend: null,
+        featureFallback: null,
         ffmpeg: { path: '/usr/bin/ffmpeg', source: 'system', version: '6' },
         platform: 'test',
         transport: 'serve',

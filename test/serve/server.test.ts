@@ -348,7 +348,7 @@ describe('events (SSE)', () => {
         res.on('data', (chunk: string) => {
           text += chunk;
           if (text.includes(': connected') && !text.includes('data:')) {
-            f.emit({ type: 'backend', featureBackend: 'stub-engine' });
+            f.emit({ type: 'backend', featureBackend: 'stub-engine', featureFallback: null });
           }
           if (text.includes('data:') && text.includes(': heartbeat')) {
             req.destroy();
@@ -360,6 +360,10 @@ describe('events (SSE)', () => {
       req.end();
     });
     const data = received.split('\n').find((l) => l.startsWith('data: '));
-    expect(JSON.parse(data!.slice('data: '.length))).toEqual({ type: 'backend', featureBackend: 'stub-engine' });
+    expect(JSON.parse(data!.slice('data: '.length))).toEqual({
+      type: 'backend',
+      featureBackend: 'stub-engine',
+      featureFallback: null,
+    });
   });
 });

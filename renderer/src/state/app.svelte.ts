@@ -116,7 +116,7 @@ export class AppState {
         this.project.setSnapshot(e.snapshot);
         break;
       case 'backend':
-        this.connection.setFeatureBackend(e.featureBackend);
+        this.connection.setFeatureBackend(e.featureBackend, e.featureFallback);
         break;
       case 'training':
       case 'training.result':

@@ -34,7 +34,12 @@ export class ConnectionState {
     }
   }
 
-  setFeatureBackend(featureBackend: SystemInfo['featureBackend']): void {
-    if (this.info) this.info.featureBackend = featureBackend;
+  setFeatureBackend(
+    featureBackend: SystemInfo['featureBackend'],
+    featureFallback: SystemInfo['featureFallback'],
+  ): void {
+    if (!this.info) return;
+    this.info.featureBackend = featureBackend;
+    this.info.featureFallback = featureFallback;
   }
 }

@@ -1,5 +1,5 @@
 import { createCoreServices } from '../../services/core-services.js';
-import { createFeatureEngine } from '../../features/engines/select.js';
+import { createFeatureEngine, describeFallback, fallbackText } from '../../features/engines/select.js';
 import type { OnnxFeatureEngine } from '../../features/engines/onnx-engine.js';
 import { isProviderRequest, PROVIDER_REQUESTS } from '../../features/engines/providers.js';
 import { FramewiseError, toFramewiseError } from '../../errors.js';
@@ -21,17 +21,17 @@ export const infoCommand = {
     const info = await core.api['system.info']({});
     let backend: string;
     let executionProvider: string | null = null;
-    const fallbacks: string[] = [];
+    let fallback: string | null = null;
     try {
+      const failures: string[] = [];
       const engine = await createFeatureEngine(undefined, {
         executionProvider: requested,
-        onFallback: (kind, err) => void fallbacks.push(`${kind} failed: ${err.message}`),
+        onFallback: (kind, err) => void failures.push(fallbackText(kind, err)),
       });
       backend = engine.backend;
       // Only the onnxruntime engine has providers; tfjs-wasm (a fallback) runs on the CPU.
-      const onnx = engine as Partial<OnnxFeatureEngine>;
-      executionProvider = onnx.executionProvider ?? 'cpu (tfjs-wasm)';
-      if (onnx.fallbackReason) fallbacks.push(onnx.fallbackReason);
+      executionProvider = (engine as Partial<OnnxFeatureEngine>).executionProvider ?? 'cpu (tfjs-wasm)';
+      fallback = describeFallback(failures, engine);
       await engine.dispose();
     } catch (e) {
       backend = `unavailable: ${toFramewiseError(e).message}`;
@@ -44,14 +44,14 @@ export const infoCommand = {
     );
     out.line(`backend: ${backend}`);
     if (executionProvider) out.line(`execution provider: ${executionProvider} (requested ${requested})`);
-    for (const f of fallbacks) out.line(`fallback: ${f}`);
+    if (fallback) for (const f of fallback.split('; ')) out.line(`fallback: ${f}`);
     if (out.json)
       out.print({
         ...info,
         featureBackend: backend,
         executionProvider,
         requestedProvider: requested,
-        fallbackReason: fallbacks.length ? fallbacks.join('; ') : null,
+        fallbackReason: fallback,
       });
     return 'error' in info.ffmpeg ? 1 : 0;
   },

@@ -50,6 +50,19 @@ async function openOnnx(spec: BackboneManifest, options: CreateEngineOptions): P
   return createOnnxEngine(spec, model.path, options);
 }
 
+/**
+ * One sentence for "why not the GPU / onnxruntime": the engines that failed to load before this one
+ * (`failures`, from onFallback) and the execution providers the engine itself skipped. Null when
+ * the first choice ran.
+ */
+export function describeFallback(failures: readonly string[], engine: FeatureEngine): string | null {
+  const all = [...failures, ...(engine.fallbackReason ? [engine.fallbackReason] : [])];
+  return all.length ? all.join('; ') : null;
+}
+
+/** The text onFallback's arguments are reported with. */
+export const fallbackText = (kind: EngineKind, error: FramewiseError): string => `${kind} failed: ${error.message}`;
+
 export async function createFeatureEngine(
   backbone: string | BackboneManifest = DEFAULT_BACKBONE_ID,
   options: CreateEngineOptions = {},
