@@ -54,6 +54,8 @@ export function runTrainingWorker<R, P>(
       settled = true;
       opts.signal?.removeEventListener('abort', onAbort);
       fn();
+      // Only once the run has ended: terminating a worker that is inside onnxruntime's native GEMM
+      // aborts the whole process, so cancelling is a message the worker answers (onAbort).
       void worker.terminate();
     };
     const onAbort = (): void => worker.postMessage({ type: 'cancel' });
