@@ -3,6 +3,7 @@
  * without Framewise:
  *
  *   features [N, T, D] (raw, as the backbone + streams give them)
+ *     → x − mean over time                     only for a model trained on relative input
  *     → (x − mean) / std                       the model's own normalisation, inside the graph
  *     → recurrent: standard ONNX LSTM/GRU nodes, one per layer ('bidirectional' when trained so),
  *                  final state of the top layer (forward ‖ backward)
@@ -172,7 +173,15 @@ export function headToOnnx(model: TrainedModel, name = 'framewise-head'): Uint8A
     throw new FramewiseError('FILE_UNREADABLE', `Model ${name}: its normalisation does not match its feature size.`);
   const g = new GraphBuilder(name);
   const input = g.addInput({ name: 'features', elemType: DataType.FLOAT, dims: ['batch', 'time', c.inputDim] });
-  const centred = g.add('Sub', [input, g.addFloats('norm_mean', [c.inputDim], Float32Array.from(mean))], 'centred');
+  // Relative input: the clip's own mean over time first (the clip is passed unpadded, see above).
+  const base = model.meta.normalization.relative
+    ? g.add(
+        'Sub',
+        [input, g.add('ReduceMean', [input], 'clip_mean', [attr.ints('axes', [1]), attr.int('keepdims', 1)])],
+        'relative',
+      )
+    : input;
+  const centred = g.add('Sub', [base, g.addFloats('norm_mean', [c.inputDim], Float32Array.from(mean))], 'centred');
   const normed = g.add('Div', [centred, g.addFloats('norm_std', [c.inputDim], Float32Array.from(std))], 'normed');
   const pooled = c.kind === 'mean-mlp' ? addMeanEncoder(g, model, normed) : addRecurrentEncoder(g, model, normed);
   const logits = addDenseNodes(g, model.head.params, 'output', pooled);

@@ -34,7 +34,8 @@ export interface TrainedMeta {
   backboneId: string;
   featureDim: number;
   fps: number;
-  normalization: { mean: number[]; std: number[] };
+  /** `relative`: each clip's own mean is subtracted first (training/dataset.ts Normalizer). */
+  normalization: { mean: number[]; std: number[]; relative?: boolean };
   metrics: Record<string, number>;
   createdAt: string;
   /** Set on training checkpoints (a `checkpoint/` folder next to the best model). */

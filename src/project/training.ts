@@ -172,6 +172,7 @@ export async function trainProjectModel(store: ProjectStore, opts: ProjectTrainO
     trainVideos: r.trainVideos,
     valVideos: r.valVideos,
     warnings: r.warnings,
+    input: r.input,
   };
 
   const videos = new Map(data.videos.map((v) => [v.videoId, v]));
@@ -210,7 +211,8 @@ export async function trainProjectModel(store: ProjectStore, opts: ProjectTrainO
     // The same epochs on every clip, no early stopping (no held-out loss to stop on); its epoch
     // curves are not the validated ones, so only its batch progress is passed on.
     const { outDir: _out, resume: _resume, valVideos: _val, ...rest } = config;
-    const all = await trainInWorker({ ...rest, valFraction: 0, patience: 0 }, data, {
+    // The input kind chosen on validation (there is none to choose on now).
+    const all = await trainInWorker({ ...rest, valFraction: 0, patience: 0, input: run.input.kind }, data, {
       signal: opts.signal,
       onProgress: (p) => {
         if (p.type === 'batch') opts.onProgress?.(p);

@@ -79,6 +79,29 @@ export interface ClipSample {
 export interface Normalizer {
   mean: Float32Array;
   std: Float32Array;
+  /**
+   * Relative input: each clip's own mean over its frames is subtracted first, so the head sees what
+   * changes within the clip (a shape rising, growing, a hand closing) and not what the clip looks
+   * like throughout (its background, the object's colour, where it is). On few-shot motion tasks
+   * with unseen backgrounds this is what generalises (docs/streams.md); on classes told apart by
+   * a steady look (a red screen, a blue one) it removes the very signal, hence a choice.
+   */
+  relative?: boolean;
+}
+
+/** Input kinds a classification head can be trained on (Normalizer.relative); 'auto' chooses by validation. */
+export const INPUT_KINDS = ['absolute', 'relative', 'auto'] as const;
+export type InputKind = (typeof INPUT_KINDS)[number];
+
+/** Per-dimension mean of frames [first, first + n) of `f` (n × dim values from `first`), into `out`. */
+function framesMean(f: Float32Array, first: number, n: number, dim: number, out: Float64Array): Float64Array {
+  out.fill(0);
+  for (let t = 0; t < n; t++) {
+    const o = (first + t) * dim;
+    for (let d = 0; d < dim; d++) out[d]! += f[o + d]!;
+  }
+  if (n > 0) for (let d = 0; d < dim; d++) out[d]! /= n;
+  return out;
 }
 
 /** First frame index with time ≥ t (times sorted ascending). */
@@ -230,16 +253,21 @@ export function fitNormalizer(
   videos: Map<string, VideoFeatures>,
   dim: number,
   blocks?: readonly FeatureBlock[],
+  relative = false,
 ): Normalizer {
   const sum = new Float64Array(dim);
   const sq = new Float64Array(dim);
+  // Relative input: the statistics of each sample's frames less that sample's own mean (clips are
+  // crops of samples, so this is their spread to within the crop's drift).
+  const own = new Float64Array(dim);
   let n = 0;
   for (const s of samples) {
     const f = videos.get(s.videoId)!.features;
+    if (relative) framesMean(f, s.start, s.end - s.start, dim, own);
     for (let i = s.start; i < s.end; i++) {
       const o = i * dim;
       for (let d = 0; d < dim; d++) {
-        const v = f[o + d]!;
+        const v = f[o + d]! - own[d]!;
         sum[d]! += v;
         sq[d]! += v * v;
       }
@@ -248,7 +276,8 @@ export function fitNormalizer(
   }
   const mean = new Float32Array(dim);
   const std = new Float32Array(dim).fill(1);
-  if (n === 0) return { mean, std };
+  const kind = relative ? { relative: true } : {};
+  if (n === 0) return { mean, std, ...kind };
   for (let d = 0; d < dim; d++) {
     mean[d] = sum[d]! / n;
     const variance = Math.max(0, sq[d]! / n - mean[d]! * mean[d]!);
@@ -262,7 +291,7 @@ export function fitNormalizer(
       start += width;
     }
   }
-  return { mean, std };
+  return { mean, std, ...kind };
 }
 
 /**
@@ -279,14 +308,16 @@ export function packClips(
   const D = norm.mean.length;
   const x = new Float32Array(T * B * D);
   const mask = new Float32Array(T * B);
+  const own = new Float64Array(D);
   clips.forEach((c, b) => {
     checkFeatureFit({ featureDim: D }, c.video, { offered: `video ${c.video.videoId}`, expected: 'the model expects' });
     const n = Math.min(T, c.end - c.first);
     const f = c.video.features;
+    if (norm.relative) framesMean(f, c.first, n, D, own);
     for (let t = 0; t < n; t++) {
       const src = (c.first + t) * D;
       const dst = (t * B + b) * D;
-      for (let d = 0; d < D; d++) x[dst + d] = (f[src + d]! - norm.mean[d]!) / norm.std[d]!;
+      for (let d = 0; d < D; d++) x[dst + d] = (f[src + d]! - own[d]! - norm.mean[d]!) / norm.std[d]!;
       mask[t * B + b] = 1;
     }
   });

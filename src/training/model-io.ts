@@ -41,7 +41,11 @@ export function trainedMeta(
     backboneId: features.backboneId,
     featureDim: features.featureDim,
     fps: features.fps,
-    normalization: { mean: Array.from(norm.mean), std: Array.from(norm.std) },
+    normalization: {
+      mean: Array.from(norm.mean),
+      std: Array.from(norm.std),
+      ...(norm.relative ? { relative: true } : {}),
+    },
     metrics,
     createdAt: new Date().toISOString(),
     trainVideos: split.trainVideos,
@@ -52,7 +56,8 @@ export function trainedMeta(
 
 /** The feature normalisation a model was trained with (any model kind's meta). */
 export function normalizerOf(meta: Pick<TrainedMeta, 'normalization'>): Normalizer {
-  return { mean: Float32Array.from(meta.normalization.mean), std: Float32Array.from(meta.normalization.std) };
+  const { mean, std, relative } = meta.normalization;
+  return { mean: Float32Array.from(mean), std: Float32Array.from(std), ...(relative ? { relative: true } : {}) };
 }
 
 const FOLDER = { format: MODEL_FORMAT, version: MODEL_FORMAT_VERSION, kind: 'sequence model' };

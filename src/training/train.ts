@@ -14,6 +14,7 @@ import {
   balancedClassWeights,
   dropBlocks,
   fitNormalizer,
+  type InputKind,
   makeBatch,
   samplesFromSegments,
   splitByVideo,
@@ -45,6 +46,19 @@ export interface TrainConfig extends LoopConfig {
   valVideos?: string[];
   /** Probability of blanking each stream of a training clip (see dropBlocks); default 0.2 with streams. */
   streamDropout?: number;
+  /**
+   * Absolute or relative input (Normalizer.relative). 'auto' (default) trains a short probe of
+   * each on the same split and keeps the one that validates better; absolute without a validation
+   * split, on ties, and for the mean head (a clip's mean of relative input is zero).
+   */
+  input?: InputKind;
+}
+
+/** How the input kind was decided, for the report. */
+export interface InputChoice {
+  kind: 'absolute' | 'relative';
+  /** e.g. "validation top-1 0.83 relative vs 0.33 absolute (probe of 15 epochs)". */
+  reason: string;
 }
 
 export interface TrainingData {
@@ -72,6 +86,7 @@ export interface TrainRun {
   trainVideos: string[];
   valVideos: string[];
   warnings: string[];
+  input: InputChoice;
 }
 
 export interface TrainResult extends TrainRun {
@@ -147,60 +162,83 @@ export async function train(config: TrainConfig, data: TrainingData, opts: Train
   // Few clips need small batches: 24 clips at the usual 32 a batch are one optimiser step an epoch,
   // and 40 steps do not train a recurrent head. At least 8 steps an epoch, batches of 4 to 32.
   const batchSize = Math.max(4, Math.min(32, Math.floor(trainSet.length / 8)));
-  const norm = fitNormalizer(trainSet, videos, data.featureDim, data.featureBlocks);
   const classWeights =
     config.classWeighting === 'balanced' ? balancedClassWeights(trainSet, data.classes.length) : null;
-
   const headConfig: HeadConfig = {
     ...DEFAULT_HEAD,
     ...config.head,
     inputDim: data.featureDim,
     numClasses: data.classes.length,
   };
-  let head = SequenceHead.create(headConfig, seed);
-  const meta = (metrics: Record<string, number>, checkpoint?: RunCheckpoint): ModelMeta => ({
-    classes: data.classes.map((c) => ({ id: c.id, name: c.name })),
-    clipLength,
-    ...trainedMeta(data, norm, split, metrics, checkpoint),
-  });
+  const settings = fitSettings(config, { epochs: 30, batchSize, lr: 1e-3, patience: 5 });
+  const normFor = (relative: boolean): Normalizer =>
+    fitNormalizer(trainSet, videos, data.featureDim, data.featureBlocks, relative);
 
-  const task: FitTask<ClipSample, EpochProgress> = {
-    get params() {
-      return head.params;
-    },
-    items: trainSet,
-    step(chunk, rng) {
-      const { batch, labels } = makeBatch(chunk, videos, clipLength, norm, rng);
-      if (data.featureBlocks) dropBlocks(batch, data.featureBlocks, config.streamDropout ?? 0.2, rng);
-      const { logits, cache } = head.forward(batch, rng);
-      const r = softmaxCrossEntropy(logits, labels, headConfig.numClasses, classWeights);
-      return { loss: r.loss, count: r.count, correct: r.correct, grads: head.backward(cache, r.dLogits) };
-    },
-    validate: () => (valSet.length ? evaluateSamples(head, valSet, videos, clipLength, norm, 64, classWeights) : null),
-    epochEvent: (e) => e,
-    save: (dir, ev, checkpoint) =>
-      saveModel(dir, {
-        head,
-        meta: meta(
-          { loss: ev.loss, acc: ev.acc, ...(ev.valLoss !== null ? { valLoss: ev.valLoss, valAcc: ev.valAcc! } : {}) },
-          checkpoint,
-        ),
-      }),
-    async resume(dir) {
-      const ck = await loadModel(dir, { backboneId: data.backboneId, featureDim: data.featureDim });
-      head = ck.head;
-      const saved = normalizerOf(ck.meta);
-      norm.mean.set(saved.mean);
-      norm.std.set(saved.std);
-      return ck.meta.checkpoint;
-    },
-    readWeights: async (dir) => (await loadModel(dir)).head.params.snapshot(),
+  /** One run of the shared loop on `norm`; a probe has its own epochs and no checkpoints or progress. */
+  const runFit = async (norm: Normalizer, probeEpochs?: number) => {
+    let head = SequenceHead.create(headConfig, seed);
+    const meta = (metrics: Record<string, number>, checkpoint?: RunCheckpoint): ModelMeta => ({
+      classes: data.classes.map((c) => ({ id: c.id, name: c.name })),
+      clipLength,
+      ...trainedMeta(data, norm, split, metrics, checkpoint),
+    });
+    const task: FitTask<ClipSample, EpochProgress> = {
+      get params() {
+        return head.params;
+      },
+      items: trainSet,
+      step(chunk, rng) {
+        const { batch, labels } = makeBatch(chunk, videos, clipLength, norm, rng);
+        if (data.featureBlocks) dropBlocks(batch, data.featureBlocks, config.streamDropout ?? 0.2, rng);
+        const { logits, cache } = head.forward(batch, rng);
+        const r = softmaxCrossEntropy(logits, labels, headConfig.numClasses, classWeights);
+        return { loss: r.loss, count: r.count, correct: r.correct, grads: head.backward(cache, r.dLogits) };
+      },
+      validate: () =>
+        valSet.length ? evaluateSamples(head, valSet, videos, clipLength, norm, 64, classWeights) : null,
+      epochEvent: (e) => e,
+      save: (dir, ev, checkpoint) =>
+        saveModel(dir, {
+          head,
+          meta: meta(
+            { loss: ev.loss, acc: ev.acc, ...(ev.valLoss !== null ? { valLoss: ev.valLoss, valAcc: ev.valAcc! } : {}) },
+            checkpoint,
+          ),
+        }),
+      async resume(dir) {
+        const ck = await loadModel(dir, { backboneId: data.backboneId, featureDim: data.featureDim });
+        head = ck.head;
+        const saved = normalizerOf(ck.meta);
+        norm.mean.set(saved.mean);
+        norm.std.set(saved.std);
+        norm.relative = saved.relative;
+        return ck.meta.checkpoint;
+      },
+      readWeights: async (dir) => (await loadModel(dir)).head.params.snapshot(),
+    };
+    const probe = probeEpochs !== undefined;
+    const run = await fit(
+      task,
+      probe ? { ...settings, epochs: probeEpochs, outDir: undefined, resume: false } : settings,
+      probe ? { signal } : { signal, onBatch: onProgress, onEpoch: onProgress },
+    );
+    return { run, head: () => head, meta };
   };
-  const run = await fit(task, fitSettings(config, { epochs: 30, batchSize, lr: 1e-3, patience: 5 }), {
-    signal,
-    onBatch: onProgress,
-    onEpoch: onProgress,
-  });
+
+  const { norm, input } = await chooseInput(
+    config,
+    headConfig,
+    valSet.length > 0,
+    trainSet.length,
+    normFor,
+    async (n, epochs) => {
+      const { run } = await runFit(n, epochs);
+      const best = run.history.find((h) => h.epoch === run.bestEpoch);
+      return { acc: best?.valAcc ?? 0, loss: best?.valLoss ?? Infinity };
+    },
+  );
+  const { run, head: finalHead, meta } = await runFit(norm);
+  const head = finalHead();
   const { history, bestEpoch } = run;
   const bestStats = history.find((h) => h.epoch === bestEpoch) ?? history[history.length - 1];
   const metrics: Record<string, number> = bestStats
@@ -219,5 +257,36 @@ export async function train(config: TrainConfig, data: TrainingData, opts: Train
     trainVideos: split.trainVideos,
     valVideos: split.valVideos,
     warnings,
+    input,
   };
+}
+
+/** Epochs of each probe run of input 'auto': enough to tell the two apart on few-shot data. */
+const PROBE_EPOCHS = 15;
+/** Above this many training clips the probes cost more than they tell; absolute is kept. */
+const PROBE_MAX_CLIPS = 2000;
+
+async function chooseInput(
+  config: TrainConfig,
+  head: HeadConfig,
+  hasValidation: boolean,
+  trainClips: number,
+  normFor: (relative: boolean) => Normalizer,
+  probe: (norm: Normalizer, epochs: number) => Promise<{ acc: number; loss: number }>,
+): Promise<{ norm: Normalizer; input: InputChoice }> {
+  const asked = config.input ?? 'auto';
+  if (asked !== 'auto') return { norm: normFor(asked === 'relative'), input: { kind: asked, reason: 'as asked' } };
+  const absolute = normFor(false);
+  const keep = (reason: string) => ({ norm: absolute, input: { kind: 'absolute' as const, reason } });
+  if (config.resume) return keep('from the checkpoint');
+  if (head.kind === 'mean-mlp') return keep('the frame-mean head needs absolute input');
+  if (!hasValidation) return keep('no validation split to choose on');
+  if (trainClips > PROBE_MAX_CLIPS) return keep(`more than ${PROBE_MAX_CLIPS} training clips: no probes`);
+  const epochs = Math.min(PROBE_EPOCHS, config.epochs ?? PROBE_EPOCHS);
+  const relative = normFor(true);
+  const a = await probe(absolute, epochs);
+  const r = await probe(relative, epochs);
+  const better = r.acc > a.acc || (r.acc === a.acc && r.loss < a.loss);
+  const reason = `validation top-1 ${r.acc.toFixed(2)} relative vs ${a.acc.toFixed(2)} absolute (probes of ${epochs} epochs)`;
+  return better ? { norm: relative, input: { kind: 'relative', reason } } : keep(reason);
 }

@@ -15,7 +15,7 @@ import { DEFAULT_HEAD, SequenceHead, type HeadConfig } from '../../src/models/he
 import { windows } from '../../src/inference/predict.js';
 import { train } from '../../src/training/train.js';
 import { normalizerOf, type TrainedModel } from '../../src/training/model-io.js';
-import { packClips, type VideoFeatures } from '../../src/training/dataset.js';
+import { packClips, type InputKind, type VideoFeatures } from '../../src/training/dataset.js';
 import { Rng } from '../../src/util/rng.js';
 import { orderTask } from '../training/synthetic.js';
 import { checkOnnxFile, pythonHas } from '../fixtures/python.js';
@@ -43,9 +43,9 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function trained(head: HeadSettings): Promise<TrainedModel> {
+async function trained(head: HeadSettings, input: InputKind = 'absolute'): Promise<TrainedModel> {
   const r = await train(
-    { clipLength: 8, batchSize: 8, epochs: 2, lr: 0.02, seed: 5, head: { dropout: 0.1, ...head } },
+    { clipLength: 8, batchSize: 8, epochs: 2, lr: 0.02, seed: 5, head: { dropout: 0.1, ...head }, input },
     data,
   );
   return r.model;
@@ -96,6 +96,21 @@ describe('ONNX export of a trained head', () => {
       expect(r.maxDiff).toBeLessThanOrEqual(1e-4);
     });
   }
+
+  it('relative input (each clip less its own mean over time): the graph does the same', async () => {
+    const model = await trained(
+      { kind: 'recurrent', cell: 'gru', hidden: 7, layers: 1, bidirectional: false },
+      'relative',
+    );
+    expect(model.meta.normalization.relative).toBe(true);
+    const file = join(dir, 'relative.onnx');
+    await writeFile(file, headToOnnx(model, 'relative'));
+    const r = await compare(model, file);
+    console.log(`[onnx-head] relative: max abs diff ${r.maxDiff.toExponential(2)} over ${r.windows} windows`);
+    expect(r.windows).toBeGreaterThan(20);
+    expect(r.short).toBeGreaterThan(0);
+    expect(r.maxDiff).toBeLessThanOrEqual(1e-4);
+  });
 
   it('at the app’s real sizes (1342-d features, 2-layer bidirectional LSTM 256, 16 frames) too', async () => {
     const D = 1342;

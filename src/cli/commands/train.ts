@@ -4,6 +4,7 @@ import { ProjectStore } from '../../store/project-store.js';
 import { HEAD_NAMES, headSettings, isHeadName } from '../../models/heads/registry.js';
 import { trainProjectModel } from '../../project/training.js';
 import type { TrainConfig } from '../../training/train.js';
+import { INPUT_KINDS, type InputKind } from '../../training/dataset.js';
 import { notMeasuredLine } from '../../eval/validation-status.js';
 import { formatDuration } from '../output.js';
 import type { CommandContext } from '../command.js';
@@ -24,7 +25,7 @@ export const trainCommand = {
   usage:
     `framewise train <project> [--head ${HEAD_NAMES.join('|')}] [--hidden 256] [--layers 1] [--bidirectional] [--dropout 0.2]\n` +
     '                [--epochs 30] [--batch 32] [--lr 0.001] [--clip-length 16] [--patience 5] [--val-fraction 0.2] [--seed 1] [--background on|off] [--name NAME]\n' +
-    '                [--split video|official] [--class-weights none|balanced] [--resume (with --name)] [--json]',
+    '                [--split video|official] [--class-weights none|balanced] [--input auto|absolute|relative] [--resume (with --name)] [--json]',
   options: {
     head: { type: 'string' },
     hidden: { type: 'string' },
@@ -42,6 +43,7 @@ export const trainCommand = {
     background: { type: 'string' },
     split: { type: 'string' },
     'class-weights': { type: 'string' },
+    input: { type: 'string' },
     resume: { type: 'boolean' },
   },
   async run({ positionals, values, out, signal }: CommandContext): Promise<number> {
@@ -88,6 +90,13 @@ export const trainCommand = {
     if (weights !== undefined && weights !== 'none' && weights !== 'balanced')
       throw new FramewiseError('BAD_ARGUMENT', `--class-weights must be none or balanced (got ${String(weights)}).`);
     if (weights !== undefined) config.classWeighting = weights;
+    const input = values['input'];
+    if (input !== undefined && !(INPUT_KINDS as readonly unknown[]).includes(input))
+      throw new FramewiseError(
+        'BAD_ARGUMENT',
+        `--input must be one of ${INPUT_KINDS.join(', ')} (got ${String(input)}).`,
+      );
+    if (input !== undefined) config.input = input as InputKind;
     if (values['resume'] && typeof values['name'] !== 'string')
       throw new FramewiseError('BAD_ARGUMENT', '--resume needs --name: the model whose run to continue.');
     const store = await ProjectStore.open(dir);
@@ -127,6 +136,7 @@ export const trainCommand = {
         },
       });
       for (const w of res.warnings) out.line(`warning: ${w}`);
+      out.line(`input: ${res.input.kind} (${res.input.reason})`);
       if (res.validation) {
         const v = res.validation;
         const scores = `top-1 ${v.top1.toFixed(3)}, mean per-class accuracy ${v.meanPerClassAccuracy.toFixed(3)}`;
