@@ -142,6 +142,10 @@ test('import, label, train LSTM + captioner, predict, accept, caption, export', 
   await expect(page.getByTestId('loss-curve-train')).toHaveAttribute('points', /\d+(\.\d+)?,\d+(\.\d+)? .+/);
   await expect(page.getByTestId('acc-curve')).toBeVisible();
   await expect(page.getByTestId('train-result')).toBeVisible();
+  // The report says which input the model was trained on and the probe scores it was chosen by.
+  await expect(page.getByTestId('train-input-choice')).toContainText(
+    /Input: (absolute|relative) \(validation top-1 [\d.]+ relative vs [\d.]+ absolute/,
+  );
   await expect(page.getByTestId('model-list')).toContainText('LSTM 16');
   await shot(page, 'training', page.getByTestId('training-panel'));
 

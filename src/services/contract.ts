@@ -276,6 +276,11 @@ export interface TrainingArgs {
   valFraction?: number;
   /** 'balanced': weight each class's loss by its inverse frequency (default 'none'). */
   classWeights?: 'none' | 'balanced';
+  /**
+   * 'relative': each clip less its own mean over time (what changes in it, not how it looks);
+   * 'auto' (default) chooses by two short probes on the validation split; 'absolute' as before.
+   */
+  input?: 'auto' | 'absolute' | 'relative';
   seed?: number;
   /** Continue the run named `name` from its last checkpoint (a cancelled or finished run). */
   resume?: boolean;
@@ -308,6 +313,8 @@ export interface TrainingSummary {
   validation: { top1: number; confusion: number[][]; missingClasses: string[] } | null;
   seconds: number;
   warnings: string[];
+  /** The input the model was trained on and why ("validation top-1 0.88 relative vs 0.25 absolute …"). */
+  input: { kind: 'absolute' | 'relative'; reason: string };
 }
 
 /** How predict.start turns probability curves into segments (as the CLI's predict flags). */

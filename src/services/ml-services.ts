@@ -215,6 +215,7 @@ export function mlServices(ctx: ServiceContext): MlApi {
         ...(args.patience !== undefined ? { patience: args.patience } : {}),
         ...(args.valFraction !== undefined ? { valFraction: args.valFraction } : {}),
         ...(args.classWeights !== undefined ? { classWeighting: args.classWeights } : {}),
+        ...(args.input !== undefined ? { input: args.input } : {}),
         ...(args.seed !== undefined ? { seed: args.seed } : {}),
       };
       const totalEpochs = epochs ?? 30;
@@ -247,6 +248,7 @@ export function mlServices(ctx: ServiceContext): MlApi {
             : null,
           seconds: res.seconds,
           warnings: res.warnings,
+          input: res.input,
         };
         trainingResults.set(jobId, summary);
         ctx.emit({ type: 'training.result', result: summary });

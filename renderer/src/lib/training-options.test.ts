@@ -12,6 +12,7 @@ describe('training options → training.start arguments', () => {
       split: 'video',
       valFraction: 0.2,
       classWeights: 'none',
+      input: 'auto',
     });
     expect(changedCount(DEFAULT_OPTIONS)).toBe(0);
   });
@@ -23,6 +24,7 @@ describe('training options → training.start arguments', () => {
       bidirectional: true,
       batchSize: 8,
       split: 'official' as const,
+      input: 'relative' as const,
       seed: '7',
     };
     expect(optionArgs(o)).toEqual({
@@ -34,9 +36,10 @@ describe('training options → training.start arguments', () => {
       patience: 5,
       split: 'official',
       classWeights: 'none',
+      input: 'relative',
       seed: 7,
     });
-    expect(changedCount(o)).toBe(5);
+    expect(changedCount(o)).toBe(6);
     expect(optionArgs({ ...DEFAULT_OPTIONS, seed: '1.5' })).not.toHaveProperty('seed');
   });
 

@@ -16,6 +16,7 @@ export interface TrainingOptions {
   split: 'video' | 'official';
   valFraction: number;
   classWeights: 'none' | 'balanced';
+  input: 'auto' | 'absolute' | 'relative';
   /** Blank: a random start. */
   seed: string;
 }
@@ -31,6 +32,7 @@ export const DEFAULT_OPTIONS: TrainingOptions = {
   split: 'video',
   valFraction: 0.2,
   classWeights: 'none',
+  input: 'auto',
   seed: '',
 };
 
@@ -49,6 +51,7 @@ export function optionArgs(o: TrainingOptions): OptionArgs {
     // The official split is the dataset's own test videos: no fraction to draw.
     ...(o.split === 'video' ? { valFraction: o.valFraction } : {}),
     classWeights: o.classWeights,
+    input: o.input,
     ...(seed !== undefined && Number.isInteger(seed) && seed >= 0 ? { seed } : {}),
   };
 }
