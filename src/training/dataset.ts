@@ -238,6 +238,8 @@ export interface FeatureBlock {
   width: number;
   /** Relative weight after balancing: 1 = as much total variance as any other block of weight 1. */
   weight: number;
+  /** The weight on relative input (Normalizer.relative); `weight` when absent. */
+  relativeWeight?: number;
 }
 
 /**
@@ -285,8 +287,9 @@ export function fitNormalizer(
   }
   if (blocks && blocks.length > 1 && blocks.reduce((a, b) => a + b.width, 0) === dim) {
     let start = 0;
-    for (const { width, weight } of blocks) {
-      const scale = Math.sqrt(width) / Math.max(weight, 1e-3);
+    for (const { width, weight, relativeWeight } of blocks) {
+      const w = relative ? (relativeWeight ?? weight) : weight;
+      const scale = Math.sqrt(width) / Math.max(w, 1e-3);
       for (let d = start; d < start + width; d++) std[d]! *= scale;
       start += width;
     }

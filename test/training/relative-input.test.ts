@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/models/backend.js';
-import { packClips, type VideoFeatures } from '../../src/training/dataset.js';
+import { fitNormalizer, packClips, type VideoFeatures } from '../../src/training/dataset.js';
 import { normalizerOf } from '../../src/training/model-io.js';
 import { train, type TrainingData } from '../../src/training/train.js';
 import { Rng } from '../../src/util/rng.js';
@@ -44,6 +44,26 @@ describe('relative input', () => {
     // Frames 1..3 of dimension 0 are 2, 3, 4 (mean 3); dimension 1: 20, 30, 40 (mean 30), std 10.
     expect(Array.from(x)).toEqual([-1, -1, 0, 0, 1, 1, 0, 0]);
     expect(Array.from(mask)).toEqual([1, 1, 1, 0]);
+  });
+
+  it('balances blocks by their relative weight on relative input, by their weight otherwise', () => {
+    const video: VideoFeatures = {
+      videoId: 'v',
+      featureDim: 2,
+      fps: 4,
+      backboneId: 'x',
+      times: Float64Array.from([0, 0.25, 0.5, 0.75]),
+      features: Float32Array.from([0, 0, 2, 2, 0, 0, 2, 2]),
+    };
+    const samples = [{ videoId: 'v', label: 0, start: 0, end: 4 }];
+    const videos = new Map([['v', video]]);
+    const blocks = [
+      { width: 1, weight: 1, relativeWeight: 4 },
+      { width: 1, weight: 1 },
+    ];
+    // Every value is 1 ± 1: std 1 on both kinds of input, then divided by the block's weight.
+    expect(Array.from(fitNormalizer(samples, videos, 2, blocks).std)).toEqual([1, 1]);
+    expect(Array.from(fitNormalizer(samples, videos, 2, blocks, true).std)).toEqual([0.25, 1]);
   });
 
   it("'auto' keeps absolute input when the classes differ by a steady look, and says why", async () => {
