@@ -14,7 +14,7 @@
  * prefixed (they are always plain numbers).
  */
 import { FramewiseError } from '../errors.js';
-import { parseCsv } from '../util/csv.js';
+import { formulaGuard, formulaUnguard, parseCsv } from '../util/csv.js';
 
 export { parseCsv };
 
@@ -39,15 +39,6 @@ export interface CsvOptions {
 }
 
 const HEADER = ['video', 'start', 'end', 'label', 'score'] as const;
-const RISKY = /^'*[=+\-@\t\r]/;
-
-function guard(cell: string): string {
-  return RISKY.test(cell) ? `'${cell}` : cell;
-}
-
-function unguard(cell: string): string {
-  return cell.startsWith("'") && RISKY.test(cell) ? cell.slice(1) : cell;
-}
 
 function quote(cell: string): string {
   return /[",\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell;
@@ -55,7 +46,7 @@ function quote(cell: string): string {
 
 /** A text cell as every CSV export writes it: formula-guarded, then quoted where needed. */
 export function csvTextCell(cell: string): string {
-  return quote(guard(cell));
+  return quote(formulaGuard(cell));
 }
 
 function checkDecimals(v: number | undefined, fallback: number, name: string): number {
@@ -88,7 +79,7 @@ export function toPredictionsCsv(rows: readonly PredictionRow[], options: CsvOpt
   const td = checkDecimals(options.timeDecimals, 3, 'timeDecimals');
   const sd = checkDecimals(options.scoreDecimals, 4, 'scoreDecimals');
   const withCaption = options.caption ?? rows.some((r) => r.caption !== undefined && r.caption !== '');
-  const text = options.formulaGuard === false ? (s: string) => quote(s) : (s: string) => quote(guard(s));
+  const text = options.formulaGuard === false ? (s: string) => quote(s) : (s: string) => quote(formulaGuard(s));
   const lines = [[...HEADER, ...(withCaption ? ['caption'] : [])].join(',')];
   rows.forEach((r, i) => {
     checkRow(r, `rows[${i}]`);
@@ -128,13 +119,13 @@ export function parsePredictionsCsv(text: string): PredictionRow[] {
         return x;
       };
       const row: PredictionRow = {
-        video: unguard(get('video')),
+        video: formulaUnguard(get('video')),
         start: num('start'),
         end: num('end'),
-        label: unguard(get('label')),
+        label: formulaUnguard(get('label')),
       };
       if (get('score').trim() !== '') row.score = num('score');
-      if (cap >= 0) row.caption = unguard(r[cap] ?? '');
+      if (cap >= 0) row.caption = formulaUnguard(r[cap] ?? '');
       return row;
     });
 }

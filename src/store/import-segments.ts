@@ -11,7 +11,7 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { FramewiseError } from '../errors.js';
-import { parseCsv } from '../util/csv.js';
+import { formulaUnguard, parseCsv } from '../util/csv.js';
 import { VIDEO_EXTENSIONS } from '../util/scan.js';
 import type { ProjectStore } from './project-store.js';
 import { newId, resolveVideoPath } from './project-store.js';
@@ -23,7 +23,10 @@ export interface ImportRow {
   video: string;
   start?: number;
   end?: number;
+  /** Empty with a caption: a captioned segment of no class. */
   label: string;
+  /** The `caption` column (Framewise's labels CSV writes it), when the file has one. */
+  caption?: string;
 }
 
 /** Colours given to classes created by an import, in turn. */
@@ -62,6 +65,7 @@ export function parseSegmentCsv(text: string, video?: string): ImportRow[] {
     const si = col('start', 'time_start');
     const ei = col('end', 'time_end');
     const li = col('label', 'name', 'class');
+    const ci = col('caption', 'sentence', 'description');
     if (li < 0) throw new FramewiseError('BAD_ARGUMENT', 'The CSV header has no label column (label, name or class).');
     if (vi < 0 && !video)
       throw new FramewiseError(
@@ -72,7 +76,9 @@ export function parseSegmentCsv(text: string, video?: string): ImportRow[] {
       video: vi >= 0 ? r[vi]!.trim() : video!,
       start: si >= 0 ? num(r[si], 'start', i + 2) : undefined,
       end: ei >= 0 ? num(r[ei], 'end', i + 2) : undefined,
-      label: (r[li] ?? '').trim(),
+      // Framewise's own CSVs guard formula-like cells with a leading ': taken off again here.
+      label: formulaUnguard((r[li] ?? '').trim()),
+      ...(ci >= 0 && (r[ci] ?? '').trim() !== '' ? { caption: formulaUnguard(r[ci]!.trim()) } : {}),
     }));
   }
   return rows.map((r, i) => {
@@ -185,7 +191,7 @@ export async function importSegments(
   const heldOutStems = new Set([...(opts.heldOut ?? [])].map(stem));
 
   for (const row of rows) {
-    if (!row.label) continue;
+    if (!row.label && !row.caption) continue;
     const asPath = resolve(opts.baseDir ?? process.cwd(), row.video);
     // Exact path (in the project, then on disk), then the project's videos by file name and stem.
     const match =
@@ -219,8 +225,8 @@ export async function importSegments(
       addToIndex(index, file, video.id);
     }
     if (heldOutStems.size > 0) splits.set(video.id, heldOutStems.has(stem(file)) ? 'test' : 'train');
-    let classId = classes.get(row.label);
-    if (!classId) {
+    let classId = row.label ? (classes.get(row.label) ?? null) : null;
+    if (row.label && !classId) {
       classId = newId('cls');
       classes.set(row.label, classId);
       newClasses.push({
@@ -244,7 +250,8 @@ export async function importSegments(
         'BAD_ARGUMENT',
         `Segment ${row.video} ${times.start}–${times.end}: end must be after start${times.start !== row.start ? ` (the clip starts at ${row.start! - times.start} s of its source)` : ''}.`,
       );
-    segments.push({ id: newId('seg'), videoId: video.id, ...times, classId, captions: [], source: 'user' });
+    const captions = row.caption ? [row.caption] : [];
+    segments.push({ id: newId('seg'), videoId: video.id, ...times, classId, captions, source: 'user' });
     result.added.push({ video: file, ...times, label: row.label });
   }
   if (!opts.dryRun)

@@ -14,3 +14,17 @@ export function parseCsv(text: string): string[][] {
     throw new FramewiseError('BAD_ARGUMENT', `CSV is malformed: ${(e as Error).message}`);
   }
 }
+
+const RISKY = /^'*[=+\-@\t\r]/;
+
+/**
+ * A text cell a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a leading `'`,
+ * as OWASP advises for CSV injection; formulaUnguard takes exactly that `'` off again on import.
+ */
+export function formulaGuard(cell: string): string {
+  return RISKY.test(cell) ? `'${cell}` : cell;
+}
+
+export function formulaUnguard(cell: string): string {
+  return cell.startsWith("'") && RISKY.test(cell) ? cell.slice(1) : cell;
+}

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { ProjectStore, newId } from '../../src/store/project-store.js';
 import { importSegments, parseSegmentCsv, scanClassFolders } from '../../src/store/import-segments.js';
 import type { ProjectVideo } from '../../src/store/schema.js';
+import { toLabelsCsv } from '../../src/export/labels-csv.js';
 import { describeVideo } from '../../src/store/video-entry.js';
 import { makeVideo } from '../fixtures/videos.js';
 
@@ -34,6 +35,35 @@ describe('segment import', () => {
     ]);
     expect(() => parseSegmentCsv('0.5,1.5,jump\n')).toThrow(/file,start,end,label/);
     expect(() => parseSegmentCsv('a.mp4,abc,2,wave\n')).toThrow(/line 1: start "abc"/);
+  });
+
+  it("reads Framewise's own labels CSV back: the caption column, caption-only rows, guarded cells", async () => {
+    const csv = toLabelsCsv([
+      { file: 'a.mp4', start: 1, end: 2, label: 'wave', caption: 'a hand waves, "hi"' },
+      { file: 'a.mp4', start: 3, end: 4, label: '', caption: 'nothing happens' },
+      { file: 'a.mp4', start: 5, end: 6, label: '=sum', caption: '-then stops' },
+      { file: 'a.mp4', start: 7, end: 8, label: '', caption: '' },
+    ]);
+    const rows = parseSegmentCsv(csv);
+    expect(rows).toEqual([
+      { video: 'a.mp4', start: 1, end: 2, label: 'wave', caption: 'a hand waves, "hi"' },
+      { video: 'a.mp4', start: 3, end: 4, label: '', caption: 'nothing happens' },
+      { video: 'a.mp4', start: 5, end: 6, label: '=sum', caption: '-then stops' },
+      { video: 'a.mp4', start: 7, end: 8, label: '' },
+    ]);
+    const dir = await mkdtemp(join(tmpdir(), 'fw-import-captions-'));
+    await writeFile(join(dir, 'a.mp4'), 'x');
+    const store = await ProjectStore.create(join(dir, 'p'), 'p');
+    const res = await importSegments(store, rows, fakeProbe, { baseDir: dir });
+    expect(res).toMatchObject({ segments: 3, newClasses: ['wave', '=sum'] });
+    const names = new Map(store.project.classes.map((c) => [c.id, c.name]));
+    expect(
+      store.project.segments.map((x) => [x.start, x.classId === null ? null : names.get(x.classId), x.captions]),
+    ).toEqual([
+      [1, 'wave', ['a hand waves, "hi"']],
+      [3, null, ['nothing happens']],
+      [5, '=sum', ['-then stops']],
+    ]);
   });
 
   it('parses Kinetics-style CSV by header names', () => {
