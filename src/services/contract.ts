@@ -113,6 +113,11 @@ export interface ApiMethods {
     args: { videoId: string; count: number; width: number };
     result: { mime: string; times: number[]; images: string[] };
   };
+  /**
+   * When each frame is shown, for frame stepping: `times` (seconds from the first frame) only when
+   * the frame rate varies, else null (1/fps is exact).
+   */
+  'video.frameTimes': { args: { videoId: string }; result: { variable: boolean; times: number[] | null } };
   'features.extract': { args: { videoIds?: string[] }; result: JobRef };
   /** Trains a head on the project's labelled segments as a job ('train'); see TrainingEpoch / TrainingSummary events. */
   'training.start': { args: TrainingArgs; result: JobRef };
@@ -207,6 +212,7 @@ export const API_METHODS: readonly ApiMethod[] = [
   'video.probe',
   'video.thumbnail',
   'video.filmstrip',
+  'video.frameTimes',
   'features.extract',
   'training.start',
   'training.result',

@@ -8,6 +8,7 @@ import { FramewiseError, toFramewiseError } from '../errors.js';
 import { listBackbones } from '../features/backbones/registry.js';
 import { STREAM_IDS } from '../features/streams/streams.js';
 import { VERSION } from '../version.js';
+import { readFrameTimes } from '../video/frame-times.js';
 import { probe } from '../video/probe.js';
 import { filmstrip, filmstripTimes, thumbnail } from '../video/thumbnails.js';
 import { getFfmpegPaths } from '../video/ffmpeg-path.js';
@@ -35,6 +36,7 @@ type ProjectApi = Pick<
   | 'video.probe'
   | 'video.thumbnail'
   | 'video.filmstrip'
+  | 'video.frameTimes'
   | 'video.proxy'
   | 'project.versions'
   | 'project.restoreVersion'
@@ -216,6 +218,11 @@ export function projectServices(ctx: ServiceContext, transport: SystemInfo['tran
         format: 'jpeg',
       });
       return { mime: 'image/jpeg', base64: buf.toString('base64') };
+    },
+
+    'video.frameTimes': async ({ videoId }) => {
+      const { variable, times } = await readFrameTimes(videoFile(ctx.requireStore(), videoId));
+      return { variable, times: variable ? times : null };
     },
 
     'video.filmstrip': async ({ videoId, count, width }) => {

@@ -115,6 +115,7 @@ const ARG_CHECKS: { [M in keyof ApiMethods]: Check[] } = {
   'video.probe': [str('path')],
   'video.thumbnail': [str('videoId'), num('timeSec'), num('width')],
   'video.filmstrip': [str('videoId'), intIn('count', 1, 64), num('width')],
+  'video.frameTimes': [str('videoId')],
   'features.extract': [strArray('videoIds', true)],
   'training.start': [
     oneOf('head', HEAD_NAMES),
@@ -132,6 +133,7 @@ const ARG_CHECKS: { [M in keyof ApiMethods]: Check[] } = {
     optOneOf('split', ['video', 'official']),
     numIn('valFraction', 0, 0.9),
     optOneOf('classWeights', ['none', 'balanced']),
+    optOneOf('input', ['auto', 'absolute', 'relative']),
     intIn('seed', 0, Number.MAX_SAFE_INTEGER),
     bool('resume', true),
   ],

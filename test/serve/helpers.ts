@@ -72,6 +72,7 @@ function stubServices(dir: string, videoPath: string, calls: Fixture['calls']): 
     },
     'video.thumbnail': async () => ({ mime: 'image/jpeg', base64: '' }),
     'video.filmstrip': async () => ({ mime: 'image/jpeg', times: [], images: [] }),
+    'video.frameTimes': async () => ({ variable: false, times: null }),
     'features.extract': async () => ({ jobId: 'job_1' }),
     'training.start': async (a) => (record('training.start', a), { jobId: 'job_2' }),
     'training.result': async () => null,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isTypingTarget, playerAction, snapFrame, stepRate } from './player-keys.js';
+import { frameStepTime, isTypingTarget, playerAction, snapFrame, stepRate } from './player-keys.js';
 
 const view = { time: 5, duration: 10, paused: true, rate: 1, fps: 10 };
 
@@ -24,6 +24,32 @@ describe('playerAction', () => {
     expect(back).toEqual({ type: 'seek', time: 0, pause: true });
     const fwd = playerAction({ key: 'ArrowRight', shiftKey: true }, { ...view, time: 9.5 });
     expect(fwd).toEqual({ type: 'seek', time: 10, pause: true });
+  });
+
+  it("with a variable frame rate, arrows go from frame to frame by the frames' own times", () => {
+    // Ten frames at 10 fps, then 30 fps: one step is 0.1 s early on, 1/30 s later.
+    const times = [
+      ...Array.from({ length: 10 }, (_, i) => i / 10),
+      ...Array.from({ length: 10 }, (_, i) => 1 + i / 30),
+    ];
+    const vfr = { ...view, duration: 2, fps: 15, frameTimes: times };
+    const at = (t: number, key: string): number => {
+      const a = playerAction({ key }, { ...vfr, time: t });
+      return a?.type === 'seek' ? a.time : NaN;
+    };
+    // Frame 3 (0.3 s) is showing: next is frame 4 at 0.4 s, a tenth into it.
+    expect(at(0.31, 'ArrowRight')).toBeCloseTo(0.41, 10);
+    expect(at(0.31, 'ArrowLeft')).toBeCloseTo(0.21, 10);
+    // From the last slow frame into the fast part, and back.
+    expect(at(0.95, 'ArrowRight')).toBeCloseTo(1 + 0.1 / 30, 10);
+    expect(at(1 + 1.1 / 30, 'ArrowLeft')).toBeCloseTo(1 + 0.1 / 30, 10);
+    expect(at(1.001, 'ArrowLeft')).toBeCloseTo(0.91, 10);
+    // The ends hold: no frame before the first or after the last.
+    expect(frameStepTime(times, 0, -1)).toBeCloseTo(0.01, 10);
+    expect(frameStepTime(times, 1.4, 1)).toBeCloseTo(1 + 9 / 30 + 0.1 / 30, 10);
+    // Without the times (a constant rate) a step is 1/fps: from frame 4 of 15 fps into frame 5.
+    const cfr = playerAction({ key: 'ArrowRight' }, { ...vfr, time: 0.31, frameTimes: null });
+    expect(cfr?.type === 'seek' && Math.floor(cfr.time * 15)).toBe(5);
   });
 
   it('J jumps back 2 s (more when playing fast); Home/End go to the ends', () => {

@@ -10,6 +10,8 @@ export interface PlayerView {
   paused: boolean;
   rate: number;
   fps: number;
+  /** When each frame is shown, for a variable frame rate (video.frameTimes); steps then go frame to frame. */
+  frameTimes?: readonly number[] | null;
 }
 
 export type PlayerAction =
@@ -53,9 +55,9 @@ export function playerAction(e: KeyPress, v: PlayerView): PlayerAction | null {
       // Browsers cannot play backwards: J jumps back, further while playing fast.
       return { type: 'seek', time: clamp(v.time - 2 * Math.max(1, v.rate)), pause: false };
     case 'player.frame-back':
-      return step(-frame);
+      return v.frameTimes?.length ? frameSeek(v.frameTimes, v.time, -1, clamp) : step(-frame);
     case 'player.frame-forward':
-      return step(frame);
+      return v.frameTimes?.length ? frameSeek(v.frameTimes, v.time, 1, clamp) : step(frame);
     case 'player.second-back':
       return step(-1);
     case 'player.second-forward':
@@ -80,4 +82,28 @@ export function playerAction(e: KeyPress, v: PlayerView): PlayerAction | null {
 export function snapFrame(t: number, fps: number): number {
   if (!(fps > 0)) return t;
   return (Math.floor(t * fps + 1e-6) + 0.1) / fps;
+}
+
+/**
+ * A frame step through a variable-frame-rate video's own frame times: to a tenth into the next (or
+ * previous) frame after the one shown at t, for the same rounding reason as snapFrame.
+ */
+export function frameStepTime(times: readonly number[], t: number, dir: 1 | -1): number {
+  // The frame on screen at t: the last one that starts at or before it (a hair of slack for rounding).
+  let lo = 0;
+  let hi = times.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (times[mid]! <= t + 1e-6) lo = mid + 1;
+    else hi = mid;
+  }
+  const shown = Math.max(0, lo - 1);
+  const target = Math.min(times.length - 1, Math.max(0, shown + dir));
+  const next = times[target + 1];
+  const gap = next !== undefined ? next - times[target]! : target > 0 ? times[target]! - times[target - 1]! : 0;
+  return times[target]! + 0.1 * gap;
+}
+
+function frameSeek(times: readonly number[], t: number, dir: 1 | -1, clamp: (t: number) => number): PlayerAction {
+  return { type: 'seek', time: clamp(frameStepTime(times, t, dir)), pause: true };
 }

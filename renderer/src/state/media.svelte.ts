@@ -18,6 +18,11 @@ export class MediaState {
   thumbs = $state<Record<string, string>>({});
   /** videoId → the timeline's filmstrip (empty while loading or when it failed). */
   filmstrips = $state<Record<string, FilmstripFrame[]>>({});
+  /**
+   * videoId → when each frame is shown, for a variable frame rate (null: constant, 1/fps steps are
+   * exact, or not known yet). Plain data, never edited: raw state.
+   */
+  frameTimes = $state.raw<Record<string, readonly number[] | null>>({});
 
   private filmstripWanted: string | null = null;
   private filmstripBusy = false;
@@ -41,8 +46,19 @@ export class MediaState {
     this.thumbQueue = [];
     this.thumbs = {};
     this.filmstrips = {};
+    this.frameTimes = {};
     this.filmstripWanted = null;
     this.loop = null;
+  }
+
+  /** Asks once per video when its frames are shown; without an answer, steps stay 1/fps. */
+  loadFrameTimes(videoId: string): void {
+    if (videoId in this.frameTimes) return;
+    this.frameTimes = { ...this.frameTimes, [videoId]: null };
+    this.client.call('video.frameTimes', { videoId }).then(
+      (r) => (this.frameTimes = { ...this.frameTimes, [videoId]: r.times }),
+      () => undefined,
+    );
   }
 
   /** Moves the player (when one is showing) and the timeline's playhead to `t` seconds. */
