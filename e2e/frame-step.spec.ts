@@ -29,6 +29,8 @@ test('arrow keys step frame by frame through a variable frame rate', async ({ pa
   const video = page.getByTestId('player');
   const now = (): Promise<number> => video.evaluate((el) => (el as unknown as VideoProbe).currentTime);
   await expect.poll(() => video.evaluate((el) => (el as unknown as VideoProbe).readyState)).toBeGreaterThanOrEqual(1);
+  // Steps go by the frame times once the player has them (asked for when the video is selected).
+  await expect(video).toHaveAttribute('data-frame-steps', 'frame-times');
   await page.evaluate('document.activeElement && document.activeElement.blur()');
   // The frame index a time falls in: 0–9 every 0.1 s, then 10… every 1/30 s from 1 s.
   const frameAt = (t: number): number => (t < 1 ? Math.floor(t * 10 + 1e-6) : 10 + Math.floor((t - 1) * 30 + 1e-6));

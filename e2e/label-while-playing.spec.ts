@@ -61,9 +61,10 @@ test('holding a class key while playing labels the played span', async ({ page, 
   const m = /(\d+\.\d+) s\s*–\s*(\d+\.\d+) s/.exec(text);
   if (!m) throw new Error(`no time range in "${text}"`);
   const [start, end] = [Number(m[1]), Number(m[2])];
-  // The list shows hundredths; the key went down just after t0 and up between t1 and t2.
+  // The list shows hundredths; the key went down after t0 and up between t1 and t2. How long after
+  // t0 it reached the page depends on the load (a loaded CI machine took 0.18 s), so the exact
+  // check is against the times the page itself saw, below.
   expect(start).toBeGreaterThanOrEqual(t0 - FRAME);
-  expect(start).toBeLessThanOrEqual(t0 + FRAME);
   expect(end).toBeGreaterThanOrEqual(t1 - FRAME);
   expect(end).toBeLessThanOrEqual(t2 + FRAME);
   const keyTimes = (await page.evaluate('window.__keyTimes')) as { keydown: number; keyup: number };
