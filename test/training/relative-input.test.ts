@@ -29,16 +29,15 @@ function levelTask(seed = 3): TrainingData {
   return base;
 }
 
+/** A video of four 2-d frames at 4 fps. */
+function fourFrames(values: number[]): VideoFeatures {
+  const times = Float64Array.from([0, 0.25, 0.5, 0.75]);
+  return { videoId: 'v', featureDim: 2, fps: 4, backboneId: 'x', times, features: Float32Array.from(values) };
+}
+
 describe('relative input', () => {
   it("packs each clip less its own mean over the clip's frames (padding stays zero)", () => {
-    const video: VideoFeatures = {
-      videoId: 'v',
-      featureDim: 2,
-      fps: 4,
-      backboneId: 'x',
-      times: Float64Array.from([0, 0.25, 0.5, 0.75]),
-      features: Float32Array.from([1, 10, 2, 20, 3, 30, 4, 40]),
-    };
+    const video = fourFrames([1, 10, 2, 20, 3, 30, 4, 40]);
     const norm = { mean: new Float32Array(2), std: Float32Array.from([1, 10]), relative: true };
     const { x, mask } = packClips([{ video, first: 1, end: 4 }], 4, norm);
     // Frames 1..3 of dimension 0 are 2, 3, 4 (mean 3); dimension 1: 20, 30, 40 (mean 30), std 10.
@@ -47,14 +46,7 @@ describe('relative input', () => {
   });
 
   it('balances blocks by their relative weight on relative input, by their weight otherwise', () => {
-    const video: VideoFeatures = {
-      videoId: 'v',
-      featureDim: 2,
-      fps: 4,
-      backboneId: 'x',
-      times: Float64Array.from([0, 0.25, 0.5, 0.75]),
-      features: Float32Array.from([0, 0, 2, 2, 0, 0, 2, 2]),
-    };
+    const video = fourFrames([0, 0, 2, 2, 0, 0, 2, 2]);
     const samples = [{ videoId: 'v', label: 0, start: 0, end: 4 }];
     const videos = new Map([['v', video]]);
     const blocks = [
