@@ -239,6 +239,8 @@ export async function train(config: TrainConfig, data: TrainingData, opts: Train
   );
   const { run, head: finalHead, meta } = await runFit(norm);
   const head = finalHead();
+  // A resumed run goes on with the input its checkpoint was trained on (resume() set it).
+  if (config.resume) input.kind = norm.relative ? 'relative' : 'absolute';
   const { history, bestEpoch } = run;
   const bestStats = history.find((h) => h.epoch === bestEpoch) ?? history[history.length - 1];
   const metrics: Record<string, number> = bestStats

@@ -2,6 +2,9 @@
  * Relative input (each clip less its own mean over time) and the 'auto' choice between it and the
  * absolute input: what a clip looks like throughout is removed only when validation says so.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/models/backend.js';
 import { fitNormalizer, packClips, type VideoFeatures } from '../../src/training/dataset.js';
@@ -75,6 +78,21 @@ describe('relative input', () => {
     expect(r.input).toEqual({ kind: 'relative', reason: 'as asked' });
     const meta = JSON.parse(JSON.stringify(r.model.meta)) as typeof r.model.meta;
     expect(normalizerOf(meta).relative).toBe(true);
+  });
+
+  it('a resumed run goes on with the input of its checkpoint', async () => {
+    const outDir = await mkdtemp(join(tmpdir(), 'fw-relative-resume-'));
+    try {
+      const data = orderTask({ videos: 6, segmentsPerVideo: 6 });
+      const head = { cell: 'gru' as const, hidden: 8 };
+      await train({ clipLength: 8, epochs: 2, seed: 2, head, input: 'relative', outDir }, data);
+      const more = await train({ clipLength: 8, epochs: 3, seed: 2, head, outDir, resume: true }, data);
+      expect(more.input).toEqual({ kind: 'relative', reason: 'from the checkpoint' });
+      expect(more.model.meta.normalization.relative).toBe(true);
+      expect(more.history.at(-1)!.epoch).toBe(2);
+    } finally {
+      await rm(outDir, { recursive: true, force: true });
+    }
   });
 
   it("'auto' keeps absolute for the frame-mean head and without a validation split", async () => {
