@@ -5,6 +5,7 @@ import { ARTIFACTS } from './support/paths.js';
 import type { VideoProbe } from './support/dom.js';
 import { openTab } from './support/tabs.js';
 import { callApi } from './support/api.js';
+import { parseNpy } from '../src/export/npy.js';
 
 test('serve mode: project, library, extraction and playback', async ({ page, serve, request }) => {
   const pageErrors: string[] = [];
@@ -38,6 +39,17 @@ test('serve mode: project, library, extraction and playback', async ({ page, ser
   await expect(job.getByTestId('job-status')).toHaveText('done', { timeout: 100_000 });
   await expect(job.getByTestId('job-progress')).toHaveJSProperty('value', 100);
   await expect(item.getByTestId('features-cached')).toBeVisible();
+  // The cached features leave the app as NPY (float32 [frames, dim]), as `framewise extract --npy`.
+  const snap = (await callApi(request, serve, 'project.current', {}))!;
+  const videoId = snap.project.videos[0]!.id;
+  const npy = (await callApi(request, serve, 'export.file', { kind: 'features-npy', videoId }))!;
+  const { shape, data } = parseNpy(Buffer.from(npy.base64!, 'base64'));
+  expect(npy.fileName).toMatch(/-features\.npy$/);
+  expect(shape).toHaveLength(2);
+  expect(shape[0]).toBe(snap.features[videoId]!.frames);
+  expect(shape[1]).toBeGreaterThanOrEqual(1280);
+  expect(data.length).toBe(shape[0]! * shape[1]!);
+  expect(data.some((v) => v !== 0)).toBe(true);
   // The engine has loaded: the header says where it runs and, on hover, why not on the GPU when not.
   const { featureFallback } = (await callApi(request, serve, 'system.info', {}))!;
   if (featureFallback) {

@@ -382,8 +382,11 @@ export interface CaptionResult {
 export type ExportKind =
   'predictions-csv' | 'predictions-json' | 'captions-srt' | 'captions-vtt' | 'model' | 'captioner' | ToolExportKind;
 
-/** For other tools: a ZIP of <model>.onnx + <model>.json (as `framewise export`), the user's labels as CSV. */
-export type ToolExportKind = 'model-onnx' | 'labels-csv';
+/**
+ * For other tools: a ZIP of <model>.onnx + <model>.json (as `framewise export`), the user's labels
+ * as CSV, a video's cached features as NPY (float32 [frames, dim], as `framewise extract --npy`).
+ */
+export type ToolExportKind = 'model-onnx' | 'labels-csv' | 'features-npy';
 
 export interface ExportArgs {
   kind: ExportKind;

@@ -18,6 +18,9 @@ import { resolveModelDir } from '../project/predict.js';
 import { onnxExportFiles, projectLabelRows } from '../project/export-model.js';
 import { toLabelsCsv } from '../export/labels-csv.js';
 import { resolveCaptionerDir } from '../project/captioning.js';
+import { projectCacheFile } from '../project/video-features.js';
+import { readFeatureFile } from '../features/feature-file.js';
+import { npyBytes } from '../export/npy.js';
 import type { Api, ExportArgs, PredictionResult } from './contract.js';
 import { readCaptions } from './ml-services.js';
 import { fileBase, findVideo, type ServiceContext } from './service-context.js';
@@ -76,6 +79,24 @@ export function exportServices(ctx: ServiceContext): Pick<Api, 'export.file'> {
           { name: `${model}/${model}.json`, data: text(json) },
         ];
         return { fileName: `${model}-onnx.zip`, mime: 'application/zip', data: zipStore(entries) };
+      }
+      case 'features-npy': {
+        if (!args.videoId) throw new FramewiseError('BAD_ARGUMENT', 'Choose the video whose features to export.');
+        const video = findVideo(s, args.videoId);
+        const engine = await ctx.engineFor(s.project.settings.backboneId);
+        const file = projectCacheFile(s, video, engine);
+        const data = file ? await readFeatureFile(file).catch(() => null) : null;
+        if (!data)
+          throw new FramewiseError(
+            'NOT_FOUND',
+            `${fileBase(video.path)} has no features at this project's settings yet: extract them first (Jobs → Extract).`,
+          );
+        const { count, featureDim } = data.header;
+        return {
+          fileName: `${stem(video.path)}-features.npy`,
+          mime: 'application/octet-stream',
+          data: npyBytes(data.features, [count, featureDim]),
+        };
       }
       case 'labels-csv': {
         const base = stem(s.project.name.replace(/[\\/:*?"<>|]/g, '_') || 'project');

@@ -167,6 +167,7 @@ const ARG_CHECKS: { [M in keyof ApiMethods]: Check[] } = {
       'captioner',
       'model-onnx',
       'labels-csv',
+      'features-npy',
     ]),
     str('videoId', true),
     str('name', true),
