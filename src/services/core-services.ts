@@ -4,7 +4,7 @@
  * live per domain (project-, ml-, export-services); this file owns the shared state they use.
  */
 import { FramewiseError } from '../errors.js';
-import { createFeatureEngine, describeFallback, fallbackText } from '../features/engines/select.js';
+import { createFeatureEngine, fallbackReasons, fallbackText } from '../features/engines/select.js';
 import type { FeatureEngine } from '../features/types.js';
 import { projectCacheFile } from '../project/video-features.js';
 import { readFeatureHeader } from '../features/feature-file.js';
@@ -69,7 +69,8 @@ export function createCoreServices(opts: CoreServicesOptions): CoreServices {
         createFeatureEngine(id, { onFallback: (kind, err) => void failures.push(fallbackText(kind, err)) }));
     const loading = create(backboneId).then((engine) => {
       featureBackend = engine.backend;
-      featureFallback = describeFallback(failures, engine);
+      const reasons = fallbackReasons(failures, engine);
+      featureFallback = reasons.length ? reasons.join('; ') : null;
       emit({ type: 'backend', featureBackend, featureFallback });
       return engine;
     });

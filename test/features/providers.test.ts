@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isProviderRequest, providerOrder } from '../../src/features/engines/providers.js';
-import { describeFallback } from '../../src/features/engines/select.js';
+import { fallbackReasons } from '../../src/features/engines/select.js';
 import type { FeatureEngine } from '../../src/features/types.js';
 
 describe('providerOrder', () => {
@@ -24,17 +24,18 @@ describe('providerOrder', () => {
   });
 });
 
-describe('describeFallback', () => {
+describe('fallbackReasons', () => {
   const engine = (fallbackReason?: string) => ({ fallbackReason }) as unknown as FeatureEngine;
 
-  it('is null when the first choice ran', () => {
-    expect(describeFallback([], engine())).toBeNull();
+  it('is empty when the first choice ran', () => {
+    expect(fallbackReasons([], engine())).toEqual([]);
   });
 
   it('names the engines that failed before, then the providers the engine skipped', () => {
-    expect(describeFallback(['onnx failed: no binding'], engine('cuda unavailable: no library'))).toBe(
-      'onnx failed: no binding; cuda unavailable: no library',
-    );
-    expect(describeFallback([], engine('cuda unavailable: no library'))).toBe('cuda unavailable: no library');
+    expect(fallbackReasons(['onnx failed: no binding'], engine('cuda unavailable: no library'))).toEqual([
+      'onnx failed: no binding',
+      'cuda unavailable: no library',
+    ]);
+    expect(fallbackReasons([], engine('cuda unavailable: no library'))).toEqual(['cuda unavailable: no library']);
   });
 });

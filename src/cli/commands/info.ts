@@ -1,5 +1,5 @@
 import { createCoreServices } from '../../services/core-services.js';
-import { createFeatureEngine, describeFallback, fallbackText } from '../../features/engines/select.js';
+import { createFeatureEngine, fallbackReasons, fallbackText } from '../../features/engines/select.js';
 import type { OnnxFeatureEngine } from '../../features/engines/onnx-engine.js';
 import { isProviderRequest, PROVIDER_REQUESTS } from '../../features/engines/providers.js';
 import { FramewiseError, toFramewiseError } from '../../errors.js';
@@ -21,7 +21,7 @@ export const infoCommand = {
     const info = await core.api['system.info']({});
     let backend: string;
     let executionProvider: string | null = null;
-    let fallback: string | null = null;
+    let fallbacks: string[] = [];
     try {
       const failures: string[] = [];
       const engine = await createFeatureEngine(undefined, {
@@ -31,7 +31,7 @@ export const infoCommand = {
       backend = engine.backend;
       // Only the onnxruntime engine has providers; tfjs-wasm (a fallback) runs on the CPU.
       executionProvider = (engine as Partial<OnnxFeatureEngine>).executionProvider ?? 'cpu (tfjs-wasm)';
-      fallback = describeFallback(failures, engine);
+      fallbacks = fallbackReasons(failures, engine);
       await engine.dispose();
     } catch (e) {
       backend = `unavailable: ${toFramewiseError(e).message}`;
@@ -44,14 +44,14 @@ export const infoCommand = {
     );
     out.line(`backend: ${backend}`);
     if (executionProvider) out.line(`execution provider: ${executionProvider} (requested ${requested})`);
-    if (fallback) for (const f of fallback.split('; ')) out.line(`fallback: ${f}`);
+    for (const f of fallbacks) out.line(`fallback: ${f}`);
     if (out.json)
       out.print({
         ...info,
         featureBackend: backend,
         executionProvider,
         requestedProvider: requested,
-        fallbackReason: fallback,
+        fallbackReason: fallbacks.length ? fallbacks.join('; ') : null,
       });
     return 'error' in info.ffmpeg ? 1 : 0;
   },

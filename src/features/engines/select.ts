@@ -51,13 +51,11 @@ async function openOnnx(spec: BackboneManifest, options: CreateEngineOptions): P
 }
 
 /**
- * One sentence for "why not the GPU / onnxruntime": the engines that failed to load before this one
- * (`failures`, from onFallback) and the execution providers the engine itself skipped. Null when
- * the first choice ran.
+ * Why not the GPU / onnxruntime: the engines that failed to load before this one (`failures`, from
+ * onFallback), then the execution providers the engine itself skipped. Empty when the first choice ran.
  */
-export function describeFallback(failures: readonly string[], engine: FeatureEngine): string | null {
-  const all = [...failures, ...(engine.fallbackReason ? [engine.fallbackReason] : [])];
-  return all.length ? all.join('; ') : null;
+export function fallbackReasons(failures: readonly string[], engine: FeatureEngine): string[] {
+  return [...failures, ...(engine.fallbackReason ? [engine.fallbackReason] : [])];
 }
 
 /** The text onFallback's arguments are reported with. */
