@@ -1,7 +1,7 @@
 /**
  * Training options in the app (serve mode): a run with non-default options (2 bidirectional GRU
- * layers, learning rate, batch, no early stopping, balanced weights, seed) is cancelled, then
- * resumed from its checkpoint: the resumed job starts after the checkpoint's epoch and finishes the
+ * layers, learning rate, batch, no early stopping, balanced weights, seed) is cancelled, the page is
+ * reloaded (nothing of the run left in memory), then the run is resumed from its checkpoint: the resumed job starts after the checkpoint's epoch and finishes the
  * epochs asked for, and the saved model has the chosen architecture.
  */
 import { readFile } from 'node:fs/promises';
@@ -87,6 +87,12 @@ test('train with non-default options, cancel, resume', async ({ page, serve }) =
   ) as { checkpoint: { epoch: number } };
   const reached = checkpoint.checkpoint.epoch + 1; // 0-based in the checkpoint, 1-based in events
   expect(reached).toBeGreaterThanOrEqual(3);
+
+  // The app is closed and opened again: Resume comes from the run's files, not the page's memory,
+  // and continues with the options the run was started with.
+  await page.reload();
+  await page.getByTestId('tab-training').click();
+  await expect(page.getByTestId('train-resume')).toHaveAttribute('title', /\(\d+ epochs done, cancelled\)/);
 
   // Resume to a few more epochs than were reached: it continues, it does not start over.
   const target = reached + 3;

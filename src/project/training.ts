@@ -135,15 +135,21 @@ export interface ProjectTrainResult extends TrainRun {
   seconds: number;
 }
 
+/**
+ * The validated run keeps its best model and a checkpoint every epoch in <model>/run/, so a
+ * cancelled or finished run can be resumed; apart from the saved model, which may be refit on every
+ * clip (validation videos included) and so must not be taken for the run's best.
+ */
+export function runDirOf(store: ProjectStore, name: string): string {
+  return join(store.paths.models, name, 'run');
+}
+
 export async function trainProjectModel(store: ProjectStore, opts: ProjectTrainOptions): Promise<ProjectTrainResult> {
   const t0 = performance.now();
   const data = await projectTrainingData(store, opts);
   const name = opts.name ?? new Date().toISOString().replace(/[:.]/g, '-');
   const modelDir = join(store.paths.models, name);
-  // The validated run keeps its best model and a checkpoint every epoch in <model>/run/, so a
-  // cancelled or finished run can be resumed; apart from the saved model, which may be refit on
-  // every clip (validation videos included) and so must not be taken for the run's best.
-  const runDir = join(modelDir, 'run');
+  const runDir = runDirOf(store, name);
   const config: TrainConfig = {
     clipLength: store.project.settings.clipLength,
     ...opts.config,

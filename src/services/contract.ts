@@ -123,6 +123,8 @@ export interface ApiMethods {
   'training.start': { args: TrainingArgs; result: JobRef };
   /** The summary of a finished training job of this session (also pushed as a 'training.result' event). */
   'training.result': { args: JobRef; result: TrainingSummary | null };
+  /** Runs with a checkpoint (cancelled or finished), newest first: what Resume can continue, also after a restart. */
+  'training.runs': { args: Record<string, never>; result: TrainingRunInfo[] };
   /** Trained action models and captioners of the open project, newest first. */
   'models.list': { args: Record<string, never>; result: ModelInfo[] };
   /**
@@ -216,6 +218,7 @@ export const API_METHODS: readonly ApiMethod[] = [
   'features.extract',
   'training.start',
   'training.result',
+  'training.runs',
   'models.list',
   'models.import',
   'predict.start',
@@ -290,6 +293,19 @@ export interface TrainingArgs {
   seed?: number;
   /** Continue the run named `name` from its last checkpoint (a cancelled or finished run). */
   resume?: boolean;
+}
+
+/** A training run that can be resumed (services/training-runs.ts). */
+export interface TrainingRunInfo {
+  name: string;
+  /** What it was started with; resuming passes these again with `resume: true`. */
+  args: TrainingArgs;
+  /** Epochs its checkpoint has done. */
+  epochsDone: number;
+  /** When its checkpoint was written. */
+  savedAt: string;
+  /** Whether it ran to the end (a saved model); a cancelled run has only its checkpoint. */
+  finished: boolean;
 }
 
 /** One finished epoch of a training job, for live curves. */

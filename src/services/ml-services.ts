@@ -30,6 +30,7 @@ import { HEAD_CHOICES, headSettings } from '../models/heads/registry.js';
 import type { FitBatch } from '../training/fit.js';
 import type { Api, CaptionResult, TrainingEpoch, TrainingSummary } from './contract.js';
 import { listModels } from './model-list.js';
+import { listTrainingRuns, saveRunRequest } from './training-runs.js';
 import { importModel } from '../project/import-model.js';
 import type { JobContext } from './jobs.js';
 import { fileBase, findVideo, videoFile, type ServiceContext } from './service-context.js';
@@ -39,6 +40,7 @@ type MlApi = Pick<
   | 'features.extract'
   | 'training.start'
   | 'training.result'
+  | 'training.runs'
   | 'models.list'
   | 'models.import'
   | 'predict.start'
@@ -221,6 +223,7 @@ export function mlServices(ctx: ServiceContext): MlApi {
       const totalEpochs = epochs ?? 30;
       const label = `Training ${HEAD_CHOICES[head].label} (${totalEpochs} epochs)`;
       return startTrainingJob(s, 'train', label, totalEpochs, async (engine, job, jobId) => {
+        await saveRunRequest(s, modelName, { ...args, name: modelName, epochs: totalEpochs });
         const res = await trainProjectModel(s, {
           engine,
           name: modelName,
@@ -262,6 +265,7 @@ export function mlServices(ctx: ServiceContext): MlApi {
     },
 
     'training.result': async ({ jobId }) => trainingResults.get(jobId) ?? null,
+    'training.runs': async () => listTrainingRuns(ctx.requireStore()),
 
     'models.list': async () => listModels(ctx.requireStore()),
 

@@ -138,6 +138,7 @@ const ARG_CHECKS: { [M in keyof ApiMethods]: Check[] } = {
     bool('resume', true),
   ],
   'training.result': [str('jobId')],
+  'training.runs': [],
   'models.list': [],
   'models.import': [str('path'), str('name', true), bool('addClasses', true)],
   'predict.start': [

@@ -76,6 +76,7 @@ function stubServices(dir: string, videoPath: string, calls: Fixture['calls']): 
     'features.extract': async () => ({ jobId: 'job_1' }),
     'training.start': async (a) => (record('training.start', a), { jobId: 'job_2' }),
     'training.result': async () => null,
+    'training.runs': async () => [],
     'models.list': async () => [],
     'models.import': async () => {
       throw new Error('not in this fake');

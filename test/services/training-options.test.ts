@@ -3,6 +3,7 @@
  * dropout, learning rate, patience, official split, class weights, seed), and resumes a finished run
  * from its checkpoint. Real ffmpeg and CNN on tiny colour clips; tiny heads.
  */
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCoreServices, type CoreServices } from '../../src/services/core-services.js';
@@ -111,6 +112,33 @@ describe('training.start options', () => {
     expect(job.status).toBe('failed');
     expect(job.error).toMatchObject({ code: 'NOT_FOUND' });
     expect(job.error!.message).toMatch(/no training checkpoint of a model "never-trained"/);
+    await expect(stat(join(root, 'models', 'never-trained'))).rejects.toMatchObject({ code: 'ENOENT' });
+  }, 300_000);
+
+  it('lists resumable runs after a restart and resumes one from what it was started with', async () => {
+    const base: TrainingArgs = { ...OPTIONS, split: 'video', name: 'after-restart', epochs: 2 };
+    await train(base);
+    // A new core on the same project: nothing of the run is in memory, only on disk.
+    const fresh = createCoreServices({ transport: 'serve', emit: () => undefined });
+    try {
+      await fresh.api['project.open']({ dir: root });
+      const runs = await fresh.api['training.runs']({});
+      const run = runs.find((r) => r.name === 'after-restart')!;
+      expect(run).toMatchObject({ epochsDone: 2, finished: true });
+      expect(run.args).toEqual({ ...base });
+      expect(runs.map((r) => r.name)).not.toContain('never-trained');
+      const { jobId } = await fresh.api['training.start']({ ...run.args, epochs: 3, resume: true });
+      const job = await fresh.waitForJob(jobId);
+      expect(job.status).toBe('done');
+      const summary = (await fresh.api['training.result']({ jobId }))!;
+      expect(summary.history.map((h) => h.epoch)).toEqual([1, 2, 3]);
+      // The request now says 3 epochs: a later resume starts from that.
+      const again = (await fresh.api['training.runs']({})).find((r) => r.name === 'after-restart')!;
+      expect(again).toMatchObject({ epochsDone: 3, args: { epochs: 3 } });
+      expect(again.args).not.toHaveProperty('resume');
+    } finally {
+      await fresh.dispose();
+    }
   }, 300_000);
 
   it('refuses bad option values before any job starts', async () => {

@@ -13,6 +13,7 @@ import type {
   PredictionResult,
   TrainingArgs,
   TrainingEpoch,
+  TrainingRunInfo,
   TrainingSummary,
 } from '../../../src/services/contract.js';
 import type { Client } from '../api-client.js';
@@ -26,6 +27,8 @@ export class TrainingState {
   trainingJobId = $state<string | null>(null);
   /** The arguments of the last run started here: Resume continues it under the same name. */
   lastTrainingArgs = $state<TrainingArgs | null>(null);
+  /** Runs of the project with a checkpoint (from disk, so they outlive a restart), newest first. */
+  runs = $state<TrainingRunInfo[]>([]);
   trainingEpochs = $state<Record<string, TrainingEpoch[]>>({});
   trainingResults = $state<Record<string, TrainingSummary>>({});
   /** Captioner training results, by job id. */
@@ -49,6 +52,7 @@ export class TrainingState {
     jobs.onResult((r) => this.applyResult(r));
     jobs.onFinished((j) => {
       if (j.kind === 'train' || j.kind === 'caption-train') void this.refreshModels();
+      if (j.kind === 'train') void this.refreshRuns();
     });
   }
 
@@ -56,7 +60,9 @@ export class TrainingState {
   reset(): void {
     this.predictions = {};
     this.captions = {};
+    this.lastTrainingArgs = null;
     void this.refreshModels();
+    void this.refreshRuns();
   }
 
   handleEvent(e: TrainingEvent): void {
@@ -151,6 +157,15 @@ export class TrainingState {
       if (c) this.captions[videoId] = c;
     } catch {
       // No captions is the normal case; a failure here must not interrupt playback.
+    }
+  }
+
+  async refreshRuns(): Promise<void> {
+    if (!this.hasProject()) return;
+    try {
+      this.runs = await this.client.call('training.runs', {});
+    } catch (e) {
+      this.notices.showError(e);
     }
   }
 
