@@ -1,8 +1,9 @@
 /**
  * Evaluation in the app (serve mode): two models trained from the command line on a UCF101-style
  * tree with its testlist; the older one is evaluated on the official test split and its confusion
- * matrix shown as a heat map; after a server restart the report is still there (kept in the model
- * folder), and a second evaluation adds a row to the compare table.
+ * matrix shown as a heat map; the labels of a test video change from the command line, and after a
+ * server restart the report is still there (kept in the model folder) and says it is out of date;
+ * a second evaluation adds a row to the compare table.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -74,6 +75,13 @@ test('evaluate an older model, restart the server, the heat map is still there',
   };
   expect(stored.confusion).toEqual(before);
 
+  await expect(page.getByTestId('eval-stale')).toHaveCount(0);
+  // The labels of a test video change from the command line while no app is looking: the report
+  // that comes back says it is out of date.
+  const extra = join(`${serve.projectDir}-eval-tree`, 'extra.csv');
+  await writeFile(extra, 'file,start,end,label\nv_red_g02.mp4,0.2,0.9,blue\n');
+  framewise('import', dir, extra);
+
   // A new server process: the report comes back from the model folder, nothing re-evaluated.
   const tmp = await mkdtemp(join(tmpdir(), 'framewise-e2e-restart-'));
   const second = await startServe(tmp);
@@ -85,13 +93,16 @@ test('evaluate an older model, restart the server, the heat map is still there',
     await expect(page.getByTestId('eval-report')).toHaveAttribute('data-model', 'older');
     expect(await heatMap(page)).toEqual(before);
     await expect(page.getByTestId('eval-heatmap').getByTestId('heat-cell')).toHaveCount(4);
+    await expect(page.getByTestId('eval-stale')).toHaveAttribute('data-stale', 'labels');
 
     // The newer model, on all labelled videos: both are listed for comparison.
     await page.getByTestId('eval-model').selectOption('newer');
     await page.getByTestId('eval-split').selectOption('all');
     await page.getByTestId('eval-run').click();
     await expect(page.getByTestId('eval-report')).toHaveAttribute('data-model', 'newer', { timeout: 120_000 });
-    await expect(page.getByTestId('eval-report')).toContainText('on 6 video(s), 6 segment(s) (all)');
+    // The segment added from the command line is one of them.
+    await expect(page.getByTestId('eval-report')).toContainText('on 6 video(s), 7 segment(s) (all)');
+    await expect(page.getByTestId('eval-stale')).toHaveCount(0);
     await expect(page.getByTestId('eval-compare-row')).toHaveCount(2);
   } finally {
     second.child.kill('SIGTERM');

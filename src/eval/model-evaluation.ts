@@ -20,4 +20,15 @@ export interface ModelEvaluation {
   /** Rows: the true class, columns: the predicted one. */
   confusion: number[][];
   localization: { thresholds: number[]; mAP: (number | null)[]; average: number | null };
+  /**
+   * A fingerprint of the labels it was scored against (the evaluated videos and their labelled
+   * segments); absent in reports written before it existed.
+   */
+  labels?: string;
+  /**
+   * Set when read back, never stored: 'model' when the model was trained again since, 'labels' when
+   * the labels of its videos (or which videos are in its split) changed; null when it still holds,
+   * or cannot be told (an older report without a fingerprint).
+   */
+  stale?: 'model' | 'labels' | null;
 }

@@ -3,6 +3,7 @@
  * (`<model>/eval.json`), so it survives a restart and models can be compared later. One
  * implementation for `framewise eval` and the app's Evaluation panel.
  */
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { FramewiseError } from '../errors.js';
@@ -11,7 +12,7 @@ import type { ExtractProgress } from '../features/extract.js';
 import { classificationReport, localizationMap, type PredSegment } from '../eval/metrics.js';
 import { localize } from '../inference/predict.js';
 import { samplesFromSegments } from '../training/dataset.js';
-import { normalizerOf } from '../training/model-io.js';
+import { normalizerOf, readModelInfo } from '../training/model-io.js';
 import { evaluateSamples } from '../training/train.js';
 import type { ProjectStore } from '../store/project-store.js';
 import { atomicWriteFile } from '../util/atomic-write.js';
@@ -21,6 +22,48 @@ export type { EvalSplit, ModelEvaluation };
 import { loadProjectModel, projectFeatures } from './training.js';
 
 export const EVAL_FILE = 'eval.json';
+
+function labelledSegments(store: ProjectStore): ProjectStore['project']['segments'] {
+  return store.project.segments.filter((s) => s.source === 'user' && s.classId !== null);
+}
+
+/** The labelled videos a split evaluates on: the model's validation videos, the official test split, or all. */
+export function evaluationVideoIds(
+  store: ProjectStore,
+  valVideos: readonly string[] | undefined,
+  split: EvalSplit,
+): string[] {
+  const inSplit =
+    split === 'all'
+      ? () => true
+      : (
+          (ids: Set<string>) => (id: string) =>
+            ids.has(id)
+        )(
+          new Set(
+            split === 'val'
+              ? (valVideos ?? [])
+              : store.project.videos.filter((v) => v.split === 'test').map((v) => v.id),
+          ),
+        );
+  return [...new Set(labelledSegments(store).map((s) => s.videoId))].filter(inSplit);
+}
+
+/**
+ * What a report was scored against, as a short hash: the videos and each labelled segment's video,
+ * times and class. Any edit of those labels (or a video joining or leaving the split) changes it.
+ */
+export function labelsFingerprint(store: ProjectStore, videoIds: readonly string[]): string {
+  const ids = new Set(videoIds);
+  const rows = labelledSegments(store)
+    .filter((s) => ids.has(s.videoId))
+    .map((s) => `${s.videoId}\t${s.start}\t${s.end}\t${s.classId}`)
+    .sort();
+  return createHash('sha256')
+    .update([...ids].sort().join('\n') + '\n\n' + rows.join('\n'))
+    .digest('hex')
+    .slice(0, 16);
+}
 
 const finite = (x: number): number | null => (Number.isFinite(x) ? x : null);
 
@@ -35,20 +78,8 @@ export async function evaluateProjectModel(
   },
 ): Promise<ModelEvaluation> {
   const model = await loadProjectModel(store, modelDir, engine);
-  const labelled = store.project.segments.filter((s) => s.source === 'user' && s.classId !== null);
-  const pick =
-    opts.split === 'all'
-      ? () => true
-      : opts.split === 'val'
-        ? (
-            (val) => (id: string) =>
-              val.has(id)
-          )(new Set(model.meta.valVideos ?? []))
-        : (
-            (test) => (id: string) =>
-              test.has(id)
-          )(new Set(store.project.videos.filter((v) => v.split === 'test').map((v) => v.id)));
-  const videoIds = [...new Set(labelled.map((s) => s.videoId))].filter(pick);
+  const labelled = labelledSegments(store);
+  const videoIds = evaluationVideoIds(store, model.meta.valVideos, opts.split);
   if (videoIds.length === 0)
     throw new FramewiseError(
       'BAD_ARGUMENT',
@@ -97,11 +128,27 @@ export async function evaluateProjectModel(
     }),
     confusion: report.confusion,
     localization: { thresholds: map.thresholds, mAP: map.mAP.map(finite), average: finite(map.average) },
+    labels: labelsFingerprint(store, videoIds),
   };
 }
 
+/** Whether a stored report still describes the model in modelDir on the project's labels now. */
+export async function evaluationStaleness(
+  store: ProjectStore,
+  modelDir: string,
+  e: ModelEvaluation,
+): Promise<ModelEvaluation['stale']> {
+  const info = await readModelInfo(modelDir).catch(() => null);
+  if (!info) return null;
+  if (info.meta.createdAt !== e.modelCreatedAt) return 'model';
+  if (e.labels === undefined) return null;
+  const now = labelsFingerprint(store, evaluationVideoIds(store, info.meta.valVideos, e.split));
+  return now === e.labels ? null : 'labels';
+}
+
 export async function saveEvaluation(modelDir: string, e: ModelEvaluation): Promise<void> {
-  await atomicWriteFile(join(modelDir, EVAL_FILE), JSON.stringify(e, null, 1));
+  const { stale: _stale, ...stored } = e;
+  await atomicWriteFile(join(modelDir, EVAL_FILE), JSON.stringify(stored, null, 1));
 }
 
 /** The stored report of a model folder, or null when it was never evaluated (or the file is unreadable). */

@@ -3,7 +3,13 @@
  * and the active-learning suggestions of a model (as `framewise suggest`).
  */
 import { FramewiseError } from '../errors.js';
-import { evaluateProjectModel, readEvaluation, saveEvaluation, type ModelEvaluation } from '../project/evaluate.js';
+import {
+  evaluateProjectModel,
+  evaluationStaleness,
+  readEvaluation,
+  saveEvaluation,
+  type ModelEvaluation,
+} from '../project/evaluate.js';
 import { listProjectModels, resolveModelDir } from '../project/predict.js';
 import { suggestProjectSegments } from '../project/suggest.js';
 import type { Api } from './contract.js';
@@ -39,10 +45,11 @@ export function evalServices(ctx: ServiceContext): EvalApi {
     },
 
     'models.evaluations': async () => {
+      const s = ctx.requireStore();
       const out: ModelEvaluation[] = [];
-      for (const m of await listProjectModels(ctx.requireStore())) {
+      for (const m of await listProjectModels(s)) {
         const e = await readEvaluation(m.dir);
-        if (e) out.push(e);
+        if (e) out.push({ ...e, stale: await evaluationStaleness(s, m.dir, e) });
       }
       return out;
     },
