@@ -1,6 +1,7 @@
 /**
  * A project's own labels as CSV: `file,start,end,label,caption` — the columns the segment import
- * reads (`file,start,end,label`, store/import-segments.ts) plus the first caption, so labels made
+ * reads (`file,start,end,label`, store/import-segments.ts) plus the first caption (labels-json.ts keeps
+ * every caption), so labels made
  * in Framewise go back into it, or into a spreadsheet, unchanged. Cells are written as the
  * predictions CSV writes them (RFC 4180, CRLF, formula guard).
  */
@@ -11,7 +12,8 @@ export interface LabelRow {
   start: number;
   end: number;
   label: string;
-  caption?: string;
+  /** All of the segment's captions; the CSV has room for the first (labels JSON keeps them all). */
+  captions: string[];
 }
 
 export function toLabelsCsv(rows: readonly LabelRow[]): string {
@@ -23,7 +25,7 @@ export function toLabelsCsv(rows: readonly LabelRow[]): string {
         r.start.toFixed(3),
         r.end.toFixed(3),
         csvTextCell(r.label),
-        csvTextCell(r.caption ?? ''),
+        csvTextCell(r.captions[0] ?? ''),
       ].join(','),
     );
   return lines.join('\r\n') + '\r\n';

@@ -1,6 +1,7 @@
 /**
  * Exports that leave the app, at the project level: a trained model as ONNX + its sidecar JSON
- * (export/onnx-head.ts), and the user's own labels as CSV (export/labels-csv.ts).
+ * (export/onnx-head.ts), and the user's own labels as CSV or ActivityNet-style JSON
+ * (export/labels-csv.ts, labels-json.ts).
  */
 import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -12,6 +13,7 @@ import { resolveCaptionerDir } from './captioning.js';
 import { getBackbone } from '../features/backbones/registry.js';
 import { ensureOnnxModel } from '../features/backbones/materialise.js';
 import { toLabelsCsv, type LabelRow } from '../export/labels-csv.js';
+import { toLabelsJson, type LabelsJson } from '../export/labels-json.js';
 import { loadModel } from '../training/model-io.js';
 import { atomicWriteFile } from '../util/atomic-write.js';
 import { resolveVideoPath, type ProjectStore } from '../store/project-store.js';
@@ -127,14 +129,28 @@ export function projectLabelRows(store: ProjectStore): LabelRow[] {
       start: s.start,
       end: s.end,
       label: s.classId === null ? '' : (classes.get(s.classId) ?? s.classId),
-      caption: s.captions[0] ?? '',
+      captions: [...s.captions],
     }))
     .sort((a, b) => a.file.localeCompare(b.file) || a.start - b.start);
 }
 
-export async function exportLabelsCsv(store: ProjectStore, file: string): Promise<number> {
+/** The labels as ActivityNet-style JSON: every project video, each labelled segment with all its captions. */
+export function projectLabelsJson(store: ProjectStore): LabelsJson {
+  const videos = store.project.videos.map((v) => ({
+    file: resolveVideoPath(store.paths, v.path),
+    ...(v.durationSec !== undefined ? { durationSec: v.durationSec } : {}),
+    ...(v.split !== undefined ? { split: v.split } : {}),
+  }));
+  return toLabelsJson(videos, projectLabelRows(store));
+}
+
+/** Writes the labels CSV ('csv') or JSON ('json') to file; the number of labelled segments written. */
+export async function exportLabels(store: ProjectStore, file: string, format: 'csv' | 'json'): Promise<number> {
   const rows = projectLabelRows(store);
   await mkdir(dirname(file), { recursive: true });
-  await atomicWriteFile(file, toLabelsCsv(rows));
+  await atomicWriteFile(
+    file,
+    format === 'csv' ? toLabelsCsv(rows) : JSON.stringify(projectLabelsJson(store), null, 1) + '\n',
+  );
   return rows.length;
 }

@@ -400,9 +400,9 @@ export type ExportKind =
 
 /**
  * For other tools: a ZIP of <model>.onnx + <model>.json (as `framewise export`), the user's labels
- * as CSV, a video's cached features as NPY (float32 [frames, dim], as `framewise extract --npy`).
+ * as CSV or ActivityNet-style JSON (every caption), a video's cached features as NPY (float32 [frames, dim], as `framewise extract --npy`).
  */
-export type ToolExportKind = 'model-onnx' | 'labels-csv' | 'features-npy';
+export type ToolExportKind = 'model-onnx' | 'labels-csv' | 'labels-json' | 'features-npy';
 
 export interface ExportArgs {
   kind: ExportKind;
@@ -475,7 +475,9 @@ export interface ImportArgs {
   videoId?: string;
 }
 
-export type ImportFormat = 'segment-csv' | 'losslesscut-csv' | 'kinetics-csv' | 'class-folders' | CaptionFormat;
+/** 'activitynet-labels': segments with labels and captions in ActivityNet's `database` layout (Framewise's labels JSON). */
+export type ImportFormat =
+  'segment-csv' | 'losslesscut-csv' | 'kinetics-csv' | 'class-folders' | 'activitynet-labels' | CaptionFormat;
 type CaptionFormat = 'msrvtt' | 'msvd' | 'activitynet';
 
 export interface ImportReport {

@@ -15,7 +15,7 @@ import { toSrt, toWebVtt, type SubtitleCue } from '../export/subtitles.js';
 import { mergeCaptionCues } from '../export/caption-merge.js';
 import { zipStore, type ZipEntry } from '../export/zip.js';
 import { resolveModelDir } from '../project/predict.js';
-import { onnxExportFiles, projectLabelRows } from '../project/export-model.js';
+import { onnxExportFiles, projectLabelRows, projectLabelsJson } from '../project/export-model.js';
 import { toLabelsCsv } from '../export/labels-csv.js';
 import { resolveCaptionerDir } from '../project/captioning.js';
 import { projectCacheFile } from '../project/video-features.js';
@@ -33,6 +33,8 @@ interface ExportContent {
 
 const stem = (file: string): string => fileBase(file).replace(/\.[^.]+$/, '');
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
+/** The labels file's name: the project's, made safe for any file system. */
+const labelsBase = (s: ProjectStore): string => stem(s.project.name.replace(/[\\/:*?"<>|]/g, '_') || 'project');
 
 export function exportServices(ctx: ServiceContext): Pick<Api, 'export.file'> {
   /** The newest prediction of this session for a video (it carries the probability curves). */
@@ -98,9 +100,15 @@ export function exportServices(ctx: ServiceContext): Pick<Api, 'export.file'> {
           data: npyBytes(data.features, [count, featureDim]),
         };
       }
-      case 'labels-csv': {
-        const base = stem(s.project.name.replace(/[\\/:*?"<>|]/g, '_') || 'project');
-        return { fileName: `${base}-labels.csv`, mime: 'text/csv', data: text(toLabelsCsv(projectLabelRows(s))) };
+      case 'labels-csv':
+        return {
+          fileName: `${labelsBase(s)}-labels.csv`,
+          mime: 'text/csv',
+          data: text(toLabelsCsv(projectLabelRows(s))),
+        };
+      case 'labels-json': {
+        const json = JSON.stringify(projectLabelsJson(s), null, 1) + '\n';
+        return { fileName: `${labelsBase(s)}-labels.json`, mime: 'application/json', data: text(json) };
       }
       default:
         throw new FramewiseError('BAD_ARGUMENT', `Unknown export kind "${String(args.kind)}".`);

@@ -7,6 +7,7 @@ import { dirname, extname, resolve } from 'node:path';
 import { FramewiseError } from '../errors.js';
 import { importCaptions } from '../store/import-captions.js';
 import { importSegments, parseSegmentCsv, scanClassFolders, type ImportRow } from '../store/import-segments.js';
+import { isLabelsJson, parseLabelsJson } from '../store/import-labels-json.js';
 import type { ProjectStore } from '../store/project-store.js';
 import { describeVideo } from '../store/video-entry.js';
 import type { Api, ImportArgs, ImportFormat, ImportReport } from './contract.js';
@@ -53,9 +54,22 @@ function csvFormat(text: string, videoId: string | undefined): ImportFormat {
   return videoId ? 'losslesscut-csv' : 'segment-csv';
 }
 
+/** Parsed JSON when it is a labels file (ActivityNet `database` layout), else null (a captions file). */
+function labelsJsonOf(source: Source): unknown {
+  if (source.kind !== 'json') return null;
+  try {
+    const data = JSON.parse(source.value) as unknown;
+    return isLabelsJson(data) ? data : null;
+  } catch {
+    // The captions importer reports the syntax error with its own wording.
+    return null;
+  }
+}
+
 async function runImport(store: ProjectStore, args: ImportArgs, dryRun: boolean): Promise<ImportReport> {
   const source = await readSource(store, args);
-  if (source.kind === 'json') {
+  const labelsJson = labelsJsonOf(source);
+  if (source.kind === 'json' && labelsJson === null) {
     const res = await importCaptions(store, source.value, source.name, { dryRun });
     const warnings = [...res.warnings];
     if (res.unmatched.length > 0)
@@ -86,6 +100,11 @@ async function runImport(store: ProjectStore, args: ImportArgs, dryRun: boolean)
     rows = scanned.rows;
     heldOut = scanned.heldOut;
     format = 'class-folders';
+  } else if (labelsJson !== null) {
+    const parsed = parseLabelsJson(labelsJson, source.name);
+    rows = parsed.rows;
+    if (parsed.heldOut.size > 0) heldOut = parsed.heldOut;
+    format = 'activitynet-labels';
   } else {
     const video = args.videoId ? videoFile(store, args.videoId) : undefined;
     rows = parseSegmentCsv(source.value, video);

@@ -25,8 +25,8 @@ export interface ImportRow {
   end?: number;
   /** Empty with a caption: a captioned segment of no class. */
   label: string;
-  /** The `caption` column (Framewise's labels CSV writes it), when the file has one. */
-  caption?: string;
+  /** The `caption` column of Framewise's labels CSV, or every sentence of a labels JSON annotation. */
+  captions?: string[];
 }
 
 /** Colours given to classes created by an import, in turn. */
@@ -78,7 +78,7 @@ export function parseSegmentCsv(text: string, video?: string): ImportRow[] {
       end: ei >= 0 ? num(r[ei], 'end', i + 2) : undefined,
       // Framewise's own CSVs guard formula-like cells with a leading ': taken off again here.
       label: formulaUnguard((r[li] ?? '').trim()),
-      ...(ci >= 0 && (r[ci] ?? '').trim() !== '' ? { caption: formulaUnguard(r[ci]!.trim()) } : {}),
+      ...(ci >= 0 && (r[ci] ?? '').trim() !== '' ? { captions: [formulaUnguard(r[ci]!.trim())] } : {}),
     }));
   }
   return rows.map((r, i) => {
@@ -191,7 +191,7 @@ export async function importSegments(
   const heldOutStems = new Set([...(opts.heldOut ?? [])].map(stem));
 
   for (const row of rows) {
-    if (!row.label && !row.caption) continue;
+    if (!row.label && !row.captions?.length) continue;
     const asPath = resolve(opts.baseDir ?? process.cwd(), row.video);
     // Exact path (in the project, then on disk), then the project's videos by file name and stem.
     const match =
@@ -250,7 +250,7 @@ export async function importSegments(
         'BAD_ARGUMENT',
         `Segment ${row.video} ${times.start}–${times.end}: end must be after start${times.start !== row.start ? ` (the clip starts at ${row.start! - times.start} s of its source)` : ''}.`,
       );
-    const captions = row.caption ? [row.caption] : [];
+    const captions = row.captions ?? [];
     segments.push({ id: newId('seg'), videoId: video.id, ...times, classId, captions, source: 'user' });
     result.added.push({ video: file, ...times, label: row.label });
   }

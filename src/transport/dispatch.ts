@@ -168,6 +168,7 @@ const ARG_CHECKS: { [M in keyof ApiMethods]: Check[] } = {
       'captioner',
       'model-onnx',
       'labels-csv',
+      'labels-json',
       'features-npy',
     ]),
     str('videoId', true),

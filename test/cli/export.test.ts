@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/models/backend.js';
 import { ProjectStore } from '../../src/store/project-store.js';
 import { parseSegmentCsv } from '../../src/store/import-segments.js';
+import { parseLabelsJson } from '../../src/store/import-labels-json.js';
+import type { LabelsJson } from '../../src/export/labels-json.js';
 import { packClips } from '../../src/training/dataset.js';
 import { normalizerOf, saveModel, type TrainedModel } from '../../src/training/model-io.js';
 import { train } from '../../src/training/train.js';
@@ -41,9 +43,17 @@ beforeAll(async () => {
   await saveModel(join(store.paths.models, 'walk'), model);
   await store.update((p) => {
     p.classes.push({ id: 'c1', name: 'walk, slowly', color: '#ff0000' }, { id: 'c2', name: '=run', color: '#00ff00' });
-    p.videos.push({ id: 'v1', path: join(dir, 'a.mp4'), addedAt: new Date().toISOString() });
+    p.videos.push({ id: 'v1', path: join(dir, 'a.mp4'), durationSec: 9.5, addedAt: new Date().toISOString() });
     p.segments.push(
-      { id: 's2', videoId: 'v1', start: 4, end: 6.5, classId: 'c2', captions: ['a man runs'], source: 'user' },
+      {
+        id: 's2',
+        videoId: 'v1',
+        start: 4,
+        end: 6.5,
+        classId: 'c2',
+        captions: ['a man runs', 'someone is running'],
+        source: 'user',
+      },
       { id: 's1', videoId: 'v1', start: 0.25, end: 2, classId: 'c1', captions: [], source: 'user' },
       { id: 's3', videoId: 'v1', start: 7, end: 8, classId: 'c1', captions: [], source: 'prediction', score: 0.9 },
     );
@@ -89,7 +99,7 @@ describe('framewise export', () => {
     expect(missing.stderr).toMatch(/No model "nope".*available: walk/);
     const badFormat = await cli(['export', proj, '--format', 'tflite', '--out', out]);
     expect(badFormat.code).toBe(2);
-    expect(badFormat.stderr).toMatch(/--format must be one of onnx, captioner-onnx, labels-csv/);
+    expect(badFormat.stderr).toMatch(/--format must be one of onnx, captioner-onnx, labels-csv, labels-json/);
     expect((await cli(['export', proj])).code).toBe(2);
   });
 
@@ -113,5 +123,30 @@ describe('framewise export', () => {
       [file, 4, 6.5],
     ]);
     expect(rows[0]!.label).toBe('walk, slowly');
+  });
+
+  it('--format labels-json keeps every caption in the ActivityNet layout, and the import reads it back', async () => {
+    const out = join(dir, 'json-out');
+    const r = await cli(['export', proj, '--format', 'labels-json', '--out', out]);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(await readFile(join(out, 'labels.json'), 'utf8')) as LabelsJson;
+    expect(json).toEqual({
+      version: 'ActivityNet 1.3 (Framewise labels)',
+      database: {
+        a: {
+          file: join(dir, 'a.mp4'),
+          duration: 9.5,
+          subset: 'training',
+          annotations: [
+            { segment: [0.25, 2], label: 'walk, slowly', sentences: [] },
+            { segment: [4, 6.5], label: '=run', sentences: ['a man runs', 'someone is running'] },
+          ],
+        },
+      },
+    });
+    expect(parseLabelsJson(json).rows).toEqual([
+      { video: join(dir, 'a.mp4'), start: 0.25, end: 2, label: 'walk, slowly' },
+      { video: join(dir, 'a.mp4'), start: 4, end: 6.5, label: '=run', captions: ['a man runs', 'someone is running'] },
+    ]);
   });
 });

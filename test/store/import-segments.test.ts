@@ -39,16 +39,16 @@ describe('segment import', () => {
 
   it("reads Framewise's own labels CSV back: the caption column, caption-only rows, guarded cells", async () => {
     const csv = toLabelsCsv([
-      { file: 'a.mp4', start: 1, end: 2, label: 'wave', caption: 'a hand waves, "hi"' },
-      { file: 'a.mp4', start: 3, end: 4, label: '', caption: 'nothing happens' },
-      { file: 'a.mp4', start: 5, end: 6, label: '=sum', caption: '-then stops' },
-      { file: 'a.mp4', start: 7, end: 8, label: '', caption: '' },
+      { file: 'a.mp4', start: 1, end: 2, label: 'wave', captions: ['a hand waves, "hi"'] },
+      { file: 'a.mp4', start: 3, end: 4, label: '', captions: ['nothing happens'] },
+      { file: 'a.mp4', start: 5, end: 6, label: '=sum', captions: ['-then stops'] },
+      { file: 'a.mp4', start: 7, end: 8, label: '', captions: [] },
     ]);
     const rows = parseSegmentCsv(csv);
     expect(rows).toEqual([
-      { video: 'a.mp4', start: 1, end: 2, label: 'wave', caption: 'a hand waves, "hi"' },
-      { video: 'a.mp4', start: 3, end: 4, label: '', caption: 'nothing happens' },
-      { video: 'a.mp4', start: 5, end: 6, label: '=sum', caption: '-then stops' },
+      { video: 'a.mp4', start: 1, end: 2, label: 'wave', captions: ['a hand waves, "hi"'] },
+      { video: 'a.mp4', start: 3, end: 4, label: '', captions: ['nothing happens'] },
+      { video: 'a.mp4', start: 5, end: 6, label: '=sum', captions: ['-then stops'] },
       { video: 'a.mp4', start: 7, end: 8, label: '' },
     ]);
     const dir = await mkdtemp(join(tmpdir(), 'fw-import-captions-'));

@@ -1,23 +1,24 @@
 import { resolve } from 'node:path';
 import { FramewiseError } from '../../errors.js';
-import { exportCaptionerOnnx, exportLabelsCsv, exportModelOnnx } from '../../project/export-model.js';
+import { exportCaptionerOnnx, exportLabels, exportModelOnnx } from '../../project/export-model.js';
 import { exportDataset } from '../../project/export-dataset.js';
 import { ProjectStore } from '../../store/project-store.js';
 import { withProject } from '../project-context.js';
 import { parseShard, readList, selectShard } from '../shard.js';
 import type { CommandContext } from '../command.js';
 
-const FORMATS = ['onnx', 'captioner-onnx', 'labels-csv'] as const;
+const FORMATS = ['onnx', 'captioner-onnx', 'labels-csv', 'labels-json'] as const;
 
 export const exportCommand = {
   name: 'export',
   summary: 'Export a trained model as ONNX (+ JSON: classes, fps, clip length, backbone), or the labels as CSV',
   usage:
-    'framewise export <project> --out DIR [--format onnx|captioner-onnx|labels-csv] [--model NAME] [--with-backbone] [--json]\n' +
+    'framewise export <project> --out DIR [--format onnx|captioner-onnx|labels-csv|labels-json] [--model NAME] [--with-backbone] [--json]\n' +
     '  onnx:       DIR/<NAME>.onnx (features [batch, time, dim] → probabilities) and DIR/<NAME>.json;\n' +
     '              --with-backbone adds DIR/<backbone>.onnx (frames → appearance features), described in the JSON\n' +
     '  captioner-onnx: DIR/<NAME>-encoder.onnx, DIR/<NAME>-decoder.onnx (one step) and DIR/<NAME>.json (--model names the captioner)\n' +
-    '  labels-csv: DIR/labels.csv (file,start,end,label,caption of the labelled segments)',
+    '  labels-csv: DIR/labels.csv (file,start,end,label,caption of the labelled segments)\n' +
+    '  labels-json: DIR/labels.json (ActivityNet layout: per video its segments, labels and every caption)',
   options: {
     out: { type: 'string' },
     format: { type: 'string' },
@@ -32,9 +33,10 @@ export const exportCommand = {
     if (!(FORMATS as readonly string[]).includes(format))
       throw new FramewiseError('BAD_ARGUMENT', `--format must be one of ${FORMATS.join(', ')} (got ${format}).`);
     const store = await ProjectStore.open(dir);
-    if (format === 'labels-csv') {
-      const file = resolve(outDir, 'labels.csv');
-      const rows = await exportLabelsCsv(store, file);
+    if (format === 'labels-csv' || format === 'labels-json') {
+      const ext = format === 'labels-csv' ? 'csv' : 'json';
+      const file = resolve(outDir, `labels.${ext}`);
+      const rows = await exportLabels(store, file, ext);
       out.line(`${rows} labelled segment(s) written to ${file}`);
       if (out.json) out.print({ format, file, rows });
       return 0;

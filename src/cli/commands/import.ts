@@ -1,15 +1,17 @@
 import { readFile, stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { dirname, extname, resolve } from 'node:path';
 import { FramewiseError } from '../../errors.js';
 import { describeVideo } from '../../store/video-entry.js';
 import { ProjectStore } from '../../store/project-store.js';
 import { importSegments, parseSegmentCsv, scanClassFolders } from '../../store/import-segments.js';
+import { parseLabelsJsonText } from '../../store/import-labels-json.js';
 import type { CommandContext } from '../command.js';
 
 export const importCommand = {
   name: 'import',
-  summary: 'Import labelled segments: CSV (file,start,end,label / Kinetics) or UCF101-style class folders',
-  usage: 'framewise import <project> <segments.csv|class-folders/> [--video clip.mp4] [--json]',
+  summary:
+    'Import labelled segments: CSV (file,start,end,label / Kinetics), labels JSON (ActivityNet layout) or UCF101-style class folders',
+  usage: 'framewise import <project> <segments.csv|labels.json|class-folders/> [--video clip.mp4] [--json]',
   options: { video: { type: 'string' } },
   async run({ positionals, values, out }: CommandContext): Promise<number> {
     const [dir, source] = positionals;
@@ -26,9 +28,16 @@ export const importCommand = {
       baseDir = resolve(source);
       heldOut = scanned.heldOut;
     } else {
-      const video = typeof values['video'] === 'string' ? resolve(values['video']) : undefined;
-      rows = parseSegmentCsv(await readFile(source, 'utf8'), video);
+      const text = await readFile(source, 'utf8');
       baseDir = dirname(resolve(source));
+      if (extname(source).toLowerCase() === '.json') {
+        const parsed = parseLabelsJsonText(text, source);
+        rows = parsed.rows;
+        if (parsed.heldOut.size > 0) heldOut = parsed.heldOut;
+      } else {
+        const video = typeof values['video'] === 'string' ? resolve(values['video']) : undefined;
+        rows = parseSegmentCsv(text, video);
+      }
     }
     const res = await importSegments(store, rows, (file) => describeVideo(file), {
       baseDir,
