@@ -5,6 +5,7 @@
  * features.extract service all come through here.
  */
 import { basename, join } from 'node:path';
+import type { FitMode } from '../video/types.js';
 import { cacheFileName, extractFeatures, type ExtractProgress, type ExtractResult } from '../features/extract.js';
 import { readFeatureFile } from '../features/feature-file.js';
 import type { FeatureEngine } from '../features/types.js';
@@ -57,6 +58,11 @@ export function projectCacheFile(
   return settingsCacheFile(store.paths.features, video, store.project.settings, engine);
 }
 
+/** The project's frame fit; projects made before the setting existed stretch. */
+export function frameFitOf(settings: Pick<ProjectSettings, 'frameFit'>): FitMode {
+  return settings.frameFit ?? 'stretch';
+}
+
 /**
  * The same for any settings (a change not saved yet): `engine` is the one of `settings.backboneId`.
  * fps, backbone and streams name the file; the clip length does not (clips are cut from the cache).
@@ -64,14 +70,19 @@ export function projectCacheFile(
 export function settingsCacheFile(
   featuresDir: string,
   video: ProjectVideo,
-  settings: Pick<ProjectSettings, 'fps' | 'streams'>,
+  settings: Pick<ProjectSettings, 'fps' | 'streams' | 'frameFit'>,
   engine: Pick<FeatureEngine, 'backboneId' | 'featureRevision' | 'inputWidth' | 'inputHeight'>,
 ): string | null {
   if (!video.contentHash) return null;
   const streams = streamsFor(settings.streams ?? []);
   return join(
     featuresDir,
-    cacheFileName(video.contentHash, engine, { fps: settings.fps, fit: 'stretch', dtype: 'float16', streams }),
+    cacheFileName(video.contentHash, engine, {
+      fps: settings.fps,
+      fit: frameFitOf(settings),
+      dtype: 'float16',
+      streams,
+    }),
   );
 }
 
@@ -97,6 +108,7 @@ export function extractProjectVideoFeatures(
   return extractFeatures(file, {
     engine: opts.engine,
     fps: opts.fps ?? store.project.settings.fps,
+    fit: frameFitOf(store.project.settings),
     cacheDir: store.paths.features,
     hash,
     streams: projectFeatureSet(store, opts.engine).streams,

@@ -8,7 +8,7 @@ import { FramewiseError } from '../errors.js';
 import { featureRevisionOf } from '../features/backbones/feature-revision.js';
 import { getBackbone } from '../features/backbones/registry.js';
 import { featureSetId, streamsFor } from '../features/streams/streams.js';
-import { settingsCacheFile } from '../project/video-features.js';
+import { frameFitOf, settingsCacheFile } from '../project/video-features.js';
 import { validateProject, type ProjectSettings } from '../store/schema.js';
 import type { Api } from './contract.js';
 import type { ServiceContext } from './service-context.js';
@@ -26,7 +26,7 @@ const exists = (file: string): Promise<boolean> =>
 
 /** What the features are made of: the cache files and models are keyed by these. */
 function featureKey(s: ProjectSettings): string {
-  return `${featureSetId(s.backboneId, streamsFor(s.streams ?? []))}@${s.fps}`;
+  return `${featureSetId(s.backboneId, streamsFor(s.streams ?? []))}@${s.fps}/${frameFitOf(s)}`;
 }
 
 export function settingsServices(ctx: ServiceContext): SettingsApi {

@@ -59,6 +59,12 @@ export interface ProjectSettings {
    * projects made before streams existed, which stay appearance-only.
    */
   streams?: string[];
+  /**
+   * How each decoded frame is brought to the backbone's input size: 'stretch' (absent; the whole
+   * frame, squeezed), 'crop' (the centre, aspect kept) or 'pad' (the whole frame, letterboxed).
+   * Part of the features' identity: changing it extracts them again.
+   */
+  frameFit?: 'stretch' | 'crop' | 'pad';
 }
 
 export interface Project {
@@ -212,6 +218,9 @@ export function validateProject(data: unknown, source = 'project.json'): Project
     const streams = settings['streams'];
     if (streams !== undefined && !(Array.isArray(streams) && streams.every((x) => typeof x === 'string')))
       c.problems.push('settings.streams must be a list of stream names, e.g. ["motion"]');
+    const fit = settings['frameFit'];
+    if (fit !== undefined && fit !== 'stretch' && fit !== 'crop' && fit !== 'pad')
+      c.problems.push('settings.frameFit must be "stretch", "crop" or "pad"');
   }
 
   if (c.problems.length > 0) throw badProject(source, c.problems);

@@ -27,5 +27,8 @@ describe('project settings panel', () => {
     expect(sameSettings(base, { ...base, fps: 2 })).toBe(false);
     expect(sameSettings(base, { ...base, streams: ['motion'] })).toBe(false);
     expect(sameSettings({ ...base, streams: undefined }, { ...base, streams: [] })).toBe(true);
+    // A project without a frame fit stretches.
+    expect(sameSettings(base, { ...base, frameFit: 'stretch' })).toBe(true);
+    expect(sameSettings(base, { ...base, frameFit: 'pad' })).toBe(false);
   });
 });

@@ -5,7 +5,14 @@ import type { ProjectSettings } from '../../../src/store/schema.js';
 /** Streams sorted, so ["motion","object"] and ["object","motion"] count as the same settings. */
 export function sameSettings(a: ProjectSettings, b: ProjectSettings): boolean {
   const streams = (s: ProjectSettings): string => [...(s.streams ?? [])].sort().join(',');
-  return a.fps === b.fps && a.clipLength === b.clipLength && a.backboneId === b.backboneId && streams(a) === streams(b);
+  const fit = (s: ProjectSettings): string => s.frameFit ?? 'stretch';
+  return (
+    a.fps === b.fps &&
+    a.clipLength === b.clipLength &&
+    a.backboneId === b.backboneId &&
+    streams(a) === streams(b) &&
+    fit(a) === fit(b)
+  );
 }
 
 /** What applying the settings costs, in the words the panel shows before "Apply". */

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { FramewiseError } from '../../errors.js';
 import { createCoreServices } from '../../services/core-services.js';
 import { streamsFor } from '../../features/streams/streams.js';
 import { ProjectStore } from '../../store/project-store.js';
@@ -7,8 +8,9 @@ import type { CommandContext } from '../command.js';
 export const initCommand = {
   name: 'init',
   summary: 'Create a project folder (project.json, features/, models/)',
-  usage: 'framewise init <folder> [--name "My project"] [--streams appearance,motion[,object]] [--json]',
-  options: { name: { type: 'string' }, streams: { type: 'string' } },
+  usage:
+    'framewise init <folder> [--name "My project"] [--streams appearance,motion[,object]] [--frame-fit stretch|crop|pad] [--json]',
+  options: { name: { type: 'string' }, streams: { type: 'string' }, 'frame-fit': { type: 'string' } },
   async run({ positionals, values, out }: CommandContext): Promise<number> {
     const dir = positionals[0];
     if (!dir) return out.usage();
@@ -17,16 +19,20 @@ export const initCommand = {
       typeof values['streams'] === 'string'
         ? streamsFor(values['streams'].split(',').map((s) => s.trim())).map((s) => s.id)
         : undefined;
+    const fit = values['frame-fit'];
+    if (fit !== undefined && fit !== 'stretch' && fit !== 'crop' && fit !== 'pad')
+      throw new FramewiseError('BAD_ARGUMENT', `--frame-fit must be stretch, crop or pad (got ${String(fit)}).`);
     const core = createCoreServices({ transport: 'serve', emit: () => undefined });
     const snap = await core.api['project.create']({
       dir: resolve(dir),
       name: String(values['name'] ?? 'Untitled project'),
     });
     let project = snap.project;
-    if (streams) {
+    if (streams || fit) {
       const store = await ProjectStore.open(snap.root);
       await store.update((p) => {
-        p.settings.streams = streams;
+        if (streams) p.settings.streams = streams;
+        if (fit) p.settings.frameFit = fit;
       });
       project = store.project;
     }
