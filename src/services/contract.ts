@@ -185,10 +185,11 @@ export interface ApiMethods {
   /** The stored evaluation reports of the project's models, newest model first. */
   'models.evaluations': { args: Record<string, never>; result: ModelEvaluation[] };
   /**
-   * Active learning ("label next"): the unlabelled stretches a model (default the newest) is least
-   * sure of, most uncertain first, as `framewise suggest`.
+   * Active learning ("label next") as a cancelable job ('suggest'): the unlabelled stretches a model
+   * (default the newest) is least sure of, most uncertain first, as `framewise suggest`; the list
+   * comes as its job result (kind 'suggest'). Features are extracted first where a video has none.
    */
-  'suggest.list': { args: { modelName?: string; limit?: number }; result: LabelSuggestion[] };
+  'suggest.start': { args: { modelName?: string; limit?: number }; result: JobRef };
   /**
    * Predicts every project video (or `videoIds`) with one model as one cancelable job
    * ('predict-batch'); each video's segments are stored as 'prediction' pre-labels when it is done.
@@ -238,7 +239,7 @@ export const API_METHODS: readonly ApiMethod[] = [
   'project.import',
   'models.evaluate',
   'models.evaluations',
-  'suggest.list',
+  'suggest.start',
   'predict.batch',
 ] as const;
 
@@ -247,7 +248,16 @@ export function isApiMethod(m: string): m is ApiMethod {
 }
 
 export type JobKind =
-  'extract' | 'train' | 'predict' | 'caption-train' | 'caption' | 'proxy' | 'demo' | 'evaluate' | 'predict-batch';
+  | 'extract'
+  | 'train'
+  | 'predict'
+  | 'caption-train'
+  | 'caption'
+  | 'proxy'
+  | 'demo'
+  | 'evaluate'
+  | 'predict-batch'
+  | 'suggest';
 
 /** A head by the name a person picks (models/heads/registry.ts lists them). */
 export type TrainingHead = HeadName;
@@ -439,7 +449,8 @@ export type JobResult =
   | { kind: 'predict'; jobId: string; prediction: PredictionResult }
   | { kind: 'caption'; jobId: string; captions: CaptionResult }
   | { kind: 'caption-train'; jobId: string; summary: CaptionerSummary }
-  | { kind: 'demo'; jobId: string; demo: DemoResult };
+  | { kind: 'demo'; jobId: string; demo: DemoResult }
+  | { kind: 'suggest'; jobId: string; modelName: string; suggestions: LabelSuggestion[] };
 
 export interface JobState {
   jobId: string;

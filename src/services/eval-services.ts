@@ -15,7 +15,7 @@ import { suggestProjectSegments } from '../project/suggest.js';
 import type { Api } from './contract.js';
 import { fileBase, type ServiceContext } from './service-context.js';
 
-type EvalApi = Pick<Api, 'models.evaluate' | 'models.evaluations' | 'suggest.list'>;
+type EvalApi = Pick<Api, 'models.evaluate' | 'models.evaluations' | 'suggest.start'>;
 
 const SPLIT_NAMES = { val: 'validation videos', test: 'test split', all: 'all labelled videos' } as const;
 
@@ -54,22 +54,39 @@ export function evalServices(ctx: ServiceContext): EvalApi {
       return out;
     },
 
-    'suggest.list': async ({ modelName, limit = 20 }) => {
+    'suggest.start': async ({ modelName, limit = 20 }) => {
       const s = ctx.requireStore();
       const dir = await resolveModelDir(s, modelName);
-      const engine = await ctx.engineFor(s.project.settings.backboneId);
-      const { suggestions, classNames } = await suggestProjectSegments(s, dir, engine, { limit });
-      return suggestions.map((x) => ({
-        videoId: x.videoId,
-        start: x.start,
-        end: x.end,
-        uncertainty: x.uncertainty,
-        top: x.top.map((t) => ({
-          classId: t.classId,
-          label: classNames.get(t.classId) ?? t.classId,
-          probability: t.probability,
-        })),
-      }));
+      const name = fileBase(dir);
+      const jobId = ctx.jobs.start('suggest', `Finding what to label next (${name})`, async (job) => {
+        const engine = await ctx.engineFor(s.project.settings.backboneId);
+        const { suggestions, classNames } = await suggestProjectSegments(s, dir, engine, {
+          limit,
+          signal: job.signal,
+          onExtract: (i, n, p) =>
+            job.progress({ done: i, total: n + 1, rate: p.fps, etaSec: p.etaSec, message: `Features ${i + 1}/${n}` }),
+        });
+        if (job.signal.aborted) throw new FramewiseError('ABORTED', 'Cancelled.');
+        job.progress({ done: 1, total: 1 });
+        ctx.publishResult({
+          kind: 'suggest',
+          jobId,
+          modelName: name,
+          suggestions: suggestions.map((x) => ({
+            videoId: x.videoId,
+            start: x.start,
+            end: x.end,
+            uncertainty: x.uncertainty,
+            top: x.top.map((t) => ({
+              classId: t.classId,
+              label: classNames.get(t.classId) ?? t.classId,
+              probability: t.probability,
+            })),
+          })),
+        });
+        return `${suggestions.length} stretch(es) to label next`;
+      });
+      return { jobId };
     },
   };
 }

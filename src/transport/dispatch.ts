@@ -186,7 +186,7 @@ const ARG_CHECKS: { [M in keyof ApiMethods]: Check[] } = {
   'project.import': IMPORT_CHECKS,
   'models.evaluate': [str('name', true), optOneOf('split', ['val', 'test', 'all'])],
   'models.evaluations': [],
-  'suggest.list': [str('modelName', true), intIn('limit', 1, 1000)],
+  'suggest.start': [str('modelName', true), intIn('limit', 1, 1000)],
   'predict.batch': [
     strArray('videoIds', true),
     str('modelName', true),

@@ -99,7 +99,7 @@ function stubServices(dir: string, videoPath: string, calls: Fixture['calls']): 
     'project.import': async () => ({ ...IMPORT_REPORT, snapshot: snapshot(dir) }),
     'models.evaluate': async () => ({ jobId: 'job_8' }),
     'models.evaluations': async () => [],
-    'suggest.list': async () => [],
+    'suggest.start': async () => ({ jobId: 'suggest-1' }),
     'predict.batch': async () => ({ jobId: 'job_9' }),
     'jobs.list': async () => [],
   };

@@ -1,6 +1,6 @@
 /**
  * Models and what they make: classifier and captioner training runs (curves, summaries), the
- * project's trained models, predictions and captions per video.
+ * project's trained models, predictions and captions per video, and the "label next" queue.
  */
 import type {
   ApiEvent,
@@ -8,6 +8,7 @@ import type {
   CaptionerTrainArgs,
   CaptionResult,
   JobResult,
+  LabelSuggestion,
   LocalizationArgs,
   ModelInfo,
   PredictionResult,
@@ -41,6 +42,8 @@ export class TrainingState {
   predictions = $state<Record<string, PredictionResult>>({});
   /** videoId → its generated captions (loaded from the project, or just made). */
   captions = $state<Record<string, CaptionResult>>({});
+  /** Where the model is least sure, most uncertain first: the last "label next" job's list. */
+  suggestions = $state<LabelSuggestion[]>([]);
 
   constructor(
     private readonly client: Client,
@@ -60,6 +63,7 @@ export class TrainingState {
   reset(): void {
     this.predictions = {};
     this.captions = {};
+    this.suggestions = [];
     this.lastTrainingArgs = null;
     void this.refreshModels();
     void this.refreshRuns();
@@ -86,6 +90,10 @@ export class TrainingState {
       case 'caption-train':
         this.captionerResults[r.jobId] = r.summary;
         this.trainingEpochs[r.jobId] = r.summary.history;
+        break;
+      case 'suggest':
+        this.suggestions = r.suggestions;
+        if (r.suggestions.length === 0) this.notices.toast('info', 'Nothing to suggest: every stretch is labelled.');
         break;
       case 'demo':
         this.notices.toast(
@@ -128,6 +136,11 @@ export class TrainingState {
       () => this.client.call('predict.start', { videoId, ...(modelName ? { modelName } : {}), ...localisation }),
       { videoId },
     );
+  }
+
+  /** Asks the newest model where it is least sure, as a job the person can follow and cancel. */
+  async findLabelNext(): Promise<void> {
+    await this.jobs.start('suggest', 'Finding what to label next', () => this.client.call('suggest.start', {}));
   }
 
   async trainCaptioner(args: CaptionerTrainArgs): Promise<void> {
