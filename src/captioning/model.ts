@@ -67,6 +67,13 @@ export interface CaptionModelConfig {
    * recurrent steps learned from a few dozen captions. 'none' (absent): the final state alone.
    */
   summary?: 'none' | 'mean';
+  /**
+   * 'relative': the encoder reads each frame less the segment's (masked) mean frame — how the clip
+   * changes (rises, grows), nothing of how it looks throughout, which a few dozen captions let it
+   * memorise per clip — while the 'mean' summary still carries the absolute look (colour, shape).
+   * 'absolute' (absent): the frames as they are.
+   */
+  input?: 'absolute' | 'relative';
 }
 
 export const DEFAULT_CAPTION_MODEL: Omit<CaptionModelConfig, 'inputDim' | 'vocabSize'> = {
@@ -92,6 +99,8 @@ export function validateCaptionModelConfig(c: CaptionModelConfig): CaptionModelC
     bad(`attention must be "none" or "general" (got ${String(c.attention)})`);
   if (c.summary !== undefined && c.summary !== 'none' && c.summary !== 'mean')
     bad(`summary must be "none" or "mean" (got ${String(c.summary)})`);
+  if (c.input !== undefined && c.input !== 'absolute' && c.input !== 'relative')
+    bad(`input must be "absolute" or "relative" (got ${String(c.input)})`);
   return c;
 }
 
@@ -193,22 +202,37 @@ export class CaptionModel {
       );
   }
 
-  /** Runs the encoder over a feature batch; the input tensor goes to `tensors` (free it after backward). */
-  encode(enc: Batch, tensors: tf.Tensor[]): RecurrentForward {
+  /**
+   * Runs the encoder over a feature batch (less `mean`, the segments' mean frames [B·D], on relative
+   * input); the input tensor goes to `tensors` (free it after backward).
+   */
+  private encode(enc: Batch, mean: Float32Array | null, tensors: tf.Tensor[]): RecurrentForward {
     this.checkBatch(enc);
-    const x = tf.tensor2d(enc.x, [enc.T * enc.B, this.config.inputDim]);
+    const D = this.config.inputDim;
+    let frames = enc.x;
+    if (this.config.input === 'relative') {
+      frames = new Float32Array(enc.x.length);
+      for (let n = 0; n < enc.T * enc.B; n++) {
+        // Padding stays zero: the cells carry the state over masked steps whatever their input.
+        if (!(enc.mask[n]! > 0)) continue;
+        const b = n % enc.B;
+        for (let d = 0; d < D; d++) frames[n * D + d] = enc.x[n * D + d]! - mean![b * D + d]!;
+      }
+    }
+    const x = tf.tensor2d(frames, [enc.T * enc.B, D]);
     tensors.push(x);
     return this.encoder.forward(this.params, x, enc.mask, enc.T, enc.B, null);
   }
 
   /** The encoder pass and the decoder's context (final state, plus the summary term with 'mean'). */
   context(enc: Batch, tensors: tf.Tensor[]): EncodedContext {
-    const encOut = this.encode(enc, tensors);
-    if (this.config.summary !== 'mean') return { encOut, ctx: encOut.last, summary: null };
-    const mean = maskedMean(enc, this.config.inputDim);
-    const s = dense(this.params, SUMMARY, mean, enc.B, this.config.inputDim, 'tanh');
+    const c = this.config;
+    const mean = c.summary === 'mean' || c.input === 'relative' ? maskedMean(enc, c.inputDim) : null;
+    const encOut = this.encode(enc, mean, tensors);
+    if (c.summary !== 'mean') return { encOut, ctx: encOut.last, summary: null };
+    const s = dense(this.params, SUMMARY, mean!, enc.B, c.inputDim, 'tanh');
     const ctx = Float32Array.from(encOut.last, (v, i) => v + s[i]!);
-    return { encOut, ctx, summary: { mean, s } };
+    return { encOut, ctx, summary: { mean: mean!, s } };
   }
 
   // ------------------------------------------------------------------------------------ training

@@ -74,7 +74,16 @@ export function captionEncoderToOnnx(cap: TrainedCaptioner, name: string): Uint8
   const input = g.addInput({ name: 'features', elemType: DataType.FLOAT, dims: ['N', 'T', c.inputDim] });
   const centred = g.add('Sub', [input, g.addFloats('norm_mean', [c.inputDim], Float32Array.from(mean))], 'centred');
   const normed = g.add('Div', [centred, g.addFloats('norm_std', [c.inputDim], Float32Array.from(std))], 'normed');
-  const seq = g.add('Transpose', [normed], 'time_major', [attr.ints('perm', [1, 0, 2])]);
+  // Relative input: each frame less the segment's mean frame (model.ts); the summary reads the mean.
+  const frames =
+    c.input === 'relative'
+      ? g.add(
+          'Sub',
+          [normed, g.add('ReduceMean', [normed], 'segment_mean', [attr.ints('axes', [1]), attr.int('keepdims', 1)])],
+          'relative',
+        )
+      : normed;
+  const seq = g.add('Transpose', [frames], 'time_major', [attr.ints('perm', [1, 0, 2])]);
   const { y, h } = addCell(g, cap, 'encoder', seq, c.inputDim, c.encoderHidden, null);
   let ctx = g.add('Reshape', [h, shapeOf(g, 'ctx_shape', [-1, c.encoderHidden])], 'final_state');
   if (c.summary === 'mean') {
@@ -191,6 +200,7 @@ export function captionerSidecar(cap: TrainedCaptioner, name: string): Record<st
     name,
     cell: c.cell,
     summary: c.summary ?? 'none',
+    input: c.input ?? 'absolute',
     attention: att ? 'general' : 'none',
     fps: cap.meta.fps,
     steps: cap.meta.steps,

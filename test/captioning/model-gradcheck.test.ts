@@ -77,6 +77,28 @@ describe('captioning model', () => {
   it('LSTM + mean summary gradients match finite differences', () => gradcheck({ ...tiny('lstm'), summary: 'mean' }));
   it('GRU + attention + mean summary gradients match finite differences', () =>
     gradcheck({ ...tiny('gru'), attention: 'general', summary: 'mean' }));
+  it('LSTM on relative input + mean summary gradients match finite differences', () =>
+    gradcheck({ ...tiny('lstm'), summary: 'mean', input: 'relative' }));
+
+  it('on relative input the encoder sees how a segment changes, not its level; the summary sees the level', () => {
+    const { enc } = fixture(tiny('gru'));
+    // Each segment's real frames shifted by a constant of its own (padding untouched).
+    const shifted = { ...enc, x: Float32Array.from(enc.x) };
+    for (let n = 0; n < enc.T * enc.B; n++)
+      if (enc.mask[n]! > 0) for (let d = 0; d < 5; d++) shifted.x[n * 5 + d]! += 1 + (n % enc.B) + d;
+    const ctxOf = (config: CaptionModelConfig, batch: typeof enc): Float32Array => {
+      const tensors: Parameters<CaptionModel['context']>[1] = [];
+      const { ctx } = CaptionModel.create(config, 2).context(batch, tensors);
+      for (const t of tensors) t.dispose();
+      return ctx;
+    };
+    const relative = { ...tiny('gru'), input: 'relative' as const };
+    const a = ctxOf(relative, enc);
+    const b = ctxOf(relative, shifted);
+    for (let i = 0; i < a.length; i++) expect(b[i]).toBeCloseTo(a[i]!, 5);
+    expect(ctxOf(tiny('gru'), shifted)).not.toEqual(ctxOf(tiny('gru'), enc));
+    expect(ctxOf({ ...relative, summary: 'mean' }, shifted)).not.toEqual(ctxOf({ ...relative, summary: 'mean' }, enc));
+  });
 
   for (const [cell, attention, summary] of [
     ['lstm', 'none', 'none'],

@@ -195,6 +195,11 @@ describe('captioner ONNX export', () => {
       7,
     ],
     ['GRU with attention', { cell: 'gru' as const, attention: 'general' as const }, 9],
+    [
+      'LSTM on relative input with attention and the mean summary',
+      { cell: 'lstm' as const, attention: 'general' as const, summary: 'mean' as const, input: 'relative' as const },
+      6,
+    ],
   ])('%s: onnxruntime greedy decoding = Framewise (tokens, log-probs ≤ 1e-4)', async (label, config, seed) => {
     const cap = captioner(config, seed);
     const v = video(seed);

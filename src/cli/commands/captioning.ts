@@ -36,7 +36,7 @@ export const trainCaptionerCommand = {
   name: 'train-captioner',
   summary: "Train an encoder–decoder LSTM/GRU captioner on the project's captioned segments",
   usage:
-    'framewise train-captioner <project> [--cell lstm|gru] [--hidden 128] [--embed 64] [--attention] [--summary mean|none] [--steps 16]\n' +
+    'framewise train-captioner <project> [--cell lstm|gru] [--hidden 128] [--embed 64] [--attention] [--summary mean|none] [--input absolute|relative] [--steps 16]\n' +
     '                          [--epochs 40] [--batch 16] [--lr 0.003] [--seed 1] [--patience N] [--dropout P]\n' +
     '                          [--word-dropout P] [--label-smoothing E] [--stream-dropout P]\n' +
     '                          [--appearance-weight W] [--name NAME] [--json]',
@@ -46,6 +46,7 @@ export const trainCaptionerCommand = {
     embed: { type: 'string' },
     attention: { type: 'boolean' },
     summary: { type: 'string' },
+    input: { type: 'string' },
     steps: { type: 'string' },
     epochs: { type: 'string' },
     batch: { type: 'string' },
@@ -75,6 +76,10 @@ export const trainCaptionerCommand = {
     if (summaryOpt !== undefined && summaryOpt !== 'mean' && summaryOpt !== 'none')
       throw new FramewiseError('BAD_ARGUMENT', `--summary must be mean or none (got ${String(summaryOpt)}).`);
     const summary = summaryOpt as 'mean' | 'none' | undefined;
+    const inputOpt = values['input'];
+    if (inputOpt !== undefined && inputOpt !== 'absolute' && inputOpt !== 'relative')
+      throw new FramewiseError('BAD_ARGUMENT', `--input must be absolute or relative (got ${String(inputOpt)}).`);
+    const input = inputOpt as 'absolute' | 'relative' | undefined;
     const config: CaptionerTrainConfig = {
       model: {
         cell,
@@ -83,6 +88,7 @@ export const trainCaptionerCommand = {
         ...(embed !== undefined ? { embedDim: embed } : {}),
         ...(values['attention'] ? { attention: 'general' as const } : {}),
         ...(summary !== undefined ? { summary } : {}),
+        ...(input !== undefined ? { input } : {}),
       },
     };
     const steps = intOpt(values['steps'], 'steps', 1, 1024);
