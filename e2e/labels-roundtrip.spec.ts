@@ -121,9 +121,9 @@ for (const format of ['csv', 'json'] as const)
       buffer: Buffer.from(file),
     });
     await expect(page.getByTestId('import-count')).toHaveText('4');
-  await expect(page.getByTestId('import-format')).toHaveText(
-    format === 'csv' ? 'Segment CSV (file,start,end,label)' : 'Labels JSON (ActivityNet layout)',
-  );
+    await expect(page.getByTestId('import-format')).toHaveText(
+      format === 'csv' ? 'Segment CSV (file,start,end,label)' : 'Labels JSON (ActivityNet layout)',
+    );
     await expect(page.getByTestId('import-warning')).toHaveCount(0);
     await page.getByTestId('import-apply').click();
     await expect(page.getByTestId('import-done')).toContainText('Imported 4 segment(s)');
