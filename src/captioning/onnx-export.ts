@@ -75,14 +75,17 @@ export function captionEncoderToOnnx(cap: TrainedCaptioner, name: string): Uint8
   const centred = g.add('Sub', [input, g.addFloats('norm_mean', [c.inputDim], Float32Array.from(mean))], 'centred');
   const normed = g.add('Div', [centred, g.addFloats('norm_std', [c.inputDim], Float32Array.from(std))], 'normed');
   // Relative input: each frame less the segment's mean frame (model.ts); the summary reads the mean.
-  const frames =
-    c.input === 'relative'
-      ? g.add(
-          'Sub',
-          [normed, g.add('ReduceMean', [normed], 'segment_mean', [attr.ints('axes', [1]), attr.int('keepdims', 1)])],
-          'relative',
-        )
-      : normed;
+  let frames = normed;
+  if (c.input === 'relative') {
+    const m = g.add('ReduceMean', [normed], 'segment_mean', [attr.ints('axes', [1]), attr.int('keepdims', 1)]);
+    frames = g.add('Sub', [normed, m], 'relative');
+    if (c.relativeScale)
+      frames = g.add(
+        'Mul',
+        [frames, g.addFloats('relative_scale', [c.inputDim], Float32Array.from(c.relativeScale))],
+        'relative_scaled',
+      );
+  }
   const seq = g.add('Transpose', [frames], 'time_major', [attr.ints('perm', [1, 0, 2])]);
   const { y, h } = addCell(g, cap, 'encoder', seq, c.inputDim, c.encoderHidden, null);
   let ctx = g.add('Reshape', [h, shapeOf(g, 'ctx_shape', [-1, c.encoderHidden])], 'final_state');

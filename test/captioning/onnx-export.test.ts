@@ -200,6 +200,16 @@ describe('captioner ONNX export', () => {
       { cell: 'lstm' as const, attention: 'general' as const, summary: 'mean' as const, input: 'relative' as const },
       6,
     ],
+    [
+      'GRU on relative input with per-dimension relative weights and the mean summary',
+      {
+        cell: 'gru' as const,
+        summary: 'mean' as const,
+        input: 'relative' as const,
+        relativeScale: Array.from({ length: D }, (_, d) => 0.5 + (d % 3)),
+      },
+      6,
+    ],
   ])('%s: onnxruntime greedy decoding = Framewise (tokens, log-probs ≤ 1e-4)', async (label, config, seed) => {
     const cap = captioner(config, seed);
     const v = video(seed);

@@ -153,6 +153,12 @@ describe('train → predict → caption → export', () => {
     const train = await core.api['captioning.train']({ cell: 'gru', epochs: 40, hidden: 64 });
     const trained = await settle(train.jobId);
     expect(trained?.kind).toBe('caption-train');
+    // Validated on held-out videos, then trained again on every captioned segment for the epochs
+    // the validated run took to its best.
+    if (trained?.kind === 'caption-train') {
+      expect(trained.summary.validation).not.toBeNull();
+      expect(trained.summary.warnings.join(' ')).toMatch(/trained again on all \d+ captioned segments/);
+    }
     expect(events.some((e) => e.type === 'training' && e.jobId === train.jobId)).toBe(true);
 
     expect(await core.api['captioning.get']({ videoId: newVideoId })).toBeNull();

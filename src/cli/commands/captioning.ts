@@ -1,3 +1,4 @@
+import { DEFAULT_CAPTION_MODEL } from '../../captioning/model.js';
 import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { FramewiseError } from '../../errors.js';
@@ -36,7 +37,7 @@ export const trainCaptionerCommand = {
   name: 'train-captioner',
   summary: "Train an encoder–decoder LSTM/GRU captioner on the project's captioned segments",
   usage:
-    'framewise train-captioner <project> [--cell lstm|gru] [--hidden 128] [--embed 64] [--attention] [--summary mean|none] [--input absolute|relative] [--steps 16]\n' +
+    'framewise train-captioner <project> [--cell gru|lstm] [--hidden 128] [--embed 64] [--attention] [--summary mean|none] [--input absolute|relative] [--refit auto|always|never] [--val-fraction 0.2] [--steps 16]\n' +
     '                          [--epochs 40] [--batch 16] [--lr 0.003] [--seed 1] [--patience N] [--dropout P]\n' +
     '                          [--word-dropout P] [--label-smoothing E] [--stream-dropout P]\n' +
     '                          [--appearance-weight W] [--name NAME] [--json]',
@@ -47,6 +48,8 @@ export const trainCaptionerCommand = {
     attention: { type: 'boolean' },
     summary: { type: 'string' },
     input: { type: 'string' },
+    refit: { type: 'string' },
+    'val-fraction': { type: 'string' },
     steps: { type: 'string' },
     epochs: { type: 'string' },
     batch: { type: 'string' },
@@ -63,7 +66,7 @@ export const trainCaptionerCommand = {
   async run({ positionals, values, out, signal }: CommandContext): Promise<number> {
     const dir = positionals[0];
     if (!dir) return out.usage();
-    const cell = String(values['cell'] ?? 'lstm');
+    const cell = String(values['cell'] ?? DEFAULT_CAPTION_MODEL.cell);
     if (cell !== 'lstm' && cell !== 'gru')
       throw new FramewiseError('BAD_ARGUMENT', `--cell must be lstm or gru (got ${cell}).`);
     const hidden = intOpt(values['hidden'], 'hidden', 1, 4096);
@@ -109,6 +112,13 @@ export const trainCaptionerCommand = {
     const streamDropout = rateOpt(values['stream-dropout'], 'stream-dropout');
     if (streamDropout !== undefined) config.streamDropout = streamDropout;
     if (values['appearance-weight'] !== undefined) config.appearanceWeight = Number(values['appearance-weight']);
+    const valFraction = values['val-fraction'] === undefined ? undefined : Number(values['val-fraction']);
+    if (valFraction !== undefined && !(valFraction >= 0 && valFraction < 1))
+      throw new FramewiseError('BAD_ARGUMENT', '--val-fraction must be in [0, 1).');
+    if (valFraction !== undefined) config.valFraction = valFraction;
+    const refit = values['refit'];
+    if (refit !== undefined && refit !== 'auto' && refit !== 'always' && refit !== 'never')
+      throw new FramewiseError('BAD_ARGUMENT', `--refit must be auto, always or never (got ${String(refit)}).`);
 
     const store = await ProjectStore.open(dir);
     const engine = await createFeatureEngine(store.project.settings.backboneId);
@@ -118,6 +128,7 @@ export const trainCaptionerCommand = {
         engine,
         config,
         ...(typeof values['name'] === 'string' ? { name: values['name'] } : {}),
+        ...(refit !== undefined ? { refit } : {}),
         signal,
         onProgress: (p) =>
           out.line(
