@@ -159,6 +159,12 @@ export interface ApiMethods {
    * ('predict-batch'); each video's segments are stored as 'prediction' pre-labels when it is done.
    */
   'predict.batch': { args: { videoIds?: string[]; modelName?: string } & LocalizationArgs; result: JobRef };
+  /**
+   * Captions every project video (or `videoIds`) with one captioner (default the newest) as one
+   * cancelable job ('caption-batch'), as captioning.run does for one; each video's captions are kept
+   * when it is done, so a cancel keeps those already made.
+   */
+  'captioning.batch': { args: { videoIds?: string[]; captioner?: string; windowSec?: number }; result: JobRef };
 }
 
 export type ApiMethod = keyof ApiMethods;
@@ -207,6 +213,7 @@ export const API_METHODS: readonly ApiMethod[] = [
   'models.evaluations',
   'suggest.start',
   'predict.batch',
+  'captioning.batch',
 ] as const;
 
 export function isApiMethod(m: string): m is ApiMethod {

@@ -22,7 +22,7 @@ import { projectCacheFile } from '../project/video-features.js';
 import { readFeatureFile } from '../features/feature-file.js';
 import { npyBytes } from '../export/npy.js';
 import type { Api, ExportArgs, PredictionResult } from './contract.js';
-import { readCaptions } from './ml-services.js';
+import { readCaptions } from './video-captions.js';
 import { fileBase, findVideo, type ServiceContext } from './service-context.js';
 
 interface ExportContent {

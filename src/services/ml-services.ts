@@ -3,12 +3,10 @@
  * operation is a job: it reports progress, can be cancelled, and hands its result back through
  * ctx.publishResult (a 'job.result' event, and jobs.result for a page that missed the event).
  */
-import { mkdir, readFile } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
+import { isAbsolute } from 'node:path';
 import { FramewiseError, toFramewiseError } from '../errors.js';
 import type { FeatureEngine } from '../features/types.js';
-import { resolveVideoPath, type ProjectStore } from '../store/project-store.js';
-import { atomicWriteFile } from '../util/atomic-write.js';
+import type { ProjectStore } from '../store/project-store.js';
 import { trainProjectModel, loadProjectModel } from '../project/training.js';
 import {
   localizeOptionsFrom,
@@ -17,19 +15,15 @@ import {
   savePredictions,
   videoFeatures,
 } from '../project/predict.js';
-import {
-  captionFeatures,
-  loadProjectCaptioner,
-  resolveCaptionerDir,
-  trainProjectCaptioner,
-} from '../project/captioning.js';
+import { loadProjectCaptioner, resolveCaptionerDir, trainProjectCaptioner } from '../project/captioning.js';
 import { extractProjectVideoFeatures } from '../project/video-features.js';
 import { BACKGROUND_CLASS } from '../training/dataset.js';
 import { notMeasuredLine } from '../eval/validation-status.js';
 import { HEAD_CHOICES, headSettings } from '../models/heads/registry.js';
 import type { FitBatch } from '../training/fit.js';
-import type { Api, CaptionResult, TrainingEpoch, TrainingSummary } from './contract.js';
+import type { Api, TrainingEpoch, TrainingSummary } from './contract.js';
 import { listModels } from './model-list.js';
+import { captionProjectVideo, checkCaptionWindow, readCaptions } from './video-captions.js';
 import { listTrainingRuns, saveRunRequest } from './training-runs.js';
 import { importModel } from '../project/import-model.js';
 import type { JobContext } from './jobs.js';
@@ -58,22 +52,6 @@ function checkName(name: string | undefined): void {
 
 function timestampName(prefix: string): string {
   return `${prefix}-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-}
-
-/** Where a video's generated captions are kept, so playback and export survive a restart. */
-export function captionsFile(store: ProjectStore, videoId: string): string {
-  return join(store.paths.captions, `${videoId}.json`);
-}
-
-export async function readCaptions(store: ProjectStore, videoId: string): Promise<CaptionResult | null> {
-  const text = await readFile(captionsFile(store, videoId), 'utf8').catch(() => null);
-  if (text === null) return null;
-  try {
-    const data = JSON.parse(text) as CaptionResult;
-    return Array.isArray(data.captions) ? data : null;
-  } catch {
-    return null;
-  }
 }
 
 /** What the training loop reports, per batch and per epoch (classifier and captioner alike). */
@@ -377,41 +355,22 @@ export function mlServices(ctx: ServiceContext): MlApi {
     'captioning.run': async ({ videoId, captioner, windowSec }) => {
       const s = ctx.requireStore();
       const video = findVideo(s, videoId);
-      const file = resolveVideoPath(s.paths, video.path);
       checkName(captioner);
-      if (windowSec !== undefined && !(windowSec > 0 && windowSec <= 600))
-        throw new FramewiseError('BAD_ARGUMENT', 'The caption window must be between 0 and 600 seconds.');
+      checkCaptionWindow(windowSec);
       const jobId = ctx.jobs.start(
         'caption',
-        `Captioning: ${fileBase(file)}`,
+        `Captioning: ${fileBase(video.path)}`,
         async (job) => {
           const engine = await ctx.engineFor(s.project.settings.backboneId);
           const model = await loadProjectCaptioner(s, engine, captioner);
-          const features = await videoFeatures(file, s, engine, {
-            fps: model.meta.fps,
+          const name = fileBase(await resolveCaptionerDir(s, captioner));
+          const result = await captionProjectVideo(s, engine, model, name, videoId, {
+            ...(windowSec !== undefined ? { windowSec } : {}),
             signal: job.signal,
             onExtract: (p) =>
               job.progress({ done: p.framesDone, total: p.framesTotal + 1, rate: p.fps, message: 'Features' }),
           });
-          if (job.signal.aborted) throw new FramewiseError('ABORTED', 'Cancelled.');
-          // Labelled segments first (what the person marked), then predicted ones, else fixed windows.
-          const mine = s.project.segments.filter((x) => x.videoId === videoId).sort((a, b) => a.start - b.start);
-          const user = mine.filter((x) => x.source === 'user');
-          const ranges = user.length > 0 ? user : mine;
-          const source =
-            windowSec !== undefined || ranges.length === 0
-              ? { windowSeconds: windowSec ?? 4 }
-              : { segments: ranges.map((r) => ({ start: r.start, end: r.end })) };
-          const captions = captionFeatures(model, features, source);
-          const result: CaptionResult = {
-            videoId,
-            captioner: fileBase(await resolveCaptionerDir(s, captioner)),
-            createdAt: new Date().toISOString(),
-            captions: captions.map((c) => ({ start: c.start, end: c.end, text: c.text })),
-          };
-          await mkdir(s.paths.captions, { recursive: true });
-          await atomicWriteFile(captionsFile(s, videoId), JSON.stringify(result, null, 1) + '\n');
-          job.progress({ done: features.times.length, total: features.times.length });
+          job.progress({ done: 1, total: 1 });
           ctx.publishResult({ kind: 'caption', jobId, captions: result });
           return `${result.captions.length} captions`;
         },

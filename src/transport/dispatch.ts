@@ -194,6 +194,7 @@ const ARG_CHECKS: { [M in keyof ApiMethods]: Check[] } = {
     numIn('smoothingSec', 0, 3600),
     numIn('minDurationSec', 0, 3600),
   ],
+  'captioning.batch': [strArray('videoIds', true), str('captioner', true), numIn('windowSec', 0.1, 600)],
 };
 
 /** Returns null when args fit the method, else a message naming the field at fault. */

@@ -101,6 +101,7 @@ function stubServices(dir: string, videoPath: string, calls: Fixture['calls']): 
     'models.evaluations': async () => [],
     'suggest.start': async () => ({ jobId: 'suggest-1' }),
     'predict.batch': async () => ({ jobId: 'job_9' }),
+    'captioning.batch': async () => ({ jobId: 'caption-batch-1' }),
     'jobs.list': async () => [],
   };
   return {

@@ -174,6 +174,23 @@ describe('train → predict → caption → export', () => {
     expect(await core.api['captioning.get']({ videoId: newVideoId })).toEqual(result.captions);
   });
 
+  it("captioning.batch captions every video in one job and keeps each one's captions", async () => {
+    const ids = snap.project.videos.map((v) => v.id);
+    const { jobId } = await core.api['captioning.batch']({ videoIds: ids, windowSec: 2 });
+    const job = await core.waitForJob(jobId);
+    expect(job.status, job.error?.message).toBe('done');
+    expect(job.kind).toBe('caption-batch');
+    for (const id of ids) {
+      const c = await core.api['captioning.get']({ videoId: id });
+      expect(c?.captions.length, id).toBeGreaterThan(0);
+      // Two-second windows over a video of two colours: the new video starts blue.
+      if (id === newVideoId) expect(c!.captions[0]!.text).toBe('a blue screen');
+    }
+    await expect(core.api['captioning.batch']({ videoIds: ['vid_missing'] })).rejects.toMatchObject({
+      code: 'NOT_FOUND',
+    });
+  });
+
   it('models.list shows the classifier and the captioner with a summary', async () => {
     const list = await core.api['models.list']({});
     const classifier = list.find((m) => m.kind === 'classifier');

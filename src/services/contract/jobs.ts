@@ -20,7 +20,8 @@ export type JobKind =
   | 'demo'
   | 'evaluate'
   | 'predict-batch'
-  | 'suggest';
+  | 'suggest'
+  | 'caption-batch';
 
 export interface DemoResult {
   root: string;
