@@ -149,4 +149,24 @@ describe('framewise export', () => {
       { video: join(dir, 'a.mp4'), start: 4, end: 6.5, label: '=run', captions: ['a man runs', 'someone is running'] },
     ]);
   });
+
+  it('writes what the Export dialog writes: a model ZIP, the predictions of every video, refusals', async () => {
+    const out = join(dir, 'dialog-out');
+    const zip = await cli(['export', proj, '--format', 'model-zip', '--out', out, '--json']);
+    expect(zip.stderr).toBe('');
+    expect(zip.code).toBe(0);
+    const bytes = await readFile(join(out, 'walk.zip'));
+    expect(bytes.subarray(0, 4).toString('latin1')).toBe('PK\x03\x04');
+    const csv = await cli(['export', proj, '--format', 'predictions-csv', '--out', out, '--json']);
+    expect(csv.code).toBe(0);
+    const { file } = JSON.parse(csv.stdout.slice(csv.stdout.indexOf('{'))) as { file: string };
+    expect(file.startsWith(out)).toBe(true);
+    const text = await readFile(file, 'utf8');
+    // The one stored prediction (s3, 7–8 s); the user's own labels are not predictions.
+    expect(text).toMatch(/7\.000,8\.000,"walk, slowly"/);
+    expect(text).not.toMatch(/4\.000,6\.500/);
+    const noVideo = await cli(['export', proj, '--format', 'features-npy', '--video', 'nope.mp4', '--out', out]);
+    expect(noVideo.code).not.toBe(0);
+    expect(noVideo.stderr).toMatch(/No project video is "nope\.mp4"/);
+  });
 });

@@ -1,29 +1,84 @@
-import { resolve } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
 import { FramewiseError } from '../../errors.js';
 import { exportCaptionerOnnx, exportLabels, exportModelOnnx } from '../../project/export-model.js';
 import { exportDataset } from '../../project/export-dataset.js';
-import { ProjectStore } from '../../store/project-store.js';
+import { createCoreServices } from '../../services/core-services.js';
+import type { ExportKind, ExportResult } from '../../services/contract.js';
+import { ProjectStore, resolveVideoPath } from '../../store/project-store.js';
 import { withProject } from '../project-context.js';
 import { parseShard, readList, selectShard } from '../shard.js';
 import type { CommandContext } from '../command.js';
 
-const FORMATS = ['onnx', 'captioner-onnx', 'labels-csv', 'labels-json'] as const;
+/** Written by the core's export.file, as the app's Export dialog writes them (format → its kind). */
+const DIALOG_FORMATS = {
+  'predictions-csv': 'predictions-csv',
+  'predictions-json': 'predictions-json',
+  'captions-srt': 'captions-srt',
+  'captions-vtt': 'captions-vtt',
+  'model-zip': 'model',
+  'captioner-zip': 'captioner',
+  'features-npy': 'features-npy',
+} as const satisfies Record<string, ExportKind>;
+const FORMATS = ['onnx', 'captioner-onnx', 'labels-csv', 'labels-json', ...Object.keys(DIALOG_FORMATS)] as const;
+
+/** The project video named by id, path or file name; BAD_ARGUMENT when none or several fit. */
+function videoIdOf(store: ProjectStore, arg: string): string {
+  const path = resolve(arg);
+  const fits = store.project.videos.filter(
+    (v) => v.id === arg || resolveVideoPath(store.paths, v.path) === path || basename(v.path) === basename(arg),
+  );
+  if (fits.length === 1) return fits[0]!.id;
+  throw new FramewiseError(
+    'BAD_ARGUMENT',
+    fits.length === 0
+      ? `No project video is "${arg}" (give its id, path or file name).`
+      : `"${arg}" fits ${fits.length} project videos; give its path.`,
+  );
+}
+
+/** The dialog's exports from the command line: the same core call, written into outDir. */
+async function exportAsDialog(
+  dir: string,
+  kind: ExportKind,
+  outDir: string,
+  opts: { video?: string; model?: string },
+): Promise<ExportResult> {
+  const core = createCoreServices({ transport: 'serve', emit: () => undefined });
+  try {
+    await core.api['project.open']({ dir: resolve(dir) });
+    const store = await ProjectStore.open(dir);
+    await mkdir(outDir, { recursive: true });
+    return await core.api['export.file']({
+      kind,
+      ...(opts.video !== undefined ? { videoId: videoIdOf(store, opts.video) } : {}),
+      ...(opts.model !== undefined ? { name: opts.model } : {}),
+      destPath: resolve(outDir),
+    });
+  } finally {
+    await core.dispose();
+  }
+}
 
 export const exportCommand = {
   name: 'export',
-  summary: 'Export a trained model as ONNX (+ JSON: classes, fps, clip length, backbone), or the labels as CSV',
+  summary:
+    'Export a model as ONNX (+ JSON) or ZIP, the labels as CSV / JSON, predictions, captions or features: all the Export dialog writes',
   usage:
-    'framewise export <project> --out DIR [--format onnx|captioner-onnx|labels-csv|labels-json] [--model NAME] [--with-backbone] [--json]\n' +
+    'framewise export <project> --out DIR [--format FORMAT] [--model NAME] [--video FILE|ID] [--with-backbone] [--json]\n' +
     '  onnx:       DIR/<NAME>.onnx (features [batch, time, dim] → probabilities) and DIR/<NAME>.json;\n' +
     '              --with-backbone adds DIR/<backbone>.onnx (frames → appearance features), described in the JSON\n' +
     '  captioner-onnx: DIR/<NAME>-encoder.onnx, DIR/<NAME>-decoder.onnx (one step) and DIR/<NAME>.json (--model names the captioner)\n' +
     '  labels-csv: DIR/labels.csv (file,start,end,label,caption of the labelled segments)\n' +
-    '  labels-json: DIR/labels.json (ActivityNet layout: per video its segments, labels and every caption)',
+    '  labels-json: DIR/labels.json (ActivityNet layout: per video its segments, labels and every caption)\n' +
+    '  as the Export dialog: predictions-csv|predictions-json (one --video, else every video), captions-srt|captions-vtt\n' +
+    '              and features-npy (--video), model-zip|captioner-zip (--model, default the newest)',
   options: {
     out: { type: 'string' },
     format: { type: 'string' },
     model: { type: 'string' },
     'with-backbone': { type: 'boolean' },
+    video: { type: 'string' },
   },
   async run({ positionals, values, out, signal }: CommandContext): Promise<number> {
     const dir = positionals[0];
@@ -32,6 +87,15 @@ export const exportCommand = {
     const format = String(values['format'] ?? 'onnx');
     if (!(FORMATS as readonly string[]).includes(format))
       throw new FramewiseError('BAD_ARGUMENT', `--format must be one of ${FORMATS.join(', ')} (got ${format}).`);
+    if (Object.hasOwn(DIALOG_FORMATS, format)) {
+      const r = await exportAsDialog(dir, DIALOG_FORMATS[format as keyof typeof DIALOG_FORMATS], outDir, {
+        ...(typeof values['video'] === 'string' ? { video: values['video'] } : {}),
+        ...(typeof values['model'] === 'string' ? { model: values['model'] } : {}),
+      });
+      out.line(`${r.fileName} written to ${r.path} (${r.bytes} bytes)`);
+      if (out.json) out.print({ format, file: r.path, bytes: r.bytes });
+      return 0;
+    }
     const store = await ProjectStore.open(dir);
     if (format === 'labels-csv' || format === 'labels-json') {
       const ext = format === 'labels-csv' ? 'csv' : 'json';
