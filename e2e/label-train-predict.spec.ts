@@ -151,7 +151,9 @@ test('import, label, train LSTM + captioner, predict, accept, caption, export', 
 
   // Train a captioner on the captioned segments.
   await openTab(page, 'captioning');
-  await page.getByTestId('cap-cell').selectOption('gru');
+  // A project of the default streams is told what colour-naming captions need.
+  await expect(page.getByTestId('hint-object-stream')).toBeVisible();
+  await expect(page.getByTestId('cap-cell')).toHaveValue('gru');
   await page.getByTestId('cap-hidden').fill('64');
   await page.getByTestId('cap-epochs').fill('100');
   await page.getByTestId('cap-train').click();
