@@ -174,18 +174,24 @@ export class TrainingState {
   }
 
   async refreshRuns(): Promise<void> {
-    if (!this.hasProject()) return;
-    try {
-      this.runs = await this.client.call('training.runs', {});
-    } catch (e) {
-      this.notices.showError(e);
-    }
+    await this.fetchForProject(
+      () => this.client.call('training.runs', {}),
+      (runs) => (this.runs = runs),
+    );
   }
 
   async refreshModels(): Promise<void> {
+    await this.fetchForProject(
+      () => this.client.call('models.list', {}),
+      (models) => (this.models = models),
+    );
+  }
+
+  /** Lists that belong to a project: nothing to fetch without one; a failure is shown, not thrown. */
+  private async fetchForProject<T>(fetch: () => Promise<T>, keep: (value: T) => void): Promise<void> {
     if (!this.hasProject()) return;
     try {
-      this.models = await this.client.call('models.list', {});
+      keep(await fetch());
     } catch (e) {
       this.notices.showError(e);
     }
