@@ -144,6 +144,11 @@ export function runDirOf(store: ProjectStore, name: string): string {
   return join(store.paths.models, name, 'run');
 }
 
+/** The meta file of a run's last checkpoint: there when the run can be resumed. */
+export function runCheckpointFile(store: ProjectStore, name: string): string {
+  return join(runDirOf(store, name), 'checkpoint', 'meta.json');
+}
+
 export async function trainProjectModel(store: ProjectStore, opts: ProjectTrainOptions): Promise<ProjectTrainResult> {
   const t0 = performance.now();
   const data = await projectTrainingData(store, opts);
@@ -156,7 +161,7 @@ export async function trainProjectModel(store: ProjectStore, opts: ProjectTrainO
     outDir: runDir,
     resume: opts.resume ?? false,
   };
-  if (opts.resume && !(await stat(join(runDir, 'checkpoint', 'meta.json')).catch(() => null)))
+  if (opts.resume && !(await stat(runCheckpointFile(store, name)).catch(() => null)))
     throw new FramewiseError('NOT_FOUND', `There is no training checkpoint of a model "${name}" to resume.`);
   if (opts.split === 'official') {
     const labelled = new Set(data.videos.map((v) => v.videoId));

@@ -6,7 +6,7 @@
  */
 import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runDirOf } from '../project/training.js';
+import { runCheckpointFile, runDirOf } from '../project/training.js';
 import type { ProjectStore } from '../store/project-store.js';
 import { atomicWriteFile } from '../util/atomic-write.js';
 import type { TrainingArgs, TrainingRunInfo } from './contract.js';
@@ -19,7 +19,7 @@ const REQUEST_FILE = 'request.json';
  */
 export async function saveRunRequest(store: ProjectStore, name: string, args: TrainingArgs): Promise<void> {
   const { resume, ...request } = args;
-  if (resume && !(await stat(join(runDirOf(store, name), 'checkpoint', 'meta.json')).catch(() => null))) return;
+  if (resume && !(await stat(runCheckpointFile(store, name)).catch(() => null))) return;
   const dir = runDirOf(store, name);
   await mkdir(dir, { recursive: true });
   await atomicWriteFile(join(dir, REQUEST_FILE), JSON.stringify({ ...request, name }, null, 2));
@@ -48,11 +48,10 @@ export async function listTrainingRuns(store: ProjectStore): Promise<TrainingRun
   const runs: TrainingRunInfo[] = [];
   for (const name of names) {
     if (name.startsWith('.')) continue;
-    const dir = runDirOf(store, name);
-    const ckFile = join(dir, 'checkpoint', 'meta.json');
+    const ckFile = runCheckpointFile(store, name);
     const st = await stat(ckFile).catch(() => null);
     if (!st) continue;
-    const request = await readJson(join(dir, REQUEST_FILE));
+    const request = await readJson(join(runDirOf(store, name), REQUEST_FILE));
     const meta = (await readJson(ckFile)) as { checkpoint?: { epoch?: unknown } } | undefined;
     const epoch = meta?.checkpoint?.epoch;
     if (!isRequest(request, name) || typeof epoch !== 'number') continue;
