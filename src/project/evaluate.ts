@@ -33,20 +33,12 @@ export function evaluationVideoIds(
   valVideos: readonly string[] | undefined,
   split: EvalSplit,
 ): string[] {
-  const inSplit =
-    split === 'all'
-      ? () => true
-      : (
-          (ids: Set<string>) => (id: string) =>
-            ids.has(id)
-        )(
-          new Set(
-            split === 'val'
-              ? (valVideos ?? [])
-              : store.project.videos.filter((v) => v.split === 'test').map((v) => v.id),
-          ),
-        );
-  return [...new Set(labelledSegments(store).map((s) => s.videoId))].filter(inSplit);
+  const labelled = [...new Set(labelledSegments(store).map((s) => s.videoId))];
+  if (split === 'all') return labelled;
+  const inSplit = new Set(
+    split === 'val' ? (valVideos ?? []) : store.project.videos.filter((v) => v.split === 'test').map((v) => v.id),
+  );
+  return labelled.filter((id) => inSplit.has(id));
 }
 
 /**
