@@ -135,13 +135,13 @@ export function projectLabelRows(store: ProjectStore): LabelRow[] {
 }
 
 /** The labels as ActivityNet-style JSON: every project video, each labelled segment with all its captions. */
-export function projectLabelsJson(store: ProjectStore): LabelsJson {
+export function projectLabelsJson(store: ProjectStore, rows = projectLabelRows(store)): LabelsJson {
   const videos = store.project.videos.map((v) => ({
     file: resolveVideoPath(store.paths, v.path),
     ...(v.durationSec !== undefined ? { durationSec: v.durationSec } : {}),
     ...(v.split !== undefined ? { split: v.split } : {}),
   }));
-  return toLabelsJson(videos, projectLabelRows(store));
+  return toLabelsJson(videos, rows);
 }
 
 /** Writes the labels CSV ('csv') or JSON ('json') to file; the number of labelled segments written. */
@@ -150,7 +150,7 @@ export async function exportLabels(store: ProjectStore, file: string, format: 'c
   await mkdir(dirname(file), { recursive: true });
   await atomicWriteFile(
     file,
-    format === 'csv' ? toLabelsCsv(rows) : JSON.stringify(projectLabelsJson(store), null, 1) + '\n',
+    format === 'csv' ? toLabelsCsv(rows) : JSON.stringify(projectLabelsJson(store, rows), null, 1) + '\n',
   );
   return rows.length;
 }
