@@ -1,9 +1,8 @@
 /**
  * A project's own labels as CSV: `file,start,end,label,caption` — the columns the segment import
- * reads (`file,start,end,label`, store/import-segments.ts) plus the first caption (labels-json.ts keeps
- * every caption), so labels made
- * in Framewise go back into it, or into a spreadsheet, unchanged. Cells are written as the
- * predictions CSV writes them (RFC 4180, CRLF, formula guard).
+ * reads (`file,start,end,label`, store/import-segments.ts) plus the first caption (labels-json.ts
+ * keeps every caption), so labels made in Framewise go back into it, or into a spreadsheet,
+ * unchanged. Cells are written as the predictions CSV writes them (RFC 4180, CRLF, formula guard).
  */
 import { csvTextCell } from './predictions.js';
 
