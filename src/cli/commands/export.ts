@@ -4,8 +4,8 @@ import { FramewiseError } from '../../errors.js';
 import { exportCaptionerOnnx, exportLabels, exportModelOnnx } from '../../project/export-model.js';
 import { exportDataset } from '../../project/export-dataset.js';
 import { createCoreServices } from '../../services/core-services.js';
-import type { ExportKind, ExportResult } from '../../services/contract.js';
-import { ProjectStore, resolveVideoPath } from '../../store/project-store.js';
+import type { ExportKind, ExportResult, ProjectSnapshot } from '../../services/contract.js';
+import { ProjectStore, projectPaths, resolveVideoPath } from '../../store/project-store.js';
 import { withProject } from '../project-context.js';
 import { parseShard, readList, selectShard } from '../shard.js';
 import type { CommandContext } from '../command.js';
@@ -23,10 +23,11 @@ const DIALOG_FORMATS = {
 const FORMATS = ['onnx', 'captioner-onnx', 'labels-csv', 'labels-json', ...Object.keys(DIALOG_FORMATS)] as const;
 
 /** The project video named by id, path or file name; BAD_ARGUMENT when none or several fit. */
-function videoIdOf(store: ProjectStore, arg: string): string {
+function videoIdOf(snap: ProjectSnapshot, arg: string): string {
   const path = resolve(arg);
-  const fits = store.project.videos.filter(
-    (v) => v.id === arg || resolveVideoPath(store.paths, v.path) === path || basename(v.path) === basename(arg),
+  const paths = projectPaths(snap.root);
+  const fits = snap.project.videos.filter(
+    (v) => v.id === arg || resolveVideoPath(paths, v.path) === path || basename(v.path) === basename(arg),
   );
   if (fits.length === 1) return fits[0]!.id;
   throw new FramewiseError(
@@ -46,12 +47,11 @@ async function exportAsDialog(
 ): Promise<ExportResult> {
   const core = createCoreServices({ transport: 'serve', emit: () => undefined });
   try {
-    await core.api['project.open']({ dir: resolve(dir) });
-    const store = await ProjectStore.open(dir);
+    const snap = await core.api['project.open']({ dir: resolve(dir) });
     await mkdir(outDir, { recursive: true });
     return await core.api['export.file']({
       kind,
-      ...(opts.video !== undefined ? { videoId: videoIdOf(store, opts.video) } : {}),
+      ...(opts.video !== undefined ? { videoId: videoIdOf(snap, opts.video) } : {}),
       ...(opts.model !== undefined ? { name: opts.model } : {}),
       destPath: resolve(outDir),
     });
